@@ -1,0 +1,64 @@
+"""Suar: a catalogue of public-service innovations and of their replication."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None):
+    """Build the application: configuration, extensions, blueprints, error pages, commands."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config if config is not None else Config())
+    _apply_defaults(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def _apply_defaults(app):
+    """Defaults that depend on where the app lives (its instance folder)."""
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'suar.db'}"
+    if not app.config.get("SEARCH_INDEX_DIR"):
+        app.config["SEARCH_INDEX_DIR"] = str(Path(app.instance_path) / "search-index")
+    if not app.config.get("CONTENT_DIR"):
+        app.config["CONTENT_DIR"] = str(PROJECT_ROOT / "content")
+    app.config.setdefault("REFERENCE_DIR", str(PROJECT_ROOT / "content" / "reference"))
+
+
+def register_extensions(app):
+    from flask_babel import get_locale
+
+    from app.extensions import babel, csrf, db, migrate, select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale
+
+
+def register_blueprints(app):
+    from app.catalog.views import bp as catalog_bp
+
+    app.register_blueprint(catalog_bp)
+
+
+def register_errorhandlers(app):
+    from app.errors import register
+
+    register(app)
+
+
+def register_commands(app):
+    from app.content.cli import content_cli
+
+    app.cli.add_command(content_cli)

@@ -1,0 +1,1 @@
+"""The catalogue: owners, their units, innovations, sectors, themes and awards."""

@@ -1,0 +1,183 @@
+"""Catalogue models. An Innovation is one case study, credited to an Owner."""
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.regions.models import Region
+
+OWNER_KINDS = ("ministry", "agency", "province", "regency", "city", "soe")
+GOVERNMENT_KINDS = ("province", "regency", "city")
+STAGES = ("initiative", "trial", "implemented", "institutionalized", "discontinued")
+AWARD_STAGES = ("proposal", "top99", "top45", "outstanding")
+LANGUAGES = ("id", "en")
+
+
+def _utcnow():
+    return datetime.now(UTC)
+
+
+def _in(column, values):
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+innovation_sector = sa.Table(
+    "innovation_sector",
+    db.metadata,
+    sa.Column("innovation_id", sa.ForeignKey("innovation.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("sector_id", sa.ForeignKey("sector.id"), primary_key=True),
+)
+
+innovation_theme = sa.Table(
+    "innovation_theme",
+    db.metadata,
+    sa.Column("innovation_id", sa.ForeignKey("innovation.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("theme_id", sa.ForeignKey("theme.id"), primary_key=True),
+)
+
+
+class Sector(db.Model):
+    """A policy sector (``kesehatan``), from content/reference/sectors.csv."""
+
+    __tablename__ = "sector"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name_id: Mapped[str] = mapped_column(sa.String(120))
+    name_en: Mapped[str] = mapped_column(sa.String(120))
+
+    def name(self, locale):
+        """The name in the reader's language."""
+        return self.name_en if locale == "en" else self.name_id
+
+
+class Theme(db.Model):
+    """A cross-cutting theme (``sistem-informasi``), from content/reference/themes.csv."""
+
+    __tablename__ = "theme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name_id: Mapped[str] = mapped_column(sa.String(120))
+    name_en: Mapped[str] = mapped_column(sa.String(120))
+
+    def name(self, locale):
+        """The name in the reader's language."""
+        return self.name_en if locale == "en" else self.name_id
+
+
+class Owner(db.Model):
+    """The credited body: a regional government (tied to its Region), ministry, agency or SOE."""
+
+    __tablename__ = "owner"
+    __table_args__ = (
+        sa.CheckConstraint(_in("kind", OWNER_KINDS), name="kind"),
+        # A regional government is its region: one owner per province, regency or city.
+        sa.Index(
+            "uq_owner_government_region",
+            "region_code",
+            unique=True,
+            postgresql_where=sa.text(_in("kind", GOVERNMENT_KINDS)),
+            sqlite_where=sa.text(_in("kind", GOVERNMENT_KINDS)),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(160), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[str] = mapped_column(sa.String(16), index=True)
+    region_code: Mapped[str | None] = mapped_column(sa.ForeignKey("region.code"), index=True)
+
+    region: Mapped[Region | None] = relationship()
+    institutions: Mapped[list["Institution"]] = relationship(back_populates="owner", order_by="Institution.name")
+    innovations: Mapped[list["Innovation"]] = relationship(back_populates="owner")
+
+    @property
+    def is_government(self):
+        """True for a province, regency or city government."""
+        return self.kind in GOVERNMENT_KINDS
+
+    def __repr__(self):
+        return f"<Owner {self.slug}>"
+
+
+class Institution(db.Model):
+    """The unit that runs an innovation (dinas, RSUD, puskesmas, directorate), under an owner."""
+
+    __tablename__ = "institution"
+    __table_args__ = (sa.UniqueConstraint("owner_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("owner.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(300))
+
+    owner: Mapped[Owner] = relationship(back_populates="institutions")
+
+
+class Innovation(db.Model):
+    """One case study: the problem, what was done, the results, and how to copy it."""
+
+    __tablename__ = "innovation"
+    __table_args__ = (
+        sa.CheckConstraint(_in("stage", STAGES), name="stage"),
+        sa.CheckConstraint(_in("language", LANGUAGES), name="language"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("owner.id"), index=True)
+    institution_id: Mapped[int] = mapped_column(sa.ForeignKey("institution.id"), index=True)
+    region_code: Mapped[str | None] = mapped_column(sa.ForeignKey("region.code"), index=True)
+    year: Mapped[int] = mapped_column(index=True)
+    started: Mapped[str | None] = mapped_column(sa.String(7))
+    stage: Mapped[str] = mapped_column(sa.String(20), default="implemented", index=True)
+    digital: Mapped[bool] = mapped_column(default=False)
+    legal_basis: Mapped[str | None] = mapped_column(sa.Text)
+    language: Mapped[str] = mapped_column(sa.String(2), default="id")
+    contact_name: Mapped[str | None] = mapped_column(sa.String(200))
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
+    summary: Mapped[str] = mapped_column(sa.Text)
+    body_md: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text)
+    sample: Mapped[bool] = mapped_column(default=False)
+    # Where the case study was imported from, and a fingerprint of that file, so that a
+    # re-import of an unchanged file changes nothing.
+    source_path: Mapped[str | None] = mapped_column(sa.String(1000))
+    source_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_utcnow)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_utcnow, onupdate=_utcnow)
+
+    owner: Mapped[Owner] = relationship(back_populates="innovations")
+    institution: Mapped[Institution] = relationship()
+    region: Mapped[Region | None] = relationship()
+    sectors: Mapped[list[Sector]] = relationship(secondary=innovation_sector, order_by=Sector.slug)
+    themes: Mapped[list[Theme]] = relationship(secondary=innovation_theme, order_by=Theme.slug)
+    awards: Mapped[list["Award"]] = relationship(
+        back_populates="innovation", cascade="all, delete-orphan", order_by="(Award.year, Award.competition)"
+    )
+
+    def __repr__(self):
+        return f"<Innovation {self.slug}>"
+
+
+class Award(db.Model):
+    """A competition result: KIPP 2019 Top 99, for instance."""
+
+    __tablename__ = "award"
+    __table_args__ = (
+        sa.UniqueConstraint("innovation_id", "competition", "year", "stage"),
+        sa.CheckConstraint(_in("stage", AWARD_STAGES), name="stage"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    innovation_id: Mapped[int] = mapped_column(sa.ForeignKey("innovation.id", ondelete="CASCADE"), index=True)
+    competition: Mapped[str] = mapped_column(sa.String(40))
+    year: Mapped[int]
+    stage: Mapped[str] = mapped_column(sa.String(20), index=True)
+
+    innovation: Mapped[Innovation] = relationship(back_populates="awards")

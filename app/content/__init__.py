@@ -1,0 +1,1 @@
+"""Case studies as files: reading, validating and importing Markdown with YAML front matter."""

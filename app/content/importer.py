@@ -1,0 +1,209 @@
+"""Import case-study files into the catalogue: validate every file, then write all or nothing."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from app.catalog.models import GOVERNMENT_KINDS, Award, Innovation, Institution, Owner, Sector, Theme
+from app.content import files
+from app.content.problems import ImportFailed, Problem
+from app.content.schema import Reference, validate
+from app.extensions import db
+from app.regions.models import Region
+from app.rendering import render_markdown
+from app.slugs import slugify
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, in a dry run, would do)."""
+
+    folder: str
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def total(self):
+        return len(self.created) + len(self.updated) + len(self.unchanged)
+
+
+def load_reference():
+    """The sectors, themes and regions that files may name, from the database."""
+    return Reference(
+        sectors=set(db.session.scalars(sa.select(Sector.slug))),
+        themes=set(db.session.scalars(sa.select(Theme.slug))),
+        regions=dict(db.session.execute(sa.select(Region.code, Region.kind)).all()),
+    )
+
+
+def import_case_studies(path, dry_run=False):
+    """Validate every file under ``path``; if all are valid, write them (flush, no commit).
+
+    Raises ImportFailed with every problem found, before anything is written.
+    """
+    folder, paths = files.discover(path)
+    if not paths:
+        raise ImportFailed([Problem(str(path), "holds no case-study files (*.md)")])
+    cases = _validate_all(paths, load_reference())
+    report = ImportReport(folder=str(folder))
+    _write(cases, report, dry_run)
+    report.missing = _missing(folder, {case.slug for case in cases})
+    return report
+
+
+def _validate_all(paths, reference):
+    problems, cases, first_file_of = [], [], {}
+    for path in paths:
+        source, file_problems = files.read(path)
+        if source:
+            case, file_problems = validate(source.path, source.data, source.lines, source.body, path.stem, reference)
+            if case:
+                case.fingerprint = source.fingerprint
+                if case.slug in first_file_of:
+                    file_problems = [Problem(case.path, f"duplicate slug {case.slug!r}, also used by "
+                                             f"{first_file_of[case.slug]}", field="slug",
+                                             line=source.lines.get("slug"))]  # fmt: skip
+                else:
+                    first_file_of[case.slug] = case.path
+                    cases.append(case)
+        problems.extend(file_problems)
+    problems.extend(_owner_conflicts(cases))
+    if problems:
+        raise ImportFailed(problems)
+    return cases
+
+
+def _owner_key(case):
+    # A regional government is identified by its region; other owners by their name.
+    return ("region", case.region) if case.owner_kind in GOVERNMENT_KINDS else ("name", slugify(case.owner))
+
+
+def _owner_conflicts(cases):
+    """A ministry, agency or SOE named once with one kind and elsewhere with another."""
+    problems, seen = [], {}
+    for case in cases:
+        key = _owner_key(case)
+        if key[0] != "name":
+            continue
+        earlier = seen.setdefault(key, case)
+        if earlier.owner_kind != case.owner_kind:
+            problems.append(Problem(case.path, f"{case.owner!r} is a {case.owner_kind} here but a "
+                                    f"{earlier.owner_kind} in {earlier.path}", field="owner_kind"))  # fmt: skip
+    query = sa.select(Owner.slug, Owner.kind).where(Owner.kind.not_in(GOVERNMENT_KINDS))
+    existing = dict(db.session.execute(query).all())
+    for key, case in seen.items():
+        if existing.get(key[1], case.owner_kind) != case.owner_kind:
+            problems.append(Problem(case.path, f"{case.owner!r} is already in the catalogue as a "
+                                    f"{existing[key[1]]}", field="owner_kind"))  # fmt: skip
+    return problems
+
+
+def _write(cases, report, dry_run):
+    by_slug = {i.slug: i for i in db.session.scalars(sa.select(Innovation))}
+    sectors = {s.slug: s for s in db.session.scalars(sa.select(Sector))}
+    themes = {t.slug: t for t in db.session.scalars(sa.select(Theme))}
+    owners = _OwnerRegistry()
+    for case in cases:
+        innovation = by_slug.get(case.slug)
+        if innovation is not None and innovation.source_hash == case.fingerprint:
+            report.unchanged.append(case.slug)
+            continue
+        (report.created if innovation is None else report.updated).append(case.slug)
+        if dry_run:
+            continue
+        owner = owners.get(case)
+        institution = owners.institution(owner, case.institution)
+        with db.session.no_autoflush:
+            if innovation is None:
+                innovation = Innovation(slug=case.slug)
+            innovation.owner, innovation.institution = owner, institution
+            _fill(innovation, case, sectors, themes)
+            db.session.add(innovation)
+    db.session.flush()
+
+
+def _fill(innovation, case, sectors, themes):
+    innovation.title = case.title
+    innovation.region_code = case.region
+    innovation.year = case.year
+    innovation.started = case.started
+    innovation.stage = case.stage
+    innovation.digital = case.digital
+    innovation.legal_basis = case.legal_basis
+    innovation.language = case.language
+    innovation.contact_name = case.contact.get("name")
+    innovation.contact_email = case.contact.get("email")
+    innovation.contact_phone = case.contact.get("phone")
+    innovation.summary = case.summary
+    innovation.body_md = case.body
+    innovation.body_html = render_markdown(case.body)
+    innovation.sample = case.sample
+    innovation.sectors = [sectors[s] for s in case.sectors]
+    innovation.themes = [themes[t] for t in case.themes]
+    wanted = set(case.awards)
+    innovation.awards = [a for a in innovation.awards if (a.competition, a.year, a.stage) in wanted]
+    have = {(a.competition, a.year, a.stage) for a in innovation.awards}
+    for competition, year, stage in sorted(wanted - have):
+        innovation.awards.append(Award(competition=competition, year=year, stage=stage))
+    innovation.source_path = str(Path(case.path).resolve())
+    innovation.source_hash = case.fingerprint
+
+
+class _OwnerRegistry:
+    """Finds or creates owners and institutions once per import."""
+
+    def __init__(self):
+        self.owners = {}
+        self.institutions = {}
+
+    def get(self, case):
+        key = _owner_key(case)
+        if key not in self.owners:
+            self.owners[key] = self._find(case, key) or self._create(case)
+        return self.owners[key]
+
+    def _find(self, case, key):
+        if key[0] == "region":
+            query = sa.select(Owner).where(Owner.region_code == case.region, Owner.kind.in_(GOVERNMENT_KINDS))
+        else:
+            query = sa.select(Owner).where(Owner.slug == key[1])
+        return db.session.scalars(query).first()
+
+    def _create(self, case):
+        if case.owner_kind in GOVERNMENT_KINDS:
+            # A government's name is its official region name, whatever a file calls it.
+            region = db.session.get(Region, case.region)
+            owner = Owner(name=region.display_name, kind=case.owner_kind, region_code=case.region)
+        else:
+            owner = Owner(name=case.owner, kind=case.owner_kind, region_code=case.region)
+        owner.slug = _free_owner_slug(slugify(owner.name))
+        db.session.add(owner)
+        db.session.flush()
+        return owner
+
+    def institution(self, owner, name):
+        key = (owner.id, name)
+        if key not in self.institutions:
+            found = db.session.scalars(
+                sa.select(Institution).where(Institution.owner_id == owner.id, Institution.name == name)
+            ).first()
+            self.institutions[key] = found or Institution(owner=owner, name=name)
+        return self.institutions[key]
+
+
+def _free_owner_slug(base):
+    taken = set(db.session.scalars(sa.select(Owner.slug).where(Owner.slug.startswith(base))))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _missing(folder, slugs):
+    """Innovations imported earlier from this folder whose file is gone: reported, never deleted."""
+    prefix = str(Path(folder).resolve()) + "/"
+    query = sa.select(Innovation.slug).where(Innovation.source_path.startswith(prefix, autoescape=True))
+    return sorted(s for s in db.session.scalars(query) if s not in slugs)

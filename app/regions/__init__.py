@@ -1,0 +1,1 @@
+"""Official administrative regions (Kemendagri codes): reference data for everything else."""

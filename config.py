@@ -1,0 +1,52 @@
+"""Configuration, read from the environment when the app is created (never at import)."""
+
+import os
+import secrets
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a configuration the app can start with."""
+
+
+class Config:
+    """Settings from the environment; see the README's configuration table."""
+
+    def __init__(self, environ=None):
+        env = os.environ if environ is None else environ
+        self.SUAR_ENV = env.get("SUAR_ENV", "development")
+        self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or None  # default set by the factory
+        self.SEARCH_INDEX_DIR = env.get("SEARCH_INDEX_DIR") or None  # default set by the factory
+        self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.CONTENT_DIR = env.get("SUAR_CONTENT_DIR") or None
+        self.BABEL_DEFAULT_LOCALE = "id"
+        self.LANGUAGES = ("id", "en")
+        self.MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+        self.WTF_CSRF_TIME_LIMIT = 8 * 3600  # a long editing session must not lose its form
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+
+        secret = env.get("SECRET_KEY")
+        if self.SUAR_ENV == "production":
+            if not secret:
+                raise ConfigError("SUAR_ENV=production needs SECRET_KEY to be set")
+            self.SESSION_COOKIE_SECURE = True
+            self.REMEMBER_COOKIE_SECURE = True
+            self.PREFERRED_URL_SCHEME = "https"
+        elif self.SUAR_ENV != "development":
+            raise ConfigError(f"SUAR_ENV must be 'development' or 'production', not {self.SUAR_ENV!r}")
+        # In development a fresh random key per process: sessions end on restart, nothing leaks.
+        self.SECRET_KEY = secret or secrets.token_hex(32)
+
+
+class TestConfig(Config):
+    """Tests: an explicit database and index, no rate limits unless a test turns them on."""
+
+    TESTING = True
+
+    def __init__(self, database_url, search_index_dir, environ=None):
+        super().__init__(environ={} if environ is None else environ)
+        self.SQLALCHEMY_DATABASE_URI = database_url
+        self.SEARCH_INDEX_DIR = search_index_dir
+        self.RATELIMIT_ENABLED = False

@@ -1,0 +1,59 @@
+"""Fixtures: one database per test run (SQLite file, or a PostgreSQL database created for
+the run and dropped after it), migrated once; each test starts with an empty catalogue."""
+
+from pathlib import Path
+
+import pytest
+
+from app.extensions import db as _db
+from tests.support import Databases, make_app
+
+REFERENCE_TABLES = {"region", "sector", "theme", "alembic_version"}
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory):
+    dbs = Databases(tmp_path_factory)
+    yield dbs
+    dbs.drop_all()
+
+
+@pytest.fixture(scope="session")
+def app(databases, tmp_path_factory):
+    app = make_app(databases, tmp_path_factory)
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _empty_catalogue(request):
+    """Every test that uses the app starts with the reference data and nothing else."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        _db.session.remove()
+        with _db.engine.begin() as connection:
+            for table in reversed(_db.metadata.sorted_tables):
+                if table.name not in REFERENCE_TABLES:
+                    connection.execute(table.delete())
+
+
+@pytest.fixture
+def db(app):
+    with app.app_context():
+        yield _db
+        _db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()

@@ -1,0 +1,56 @@
+"""Helpers shared by the tests: throw-away databases and migrated apps."""
+
+import os
+import uuid
+
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from app import create_app
+from config import TestConfig
+
+
+def _server_url():
+    """The PostgreSQL server to test against (CI's second pass), or None for SQLite."""
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith("postgresql") else None
+
+
+class Databases:
+    """Creates throw-away databases for this run and drops them at the end."""
+
+    def __init__(self, tmp_path_factory):
+        self.tmp = tmp_path_factory
+        self.server = _server_url()
+        self.created = []
+
+    def new(self):
+        if self.server is None:
+            return f"sqlite:///{self.tmp.mktemp('db') / 'suar.db'}"
+        name = f"suar_test_{uuid.uuid4().hex[:12]}"
+        admin = sa.create_engine(self.server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        self.created.append(name)
+        return sa.make_url(self.server).set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self):
+        if not self.created:
+            return
+        admin = sa.create_engine(self.server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            for name in self.created:
+                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def make_app(databases, tmp_path_factory, **overrides):
+    """A fully migrated app on a database of its own."""
+    config = TestConfig(databases.new(), str(tmp_path_factory.mktemp("index")))
+    for key, value in overrides.items():
+        setattr(config, key, value)
+    app = create_app(config)
+    with app.app_context():
+        upgrade()
+    return app
