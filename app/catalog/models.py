@@ -145,6 +145,8 @@ class Innovation(db.Model):
     body_md: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text)
     sample: Mapped[bool] = mapped_column(default=False)
+    # Kept by the replication service so that lists can sort and filter on it cheaply.
+    replication_count: Mapped[int] = mapped_column(default=0, server_default="0", index=True)
     # Where the case study was imported from, and a fingerprint of that file, so that a
     # re-import of an unchanged file changes nothing.
     source_path: Mapped[str | None] = mapped_column(sa.String(1000))

@@ -96,6 +96,7 @@ def upgrade():
     sa.Column('body_md', sa.Text(), nullable=False),
     sa.Column('body_html', sa.Text(), nullable=False),
     sa.Column('sample', sa.Boolean(), nullable=False),
+    sa.Column('replication_count', sa.Integer(), server_default='0', nullable=False),
     sa.Column('source_path', sa.String(length=1000), nullable=True),
     sa.Column('source_hash', sa.String(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -112,6 +113,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_innovation_institution_id'), ['institution_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_innovation_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_innovation_region_code'), ['region_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_innovation_replication_count'), ['replication_count'], unique=False)
         batch_op.create_index(batch_op.f('ix_innovation_stage'), ['stage'], unique=False)
         batch_op.create_index(batch_op.f('ix_innovation_year'), ['year'], unique=False)
 
@@ -159,6 +161,7 @@ def downgrade():
     with op.batch_alter_table('innovation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_innovation_year'))
         batch_op.drop_index(batch_op.f('ix_innovation_stage'))
+        batch_op.drop_index(batch_op.f('ix_innovation_replication_count'))
         batch_op.drop_index(batch_op.f('ix_innovation_region_code'))
         batch_op.drop_index(batch_op.f('ix_innovation_owner_id'))
         batch_op.drop_index(batch_op.f('ix_innovation_institution_id'))
