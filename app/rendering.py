@@ -22,12 +22,14 @@ ALLOWED_ATTRIBUTES = {
     "td": {"align"},
     **{h: {"id"} for h in ("h2", "h3", "h4", "h5", "h6")},
 }
-_SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
+# Heading anchors carry a prefix that no element of the page layout uses, so that an id
+# written in a case study's raw HTML cannot shadow one (``id="main"``).
+ANCHOR_PREFIX = "bagian-"
+_SAFE_ID = re.compile(r"^bagian-[a-z0-9-]{1,80}$")
 
 
 def _keep_attribute(tag, attribute, value):
-    # Heading ids come from the table-of-contents extension; anything else (an id chosen in
-    # raw HTML to shadow a page element) is dropped.
+    # Heading ids come from the table-of-contents extension; any other id is dropped.
     if attribute == "id":
         return value if _SAFE_ID.match(value) else None
     return value
@@ -55,4 +57,4 @@ def render_markdown(source):
 def _slugify_heading(value, separator):
     from app.slugs import slugify
 
-    return slugify(value) or "bagian"
+    return ANCHOR_PREFIX + (slugify(value, max_length=80) or "isi")

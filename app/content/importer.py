@@ -90,13 +90,13 @@ def _owner_conflicts(cases):
             continue
         earlier = seen.setdefault(key, case)
         if earlier.owner_kind != case.owner_kind:
-            problems.append(Problem(case.path, f"{case.owner!r} is a {case.owner_kind} here but a "
+            problems.append(Problem(case.path, f"{case.owner!r} has owner_kind {case.owner_kind} here but "
                                     f"{earlier.owner_kind} in {earlier.path}", field="owner_kind"))  # fmt: skip
     query = sa.select(Owner.slug, Owner.kind).where(Owner.kind.not_in(GOVERNMENT_KINDS))
     existing = dict(db.session.execute(query).all())
     for key, case in seen.items():
         if existing.get(key[1], case.owner_kind) != case.owner_kind:
-            problems.append(Problem(case.path, f"{case.owner!r} is already in the catalogue as a "
+            problems.append(Problem(case.path, f"{case.owner!r} is already in the catalogue with owner_kind "
                                     f"{existing[key[1]]}", field="owner_kind"))  # fmt: skip
     return problems
 
