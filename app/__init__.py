@@ -37,11 +37,12 @@ def _apply_defaults(app):
 def register_extensions(app):
     from flask_babel import get_locale
 
-    from app.extensions import babel, csrf, db, migrate, select_locale
+    from app.extensions import babel, csrf, db, limiter, migrate, select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
 
