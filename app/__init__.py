@@ -49,8 +49,10 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from app.catalog.views import bp as catalog_bp
+    from app.i18n import bp as i18n_bp
 
     app.register_blueprint(catalog_bp)
+    app.register_blueprint(i18n_bp)
 
 
 def register_errorhandlers(app):

@@ -13,7 +13,9 @@ SORTS = ("relevance", "newest", "most_replicated", "title")
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 MAX_QUERY_LENGTH = 200
-FILTER_NAMES = ("sector", "theme", "owner_kind", "province", "region", "year", "award", "stage", "replicated")
+FILTER_NAMES = (
+    "sector", "theme", "owner_kind", "province", "region", "year", "award", "stage", "digital", "replicated",
+)  # fmt: skip
 
 
 class FilterError(ValueError):
@@ -38,6 +40,7 @@ class Filters:
     year: int | None = None
     award: str | None = None
     stage: str | None = None
+    digital: bool | None = None
     replicated: bool | None = None
     sort: str = "newest"
     page: int = 1
@@ -87,6 +90,7 @@ def parse_filters(args, default_per_page=20, strict=False):
     values["award"] = _known(args, "award", lambda v: v in AWARD_STAGES)
     values["stage"] = _known(args, "stage", lambda v: v in STAGES)
     values["year"] = _number(args, "year", 1990, 2100)
+    values["digital"] = _boolean(args, "digital")
     values["replicated"] = _boolean(args, "replicated")
     sort = args.get("sort") or ("relevance" if q else "newest")
     if sort not in SORTS or (sort == "relevance" and not q):

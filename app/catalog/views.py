@@ -1,16 +1,97 @@
-"""Public catalogue pages."""
+"""Public catalogue pages: home, the filtered catalogue, case studies, owners and regions."""
+
+import re
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import get_locale
 
-from app.catalog.models import Innovation
+from app.catalog import queries
+from app.catalog.facets import facet_options
+from app.catalog.filters import FilterError, parse_filters
+from app.catalog.labels import OWNER_KIND_LABELS, REGION_KIND_LABELS, SORT_LABELS, STAGE_LABELS, award_label
+from app.catalog.models import Innovation, Owner, Sector
 from app.extensions import db
+from app.regions.models import Region
 
 bp = Blueprint("catalog", __name__)
+
+_HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
+_TAG = re.compile(r"<[^>]+>")
 
 
 @bp.get("/")
 def home():
-    latest = db.session.scalars(sa.select(Innovation).order_by(Innovation.year.desc(), Innovation.title).limit(12))
-    total = db.session.scalar(sa.select(sa.func.count(Innovation.id)))
-    return render_template("catalog/home.html", latest=list(latest), total=total)
+    sectors = db.session.scalars(sa.select(Sector).order_by(Sector.id)).all()
+    provinces = db.session.scalars(sa.select(Region).where(Region.kind == "province").order_by(Region.name)).all()
+    return render_template(
+        "catalog/home.html",
+        figures=queries.headline_figures(),
+        latest=queries.newest(6),
+        most_replicated=queries.most_replicated(6),
+        sectors=sectors,
+        sector_counts=queries.facet_counts(parse_filters({}))["sector"],
+        provinces=provinces,
+        province_counts=queries.counts_by_province(),
+    )
+
+
+@bp.get("/inovasi")
+def catalogue():
+    if request.args.get("q", "").strip():
+        return redirect(url_for("search.search", **request.args))
+    try:
+        filters = parse_filters(request.args)
+    except FilterError as error:
+        return render_template("catalog/catalogue.html", error=error, filters=None), 400
+    innovations, total = queries.browse(filters)
+    return render_template(
+        "catalog/catalogue.html",
+        filters=filters,
+        innovations=innovations,
+        total=total,
+        facets=facet_options(filters, queries.facet_counts(filters), "catalog.catalogue"),
+        error=None,
+    )
+
+
+@bp.get("/inovasi/<slug>")
+def innovation(slug):
+    item = db.first_or_404(sa.select(Innovation).where(Innovation.slug == slug))
+    toc = [(anchor, _TAG.sub("", text)) for anchor, text in _HEADING.findall(item.body_html)]
+    return render_template("catalog/innovation.html", innovation=item, toc=toc, similar=[])
+
+
+@bp.get("/pemilik/<slug>")
+def owner(slug):
+    item = db.first_or_404(sa.select(Owner).where(Owner.slug == slug))
+    return render_template("catalog/owner.html", owner=item, innovations=queries.newest(None, owner_id=item.id))
+
+
+@bp.get("/wilayah/<code>")
+def region(code):
+    item = db.get_or_404(Region, code[:13])
+    children = item.children
+    counts = queries.counts_by_region([item.code, *(child.code for child in children)])
+    owner = db.session.scalar(sa.select(Owner).where(Owner.region_code == item.code, Owner.kind == item.kind))
+    return render_template(
+        "catalog/region.html",
+        region=item,
+        children=children,
+        counts=counts,
+        owner=owner,
+        own=queries.of_region(item.code),
+        province_total=queries.counts_by_province().get(item.province_code, 0),
+    )
+
+
+@bp.app_context_processor
+def _template_context():
+    return {
+        "locale": str(get_locale()),
+        "award_label": award_label,
+        "owner_kind_labels": OWNER_KIND_LABELS,
+        "region_kind_labels": REGION_KIND_LABELS,
+        "sort_labels": SORT_LABELS,
+        "stage_labels": STAGE_LABELS,
+    }

@@ -1,0 +1,49 @@
+"""Words shown for the catalogue's codes, in the reader's language."""
+
+from flask_babel import lazy_gettext as _l
+
+OWNER_KIND_LABELS = {
+    "ministry": _l("Kementerian"),
+    "agency": _l("Lembaga"),
+    "province": _l("Provinsi"),
+    "regency": _l("Kabupaten"),
+    "city": _l("Kota"),
+    "soe": _l("BUMN"),
+}
+STAGE_LABELS = {
+    "initiative": _l("Inisiatif"),
+    "trial": _l("Uji coba"),
+    "implemented": _l("Diterapkan"),
+    "institutionalized": _l("Melembaga"),
+    "discontinued": _l("Dihentikan"),
+}
+AWARD_STAGE_LABELS = {
+    "proposal": _l("Proposal"),
+    "top99": _l("Top 99"),
+    "top45": _l("Top 45"),
+    "outstanding": _l("Terpuji"),
+}
+REGION_KIND_LABELS = {"province": _l("Provinsi"), "regency": _l("Kabupaten"), "city": _l("Kota")}
+SORT_LABELS = {
+    "relevance": _l("Paling relevan"),
+    "newest": _l("Terbaru"),
+    "most_replicated": _l("Paling banyak direplikasi"),
+    "title": _l("Judul (A-Z)"),
+}
+YES_NO = {True: _l("Ya"), False: _l("Tidak")}
+FACET_TITLES = {
+    "sector": _l("Sektor"),
+    "theme": _l("Tema"),
+    "owner_kind": _l("Jenis pemilik"),
+    "province": _l("Provinsi"),
+    "year": _l("Tahun"),
+    "award": _l("Penghargaan"),
+    "stage": _l("Tahap"),
+    "digital": _l("Layanan digital"),
+    "replicated": _l("Sudah direplikasi"),
+}
+
+
+def award_label(award):
+    """``KIPP 2019 · Top 99``."""
+    return f"{award.competition} {award.year} · {AWARD_STAGE_LABELS.get(award.stage, award.stage)}"

@@ -1,0 +1,178 @@
+"""Catalogue queries: the innovations a set of filters selects, and facet counts.
+
+A facet's counts are computed with every other filter applied but not its own, so that
+each option says how many innovations choosing it would give.
+"""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.catalog.models import Award, Innovation, Owner, Sector, Theme, innovation_sector, innovation_theme
+from app.extensions import db
+
+FACETS = ("sector", "theme", "owner_kind", "province", "year", "award", "stage", "digital", "replicated")
+
+
+def _province_of(column):
+    # Province codes are the two digits before the first dot (Kemendagri): 33.74 -> 33.
+    return sa.func.substr(column, 1, 2)
+
+
+def conditions(filters, skip=None):
+    """SQL conditions on Innovation for the active filters, leaving out the facet ``skip``."""
+    active = {k: v for k, v in filters.active.items() if k != skip}
+    where = []
+    if "sector" in active:
+        where.append(Innovation.sectors.any(Sector.slug == active["sector"]))
+    if "theme" in active:
+        where.append(Innovation.themes.any(Theme.slug == active["theme"]))
+    if "owner_kind" in active:
+        where.append(Innovation.owner.has(Owner.kind == active["owner_kind"]))
+    if "province" in active:
+        where.append(_province_of(Innovation.region_code) == active["province"])
+    if "region" in active:
+        code = active["region"]
+        where.append(sa.or_(Innovation.region_code == code, Innovation.region_code.startswith(code + ".")))
+    if "year" in active:
+        where.append(Innovation.year == active["year"])
+    if "award" in active:
+        where.append(Innovation.awards.any(Award.stage == active["award"]))
+    if "stage" in active:
+        where.append(Innovation.stage == active["stage"])
+    if "digital" in active:
+        where.append(Innovation.digital.is_(active["digital"]))
+    if "replicated" in active:
+        where.append(Innovation.replication_count > 0 if active["replicated"] else Innovation.replication_count == 0)
+    return where
+
+
+ORDER = {
+    "newest": (Innovation.year.desc(), Innovation.id.desc()),
+    "most_replicated": (Innovation.replication_count.desc(), Innovation.year.desc(), Innovation.id.desc()),
+    "title": (sa.func.lower(Innovation.title), Innovation.id),
+    "relevance": (Innovation.year.desc(), Innovation.id.desc()),
+}
+
+
+def with_card_data(query):
+    """Load what an innovation card shows in a fixed number of queries (no N+1)."""
+    return query.options(
+        selectinload(Innovation.owner),
+        selectinload(Innovation.region),
+        selectinload(Innovation.sectors),
+        selectinload(Innovation.awards),
+    )
+
+
+def browse(filters):
+    """One page of innovations and the total, in the order the filters ask for."""
+    where = conditions(filters)
+    total = db.session.scalar(sa.select(sa.func.count(Innovation.id)).where(*where))
+    query = sa.select(Innovation).where(*where).order_by(*ORDER[filters.sort])
+    query = query.limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
+    return list(db.session.scalars(with_card_data(query))), total
+
+
+def facet_counts(filters):
+    """``{facet: {value: count}}`` for every facet, each option counted under the other filters."""
+    counts = {}
+    for facet in FACETS:
+        where = conditions(filters, skip=facet)
+        rows = db.session.execute(_facet_query(facet, where)).all()
+        if facet in ("digital", "replicated"):
+            rows = [(bool(key), n) for key, n in rows]  # SQLite answers 0/1
+        counts[facet] = {key: n for key, n in rows if key is not None and n}
+    return counts
+
+
+def _facet_query(facet, where):
+    count = sa.func.count(sa.distinct(Innovation.id))
+    if facet == "sector":
+        return (
+            sa.select(Sector.slug, count)
+            .join(innovation_sector, innovation_sector.c.sector_id == Sector.id)
+            .join(Innovation, Innovation.id == innovation_sector.c.innovation_id)
+            .where(*where)
+            .group_by(Sector.slug)
+        )
+    if facet == "theme":
+        return (
+            sa.select(Theme.slug, count)
+            .join(innovation_theme, innovation_theme.c.theme_id == Theme.id)
+            .join(Innovation, Innovation.id == innovation_theme.c.innovation_id)
+            .where(*where)
+            .group_by(Theme.slug)
+        )
+    if facet == "owner_kind":
+        return (
+            sa.select(Owner.kind, count)
+            .join(Innovation, Innovation.owner_id == Owner.id)
+            .where(*where)
+            .group_by(Owner.kind)
+        )
+    if facet == "award":
+        return (
+            sa.select(Award.stage, count)
+            .join(Innovation, Innovation.id == Award.innovation_id)
+            .where(*where)
+            .group_by(Award.stage)
+        )
+    if facet == "replicated":
+        key = Innovation.replication_count > 0
+        return sa.select(key, count).where(*where).group_by(key)
+    column = {
+        "province": _province_of(Innovation.region_code),
+        "year": Innovation.year,
+        "stage": Innovation.stage,
+        "digital": Innovation.digital,
+    }[facet]
+    return sa.select(column, count).where(*where).group_by(column)
+
+
+def headline_figures():
+    """The home page's figures: innovations, owners, provinces reached."""
+    return {
+        "innovations": db.session.scalar(sa.select(sa.func.count(Innovation.id))),
+        "owners": db.session.scalar(sa.select(sa.func.count(sa.distinct(Innovation.owner_id)))),
+        "provinces": db.session.scalar(
+            sa.select(sa.func.count(sa.distinct(_province_of(Innovation.region_code)))).where(
+                Innovation.region_code.is_not(None)
+            )
+        ),
+        "replications": db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Innovation.replication_count), 0))),
+    }
+
+
+def newest(limit, **where):
+    """The newest innovations, optionally of one owner (``owner_id=``)."""
+    query = sa.select(Innovation).filter_by(**where).order_by(*ORDER["newest"]).limit(limit)
+    return list(db.session.scalars(with_card_data(query)))
+
+
+def most_replicated(limit):
+    """The innovations copied by the most regions (none if nothing was replicated yet)."""
+    query = sa.select(Innovation).where(Innovation.replication_count > 0).order_by(*ORDER["most_replicated"])
+    return list(db.session.scalars(with_card_data(query.limit(limit))))
+
+
+def of_region(code, limit=None):
+    """Innovations whose region is exactly ``code`` (a province's own, or a regency's)."""
+    query = sa.select(Innovation).where(Innovation.region_code == code).order_by(*ORDER["newest"])
+    return list(db.session.scalars(with_card_data(query.limit(limit))))
+
+
+def counts_by_region(codes):
+    """``{region code: number of innovations}`` for the given codes."""
+    query = (
+        sa.select(Innovation.region_code, sa.func.count(Innovation.id))
+        .where(Innovation.region_code.in_(codes))
+        .group_by(Innovation.region_code)
+    )
+    return dict(db.session.execute(query).all())
+
+
+def counts_by_province():
+    """``{province code: innovations in it, its own and its regencies' and cities'}``."""
+    province = _province_of(Innovation.region_code)
+    query = sa.select(province, sa.func.count(Innovation.id)).where(Innovation.region_code.is_not(None))
+    return dict(db.session.execute(query.group_by(province)).all())

@@ -1,0 +1,35 @@
+"""Language: Bahasa Indonesia by default, English by choice (remembered) or by the browser."""
+
+from flask import Blueprint, current_app, redirect, request, url_for
+from flask_babel import get_locale
+
+from app.extensions import LOCALE_COOKIE
+from app.urls import safe_next
+
+bp = Blueprint("i18n", __name__)
+ONE_YEAR = 365 * 24 * 3600
+
+
+@bp.get("/bahasa/<lang>")
+def switch(lang):
+    """Remember the chosen language and go back to the page the reader was on."""
+    target = safe_next(request.args.get("next")) or url_for("catalog.home")
+    response = redirect(target)
+    if lang in current_app.config["LANGUAGES"]:
+        response.set_cookie(
+            LOCALE_COOKIE,
+            lang,
+            max_age=ONE_YEAR,
+            samesite="Lax",
+            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+            httponly=True,
+        )
+    return response
+
+
+@bp.after_app_request
+def _vary_on_language(response):
+    # The same URL answers in two languages: caches must keep them apart.
+    response.vary.update(("Cookie", "Accept-Language"))
+    response.headers.setdefault("Content-Language", str(get_locale()))
+    return response
