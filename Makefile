@@ -40,7 +40,7 @@ translations: $(VENV)/.runtime
 # Re-extract the strings after changing templates or code, then translate messages.po.
 messages: $(VENV)/.runtime
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot .
-	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations
+	$(BIN)/pybabel update --no-fuzzy-matching -i app/translations/messages.pot -d app/translations
 
 lint: setup-dev
 	$(BIN)/ruff check .

@@ -4,6 +4,7 @@ import os
 import uuid
 
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from app import create_app
@@ -45,12 +46,26 @@ class Databases:
         admin.dispose()
 
 
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context, as in production.
+
+    Without this, a request made while a test holds an app context (the ``db`` fixture)
+    reuses that context: ``g``, Flask-Babel's cached locale and the database session would
+    leak from one request into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 def make_app(databases, tmp_path_factory, **overrides):
     """A fully migrated app on a database of its own."""
     config = TestConfig(databases.new(), str(tmp_path_factory.mktemp("index")))
     for key, value in overrides.items():
         setattr(config, key, value)
     app = create_app(config)
+    app.test_client_class = FreshContextClient
     with app.app_context():
         upgrade()
     return app
