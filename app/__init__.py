@@ -32,6 +32,7 @@ def _apply_defaults(app):
     if not app.config.get("CONTENT_DIR"):
         app.config["CONTENT_DIR"] = str(PROJECT_ROOT / "content")
     app.config.setdefault("REFERENCE_DIR", str(PROJECT_ROOT / "content" / "reference"))
+    app.config.setdefault("PROVINCES_GEOJSON", str(Path(app.config["REFERENCE_DIR"]) / "provinces.geojson"))
 
 
 def register_extensions(app):
@@ -50,9 +51,11 @@ def register_extensions(app):
 def register_blueprints(app):
     from app.catalog.views import bp as catalog_bp
     from app.i18n import bp as i18n_bp
+    from app.stats.views import bp as stats_bp
 
     app.register_blueprint(catalog_bp)
     app.register_blueprint(i18n_bp)
+    app.register_blueprint(stats_bp)
 
 
 def register_errorhandlers(app):

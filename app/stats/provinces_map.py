@@ -1,0 +1,139 @@
+"""The province map, drawn as SVG on the server from content/reference/provinces.geojson.
+
+No tiles, no script, no internet: shapes are projected and simplified once per process,
+and each page only chooses the colours. Every map comes with a data table beside it.
+"""
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+WIDTH = 1000
+TOLERANCE = 0.6  # pixels: finer detail than this is invisible at the map's size
+# Sequential blues, light to dark; the first is "none". Dark shades carry white text nowhere,
+# so contrast with the thin white borders is what matters.
+PALETTE = ("#e9eef1", "#c6dbe6", "#8fbfd6", "#4f97bb", "#1f6e96", "#0b4a6b")
+
+
+@dataclass(frozen=True)
+class Shape:
+    code: str
+    name: str
+    path: str
+
+
+def _project(lon, lat, bounds, scale):
+    west, north = bounds
+    return (lon - west) * scale, (north - lat) * scale * 1.0
+
+
+def _simplify(points, tolerance):
+    """Douglas-Peucker on projected points."""
+    if len(points) < 3:
+        return points
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        first, last = stack.pop()
+        (x1, y1), (x2, y2) = points[first], points[last]
+        dx, dy = x2 - x1, y2 - y1
+        length = math.hypot(dx, dy)
+        worst, index = 0.0, None
+        for i in range(first + 1, last):
+            x, y = points[i]
+            # A closed ring's ends coincide: measure from that point instead of a line.
+            distance = abs(dy * x - dx * y + x2 * y1 - y2 * x1) / length if length else math.hypot(x - x1, y - y1)
+            if distance > worst:
+                worst, index = distance, i
+        if index is not None and worst > tolerance:
+            keep[index] = True
+            stack.extend(((first, index), (index, last)))
+    return [p for p, k in zip(points, keep, strict=True) if k]
+
+
+@lru_cache(maxsize=4)
+def load_shapes(geojson_path):
+    """Projected, simplified province outlines and the map's height, read once per process."""
+    data = json.loads(Path(geojson_path).read_text(encoding="utf-8"))
+    rings = [
+        (feature["properties"], ring)
+        for feature in data["features"]
+        for polygon in feature["geometry"]["coordinates"]
+        for ring in polygon
+    ]
+    west = min(pt[0] for _, ring in rings for pt in ring)
+    east = max(pt[0] for _, ring in rings for pt in ring)
+    north = max(pt[1] for _, ring in rings for pt in ring)
+    south = min(pt[1] for _, ring in rings for pt in ring)
+    scale = WIDTH / (east - west)
+    height = math.ceil((north - south) * scale)
+    paths = {}
+    names = {}
+    for properties, ring in rings:
+        points = _simplify([_project(lon, lat, (west, north), scale) for lon, lat in ring], TOLERANCE)
+        if len(points) < 3:
+            continue
+        code = str(properties["code"])
+        names[code] = properties["name"]
+        d = "M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in points) + "Z"
+        paths.setdefault(code, []).append(d)
+    shapes = tuple(Shape(code, names[code], "".join(parts)) for code, parts in sorted(paths.items()))
+    return shapes, height
+
+
+def colour_steps(values):
+    """Upper bounds of the colour classes for the given values (at most five classes)."""
+    top = max(values, default=0)
+    if top <= 0:
+        return []
+    if top <= 5:
+        return list(range(1, top + 1))
+    step = math.ceil(top / 5)
+    return [step * i for i in range(1, 6)]
+
+
+def _colour(value, steps):
+    if not value:
+        return PALETTE[0]
+    for i, bound in enumerate(steps, start=1):
+        if value <= bound:
+            return PALETTE[min(i, len(PALETTE) - 1)]
+    return PALETTE[-1]
+
+
+def render(geojson_path, values, title, label, highlight=(), link=None):
+    """An accessible SVG map: provinces coloured by ``values`` ({code: number}).
+
+    ``label`` formats a province's tooltip from its name and value; ``highlight`` outlines
+    provinces (a network's members); ``link(code)`` makes each province a link.
+    """
+    shapes, height = load_shapes(str(geojson_path))
+    steps = colour_steps(list(values.values()))
+    parts = [
+        f'<svg class="province-map" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="map-title" '
+        'xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="map-title">{escape(title)}</title>',
+        '<g stroke="#ffffff" stroke-width="0.6" stroke-linejoin="round">',
+    ]
+    for shape in shapes:
+        value = values.get(shape.code, 0)
+        stroke = ' stroke="#b34700" stroke-width="2.5"' if shape.code in highlight else ""
+        path = (
+            f'<path d="{shape.path}" fill="{_colour(value, steps)}"{stroke}>'
+            f"<title>{escape(label(shape.name, value))}</title></path>"
+        )
+        if link:
+            path = f'<a href="{escape(link(shape.code))}">{path}</a>'
+        parts.append(path)
+    parts.append("</g></svg>")
+    legend = [(PALETTE[0], 0, 0)]
+    low = 1
+    for i, bound in enumerate(steps, start=1):
+        legend.append((PALETTE[min(i, len(PALETTE) - 1)], low, bound))
+        low = bound + 1
+    return Markup("".join(parts)), legend  # noqa: S704 every text above went through escape()
