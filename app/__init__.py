@@ -18,6 +18,7 @@ def create_app(config=None):
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_security_headers(app)
     register_commands(app)
     return app
 
@@ -60,6 +61,12 @@ def register_blueprints(app):
 
 def register_errorhandlers(app):
     from app.errors import register
+
+    register(app)
+
+
+def register_security_headers(app):
+    from app.security import register
 
     register(app)
 

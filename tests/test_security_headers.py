@@ -1,0 +1,33 @@
+"""Security headers: a strict Content-Security-Policy and friends on every page."""
+
+import pytest
+
+from app import create_app
+from config import Config
+
+
+@pytest.mark.parametrize("url", ["/", "/inovasi", "/statistik", "/tidak-ada"])
+def test_every_page_carries_the_headers(client, url):
+    headers = client.get(url).headers
+    csp = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "Strict-Transport-Security" not in headers  # development serves plain HTTP
+
+
+def test_pages_have_no_inline_script_or_style(client):
+    for url in ("/", "/inovasi", "/statistik"):
+        html = client.get(url).get_data(as_text=True)
+        assert "<script>" not in html and "style=" not in html and " on" + "click=" not in html
+
+
+def test_production_adds_hsts(tmp_path):
+    config = Config(
+        environ={"SUAR_ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}
+    )
+    app = create_app(config)
+    response = app.test_client().get("/static/css/suar.css")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    response.close()
