@@ -50,13 +50,17 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
+    from app.api.views import bp as api_bp
     from app.catalog.views import bp as catalog_bp
     from app.i18n import bp as i18n_bp
+    from app.search.views import bp as search_bp
     from app.stats.views import bp as stats_bp
 
     app.register_blueprint(catalog_bp)
     app.register_blueprint(i18n_bp)
     app.register_blueprint(stats_bp)
+    app.register_blueprint(search_bp)
+    app.register_blueprint(api_bp)
 
 
 def register_errorhandlers(app):
@@ -73,5 +77,7 @@ def register_security_headers(app):
 
 def register_commands(app):
     from app.content.cli import content_cli
+    from app.search.cli import search_cli
 
     app.cli.add_command(content_cli)
+    app.cli.add_command(search_cli)

@@ -39,7 +39,7 @@ def home():
 @bp.get("/inovasi")
 def catalogue():
     if request.args.get("q", "").strip():
-        return redirect(url_for("search.search", **request.args))
+        return redirect(url_for("search.index", **request.args))
     try:
         filters = parse_filters(request.args)
     except FilterError as error:

@@ -1,0 +1,1 @@
+"""The JSON API, read side (../docs/interfaces.md)."""

@@ -1,0 +1,149 @@
+"""The Whoosh schema, and the index document of an innovation built from its database rows."""
+
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from app.catalog.models import Innovation, Owner
+from app.regions.models import Region
+from app.search.analysis import SuarAnalyzer, fold
+
+# Text fields by language; an English case study fills the *_en fields instead.
+TEXT_FIELDS = {"id": ("title", "summary", "body"), "en": ("title_en", "summary_en", "body_en")}
+
+
+def make_schema():
+    """A new schema; changing it (or the analyzers) needs ``flask search reindex``."""
+    indonesian, english = SuarAnalyzer("id"), SuarAnalyzer("en")
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=indonesian),
+        summary=TEXT(analyzer=indonesian),
+        body=TEXT(analyzer=indonesian),
+        title_en=TEXT(analyzer=english),
+        summary_en=TEXT(analyzer=english),
+        body_en=TEXT(analyzer=english),
+        # Owner, unit, region and province names, sector and theme names in both languages.
+        meta=TEXT(analyzer=indonesian),
+        # Unstemmed words of the text: the vocabulary that typos are corrected against.
+        spell=TEXT(analyzer=SuarAnalyzer("none", stop=False), phrase=False),
+        sector=KEYWORD(commas=True),
+        theme=KEYWORD(commas=True),
+        owner_kind=ID,
+        province=ID,
+        region=ID,
+        year=NUMERIC(sortable=True),
+        award=KEYWORD(commas=True),
+        stage=ID,
+        digital=BOOLEAN,
+        language=ID,
+        replication_count=NUMERIC(sortable=True),
+        facts=STORED,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What filters, facets and sorting need of a document, kept in memory per index segment."""
+
+    id: int
+    sectors: tuple
+    themes: tuple
+    owner_kind: str
+    province: str | None
+    region: str | None
+    year: int
+    awards: tuple
+    stage: str
+    replication_count: int
+    title_key: str
+    language: str
+
+    @classmethod
+    def from_stored(cls, value):
+        return cls(*value)
+
+
+def load_innovations(session, ids):
+    """Innovations with ``ids`` and everything their document needs, in as few queries as possible."""
+    query = (
+        sa.select(Innovation)
+        .where(Innovation.id.in_(list(ids)))
+        .options(
+            selectinload(Innovation.owner).selectinload(Owner.region).selectinload(Region.parent),
+            selectinload(Innovation.institution),
+            selectinload(Innovation.region).selectinload(Region.parent),
+            selectinload(Innovation.sectors),
+            selectinload(Innovation.themes),
+            selectinload(Innovation.awards),
+        )
+    )
+    return {innovation.id: innovation for innovation in session.scalars(query)}
+
+
+_MARKDOWN_NOISE = re.compile(r"\]\([^)]*\)|[#*_`>|\[\]]|^\s*[-+]\s+", re.MULTILINE)
+
+
+def plain_text(markdown):
+    """Markdown reduced to its words: link targets and markup characters dropped."""
+    return _MARKDOWN_NOISE.sub(" ", markdown or "")
+
+
+def region_names(region):
+    """The region's name and its province's, as people write them."""
+    names = []
+    while region is not None:
+        names.append(region.name)
+        region = region.parent
+    return names
+
+
+def document(innovation):
+    """The index document of one innovation."""
+    lang = innovation.language if innovation.language in TEXT_FIELDS else "id"
+    title_field, summary_field, body_field = TEXT_FIELDS[lang]
+    body = plain_text(innovation.body_md)
+    region = innovation.region or (innovation.owner.region if innovation.owner else None)
+    meta = [innovation.owner.name, innovation.institution.name, *region_names(region)]
+    for item in (*innovation.sectors, *innovation.themes):
+        meta += [item.name_id, item.name_en]
+    awards = tuple(sorted({a.stage for a in innovation.awards}))
+    meta += [f"{a.competition} {a.year}" for a in innovation.awards]
+    region_code = innovation.region_code
+    facts = Facts(
+        id=innovation.id,
+        sectors=tuple(s.slug for s in innovation.sectors),
+        themes=tuple(t.slug for t in innovation.themes),
+        owner_kind=innovation.owner.kind,
+        province=region_code.split(".")[0] if region_code else None,
+        region=region_code,
+        year=innovation.year,
+        awards=awards,
+        stage=innovation.stage,
+        replication_count=innovation.replication_count or 0,
+        title_key=fold(innovation.title),
+        language=lang,
+    )
+    return {
+        "id": str(innovation.id),
+        title_field: innovation.title,
+        summary_field: innovation.summary,
+        body_field: body,
+        "meta": " . ".join(meta),
+        "spell": " ".join((innovation.title, innovation.summary, body, *meta)),
+        "sector": ",".join(facts.sectors),
+        "theme": ",".join(facts.themes),
+        "owner_kind": facts.owner_kind,
+        "province": facts.province or "",
+        "region": region_code or "",
+        "year": innovation.year,
+        "award": ",".join(awards),
+        "stage": innovation.stage,
+        "digital": bool(innovation.digital),
+        "language": lang,
+        "replication_count": facts.replication_count,
+        "facts": tuple(getattr(facts, name) for name in Facts.__dataclass_fields__),
+    }

@@ -1,0 +1,182 @@
+"""Reading the index fast: a snapshot of one Whoosh reader with each document's facts and
+field lengths in memory (cached per immutable segment), and BM25 scores of one term.
+
+Scoring terms here, rather than through Whoosh's query objects, lets the query side combine
+synonyms, translations and typo corrections the way a reader expects (query.py) and keeps
+a search over 20,000 case studies within a few tens of milliseconds.
+"""
+
+import math
+import threading
+from collections import OrderedDict
+
+from app.search.analysis import stem_en, stem_id
+from app.search.documents import TEXT_FIELDS, Facts
+
+K1 = 1.2
+B = 0.75
+# Field weights: a word in the title says more about the case study than one in its body.
+FIELD_BOOSTS = {"title": 3.0, "summary": 1.5, "body": 1.0, "meta": 1.0}
+FIELDS = [
+    (field, lang, FIELD_BOOSTS[field.removesuffix("_en")]) for lang in ("id", "en") for field in TEXT_FIELDS[lang]
+] + [("meta", "id", FIELD_BOOSTS["meta"])]
+LENGTH_FIELDS = [field for field, _, _ in FIELDS] + ["spell"]
+STEM = {"id": stem_id, "en": stem_en}
+# The unstemmed word counts a little on its own: Sastrawi cuts some words to another
+# word's root (pemasaran -> pasar, perbaikan -> baik); the exact form ranks them apart.
+SURFACE_WEIGHT = 0.5
+
+_segment_cache = OrderedDict()  # (generation path, segment id) -> _Segment
+_segment_lock = threading.Lock()
+MAX_CACHED_SEGMENTS = 256
+MEMO_SIZE = 4096  # remembered results per snapshot: popular words cost nothing the second time
+
+
+class _Segment:
+    """Facts and field lengths of one immutable Whoosh segment."""
+
+    def __init__(self, segreader):
+        count = segreader.doc_count_all()
+        self.facts = [Facts.from_stored(segreader.stored_fields(n)["facts"]) for n in range(count)]
+        self.lengths = {
+            field: [segreader.doc_field_length(n, field, 0) for n in range(count)] for field in LENGTH_FIELDS
+        }
+
+
+def _segment(generation, segreader):
+    key = (generation, segreader.segment().segment_id())
+    with _segment_lock:
+        cached = _segment_cache.get(key)
+        if cached is not None:
+            _segment_cache.move_to_end(key)
+            return cached
+    built = _Segment(segreader)
+    with _segment_lock:
+        _segment_cache[key] = built
+        while len(_segment_cache) > MAX_CACHED_SEGMENTS:
+            _segment_cache.popitem(last=False)
+    return built
+
+
+class Snapshot:
+    """One consistent view of the index: documents by number, with their facts."""
+
+    def __init__(self, searcher, generation):
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.leaves = []  # (segment reader, docnum offset, _Segment)
+        total = self.reader.doc_count_all()
+        self.facts = [None] * total  # None for a deleted document
+        lengths = {field: [0] * total for field in LENGTH_FIELDS}
+        for segreader, offset in self.reader.leaf_readers():
+            segment = _segment(generation, segreader)
+            self.leaves.append((segreader, offset, segment))
+            count = len(segment.facts)
+            live = segreader.all_doc_ids() if segreader.has_deletions() else range(count)
+            for n in live:
+                self.facts[offset + n] = segment.facts[n]
+            for field in lengths:
+                lengths[field][offset : offset + count] = segment.lengths[field]
+        self.live = [n for n, facts in enumerate(self.facts) if facts is not None]
+        self.docnum_of = {self.facts[n].id: n for n in self.live}
+        self.lengths = lengths
+        # Averages and document counts over the documents that have the field, so that the
+        # few English case studies are scored on the same scale as the Indonesian ones.
+        self.field_docs = {}
+        self.avg_length = {}
+        for field, values in lengths.items():
+            present = [values[n] for n in self.live if values[n]]
+            self.field_docs[field] = max(len(present), 1)
+            self.avg_length[field] = (sum(present) / len(present)) if present else 1.0
+        self._memo = OrderedDict()  # term scores, concept scores, filter sets, sort orders
+
+    @property
+    def doc_count(self):
+        return len(self.live)
+
+    def memo(self, key, compute):
+        """``compute()``, remembered for this snapshot (the index it reads never changes)."""
+        try:
+            self._memo.move_to_end(key)
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = compute()
+            if len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+            return value
+
+    def column(self, name):
+        """One fact of every document, by document number (None for a deleted one)."""
+        return self.memo(("column", name), lambda: [getattr(f, name) if f else None for f in self.facts])
+
+    def doc_frequency(self, field, term):
+        """How many documents hold ``term`` in ``field`` (deleted ones included, cheaply)."""
+        return self.reader.doc_frequency(field, term)
+
+    def term_scores(self, field, term):
+        """BM25 score of ``term`` in ``field`` for every document holding it: ``{docnum: score}``."""
+        return self.memo((field, term), lambda: self._term_scores(field, term))
+
+    def _term_scores(self, field, term):
+        scores = {}
+        df = self.reader.doc_frequency(field, term)
+        if df:
+            n = self.field_docs[field]
+            idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+            avg = self.avg_length[field]
+            lengths = self.lengths[field]
+            norm = K1 * (1.0 - B)
+            scale = K1 * B / avg
+            for segreader, offset, _ in self.leaves:
+                for ids, weights in _postings(segreader, field, term):
+                    for local, weight in zip(ids, weights, strict=True):
+                        docnum = offset + local
+                        scores[docnum] = idf * weight * (K1 + 1.0) / (weight + norm + scale * lengths[docnum])
+        return scores
+
+    def word_scores(self, word):
+        """Weighted sum over the text fields of one folded word, stemmed per field language."""
+        return self.memo(("word", word), lambda: self._word_scores(word))
+
+    def _word_scores(self, word):
+        total = {}
+        for field, lang, boost in FIELDS:
+            for docnum, score in self.term_scores(field, STEM[lang](word)).items():
+                total[docnum] = total.get(docnum, 0.0) + boost * score
+        for docnum, score in self.term_scores("spell", word).items():
+            if docnum in total:
+                total[docnum] += SURFACE_WEIGHT * score
+        return total
+
+    def word_frequency(self, word):
+        """The share of documents whose text holds ``word`` (any field, either language)."""
+        docs = self.word_docs(word)
+        return len(docs) / max(self.doc_count, 1)
+
+    def word_docs(self, word):
+        """Document numbers whose text holds ``word``."""
+        return self.word_scores(word).keys()
+
+
+def _postings(segreader, field, term):
+    """Blocks of ``(docnums, weights)`` of a term in one segment."""
+    fieldobj = segreader.schema[field]
+    btext = fieldobj.to_bytes(term)
+    if (field, btext) not in segreader:
+        return
+    matcher = segreader.postings(field, btext)
+    # Whoosh 2.7.4's block reader (pinned): whole blocks at once are many times faster than
+    # the posting-by-posting interface. Anything else falls back to that interface.
+    if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            yield matcher._ids, matcher._weights
+            matcher._next_block()
+        return
+    ids, weights = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    yield ids, weights

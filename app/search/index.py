@@ -1,0 +1,246 @@
+"""The Whoosh index on disk: generations, the pointer to the current one, and the last
+outbox change each generation has applied. Nothing outside app/search touches Whoosh.
+
+Layout of ``SEARCH_INDEX_DIR``::
+
+    CURRENT              name of the generation that searches read (replaced atomically)
+    gen-<time>-<rand>/   a Whoosh index, and ``applied``: the last outbox id it holds
+
+A rebuild writes a new generation beside the current one and then replaces ``CURRENT``,
+so searches keep answering from the old generation while the new one is built.
+"""
+
+import fcntl
+import logging
+import os
+import shutil
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+
+from app.catalog.models import Innovation
+from app.search.documents import document, load_innovations, make_schema
+from app.search.models import SearchOutbox
+
+log = logging.getLogger(__name__)
+
+POINTER = "CURRENT"
+APPLIED = "applied"
+BATCH = 500  # innovations loaded from the database at a time
+KEEP_GENERATIONS = 2  # the current one and the one before, which a searcher may still read
+
+
+class IndexMissing(RuntimeError):
+    """There is no usable index: it was never built, or its folder is gone or damaged."""
+
+
+class RebuildBusy(RuntimeError):
+    """Another process is rebuilding the index right now."""
+
+
+def _write_atomically(path, text):
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+@contextmanager
+def _flock(path, blocking=True):
+    with open(path, "a+") as handle:
+        flags = fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB)
+        try:
+            fcntl.flock(handle, flags)
+        except BlockingIOError:
+            raise RebuildBusy(str(path)) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class IndexStore:
+    """The index folder of one app: open the current generation, apply changes, rebuild."""
+
+    _indexes = {}  # generation path -> open Whoosh index, shared by the threads of a process
+    _lock = threading.Lock()
+
+    def __init__(self, root):
+        self.root = Path(root)
+
+    # --- reading -------------------------------------------------------------------------
+    def current_path(self):
+        """The folder of the current generation, or None when there is none."""
+        try:
+            name = (self.root / POINTER).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        path = self.root / name
+        return path if name and path.is_dir() else None
+
+    def open(self):
+        """The current Whoosh index; IndexMissing when there is none that can be read."""
+        return self.open_current()[1]
+
+    def open_current(self):
+        """``(generation path, Whoosh index)`` of the current generation."""
+        path = self.current_path()
+        if path is None:
+            raise IndexMissing(f"no search index in {self.root}")
+        key = str(path)
+        with self._lock:
+            ix = self._indexes.get(key)
+            if ix is None:
+                try:
+                    ix = whoosh_index.open_dir(key)
+                except Exception as exc:  # a half-deleted or damaged folder: rebuild it
+                    raise IndexMissing(f"the search index in {path} cannot be opened: {exc}") from exc
+                # Another process swapped generations: forget this folder's older ones.
+                for old in [k for k in self._indexes if Path(k).parent == path.parent]:
+                    self._indexes.pop(old).close()
+                self._indexes[key] = ix
+        return path, ix
+
+    def applied(self, path=None):
+        """The last outbox id applied to a generation (the current one by default)."""
+        path = path or self.current_path()
+        try:
+            return int((path / APPLIED).read_text(encoding="utf-8").strip() or 0)
+        except (FileNotFoundError, ValueError, TypeError):
+            return 0
+
+    def _set_applied(self, path, last_id):
+        # Two appliers may finish in either order: the mark only moves forward.
+        with _flock(path / ".applied.lock"):
+            if last_id > self.applied(path):
+                _write_atomically(path / APPLIED, str(last_id))
+
+    # --- applying the outbox -----------------------------------------------------------
+    def sync(self, engine, timeout=10.0, rounds=20):
+        """Apply every outbox change newer than the current generation's mark.
+
+        Takes the Whoosh writer (waiting up to ``timeout`` seconds: LockError after that;
+        the changes stay in the outbox). Returns the number of outbox rows applied.
+        Loops so that changes committed while this process held the writer are applied
+        too: a writer that gave up waiting for us relies on it.
+        """
+        ix = self.open()
+        path = self.current_path()
+        applied = 0
+        with Session(engine) as session:
+            for _ in range(rounds):
+                newest = session.scalar(sa.select(sa.func.max(SearchOutbox.id))) or 0
+                if newest <= self.applied(path):
+                    break
+                applied += self._apply(ix, path, session, timeout)
+                session.rollback()  # end the read transaction: the next round sees new commits
+        return applied
+
+    def _apply(self, ix, path, session, timeout):
+        writer = ix.writer(timeout=timeout, delay=0.05)
+        try:
+            since = self.applied(path)  # read again under the lock: another process may have applied
+            rows = session.execute(
+                sa.select(SearchOutbox.id, SearchOutbox.innovation_id)
+                .where(SearchOutbox.id > since)
+                .order_by(SearchOutbox.id)
+            ).all()
+            if not rows:
+                writer.cancel()
+                return 0
+            # The outbox says *which* innovations changed; the database says what they are
+            # now. Applying a change twice, or out of order, therefore gives the same index.
+            changed = list(dict.fromkeys(innovation_id for _, innovation_id in rows))
+            for start in range(0, len(changed), BATCH):
+                chunk = changed[start : start + BATCH]
+                found = load_innovations(session, chunk)
+                for innovation_id in chunk:
+                    if innovation_id in found:
+                        writer.update_document(**document(found[innovation_id]))
+                    else:
+                        writer.delete_by_term("id", str(innovation_id))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        self._set_applied(path, rows[-1].id)
+        return len(rows)
+
+    # --- rebuilding --------------------------------------------------------------------
+    def rebuild(self, engine, procs=1, wait=True):
+        """Build a new generation from the database, swap it in, catch up, drop old ones.
+
+        Returns the number of innovations indexed. RebuildBusy when another process is
+        rebuilding and ``wait`` is False.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        with _flock(self.root / ".rebuild.lock", blocking=wait):
+            name = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+            path = self.root / name
+            path.mkdir()
+            try:
+                count = self._build(path, engine, procs)
+            except BaseException:
+                shutil.rmtree(path, ignore_errors=True)
+                raise
+            _write_atomically(self.root / POINTER, name)
+            log.info("search index %s built with %d innovations", name, count)
+            try:
+                self.sync(engine)
+            except LockError:
+                log.warning("search index: catch-up after rebuild postponed, the index is busy")
+            self._drop_old_generations(keep=name)
+        return count
+
+    def _build(self, path, engine, procs):
+        ix = whoosh_index.create_in(str(path), make_schema())
+        with Session(engine) as session:
+            # The mark is read before the rows: a change committed after it is applied
+            # again by the catch-up, which is harmless.
+            mark = session.scalar(sa.select(sa.func.max(SearchOutbox.id))) or 0
+            ids = list(session.scalars(sa.select(Innovation.id).order_by(Innovation.id)))
+            options = {"procs": procs, "limitmb": 128, "multisegment": True} if procs > 1 else {}
+            writer = ix.writer(**options)
+            try:
+                for start in range(0, len(ids), BATCH):
+                    found = load_innovations(session, ids[start : start + BATCH])
+                    for innovation in found.values():
+                        writer.add_document(**document(innovation))
+                    session.expunge_all()  # keep memory flat on a large catalogue
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+        ix.close()
+        _write_atomically(path / APPLIED, str(mark))
+        return len(ids)
+
+    def _drop_old_generations(self, keep):
+        generations = sorted(
+            (p for p in self.root.iterdir() if p.is_dir() and p.name.startswith("gen-")),
+            key=lambda p: p.stat().st_mtime,
+        )
+        old = [p for p in generations if p.name != keep][: max(0, len(generations) - KEEP_GENERATIONS)]
+        for path in old:
+            with self._lock:
+                stale = self._indexes.pop(str(path), None)
+            if stale is not None:
+                stale.close()
+            shutil.rmtree(path, ignore_errors=True)
+
+    def status(self):
+        """A dictionary describing the index, for ``flask search status`` and the tests."""
+        path = self.current_path()
+        if path is None:
+            return {"generation": None, "documents": 0, "applied": 0}
+        ix = self.open()
+        return {"generation": path.name, "documents": ix.doc_count(), "applied": self.applied(path)}

@@ -1,0 +1,140 @@
+"""Every change to an innovation writes an outbox row in its own transaction; after the
+commit the outbox is applied to the index.
+
+The rows come from session events, so no service has to remember them: a new, changed or
+deleted innovation, award, or a renamed owner, unit, sector or theme records the
+innovations it touches. Bulk ``UPDATE``/``DELETE`` statements bypass the events; services
+change innovations through the ORM (architecture.md), and ``flask search reindex`` mends
+anything else.
+"""
+
+import logging
+
+import sqlalchemy as sa
+from flask import current_app, has_app_context
+from sqlalchemy import event
+from whoosh.index import LockError
+
+from app.catalog.models import (
+    Award,
+    Innovation,
+    Institution,
+    Owner,
+    Sector,
+    Theme,
+    innovation_sector,
+    innovation_theme,
+)
+from app.extensions import db
+from app.search.index import IndexMissing, IndexStore, RebuildBusy
+from app.search.models import SearchOutbox, utcnow
+
+log = logging.getLogger(__name__)
+
+PENDING = "search_outbox_pending"  # session.info: changes seen before a flush
+WRITTEN = "search_outbox_written"  # session.info: outbox rows written in this transaction
+LOCKED = "search_outbox_locked"
+# PostgreSQL: transactions that write the outbox take this lock, so ids become visible in
+# the order they were given out and no index skips an id committed late.
+ADVISORY_LOCK_KEY = 0x5EA4C8  # "search"
+
+
+def _innovation_ids(session, column, value):
+    return list(session.execute(sa.select(Innovation.id).where(column == value)).scalars())
+
+
+def _ids_via(session, table, column, value):
+    return list(session.execute(sa.select(table.c.innovation_id).where(table.c[column] == value)).scalars())
+
+
+def _before_flush(session, flush_context, instances):
+    pending = session.info.setdefault(PENDING, [])
+    for obj in session.new:
+        if isinstance(obj, Innovation):
+            pending.append((obj, "upsert"))
+        elif isinstance(obj, Award):
+            pending.append((obj.innovation or obj.innovation_id, "upsert"))
+    for obj in session.dirty:
+        if not session.is_modified(obj):
+            continue
+        if isinstance(obj, Innovation):
+            pending.append((obj, "upsert"))
+        elif isinstance(obj, Award):
+            pending.append((obj.innovation or obj.innovation_id, "upsert"))
+        elif isinstance(obj, Owner) and obj.id is not None:
+            pending += [(i, "upsert") for i in _innovation_ids(session, Innovation.owner_id, obj.id)]
+        elif isinstance(obj, Institution) and obj.id is not None:
+            pending += [(i, "upsert") for i in _innovation_ids(session, Innovation.institution_id, obj.id)]
+        elif isinstance(obj, Sector) and obj.id is not None:
+            pending += [(i, "upsert") for i in _ids_via(session, innovation_sector, "sector_id", obj.id)]
+        elif isinstance(obj, Theme) and obj.id is not None:
+            pending += [(i, "upsert") for i in _ids_via(session, innovation_theme, "theme_id", obj.id)]
+    for obj in session.deleted:
+        if isinstance(obj, Innovation):
+            pending.append((obj.id, "delete"))
+        elif isinstance(obj, Award):
+            pending.append((obj.innovation_id, "upsert"))
+
+
+def _after_flush(session, flush_context):
+    pending = session.info.pop(PENDING, None)
+    if not pending:
+        return
+    rows = {}
+    for target, op in pending:
+        innovation_id = target.id if isinstance(target, Innovation) else target
+        if innovation_id is not None:
+            rows[innovation_id] = op  # the last word on an innovation in this flush wins
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql" and not session.info.get(LOCKED):
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+        session.info[LOCKED] = True
+    connection.execute(
+        SearchOutbox.__table__.insert(),
+        [{"innovation_id": i, "op": op, "created_at": utcnow()} for i, op in rows.items()],
+    )
+    session.info[WRITTEN] = True
+
+
+def _after_commit(session):
+    written = session.info.pop(WRITTEN, False)
+    session.info.pop(LOCKED, None)
+    if written and has_app_context() and current_app.config.get("SEARCH_SYNC_AFTER_COMMIT", True):
+        apply_pending(current_app, timeout=current_app.config.get("SEARCH_WRITE_TIMEOUT", 5.0))
+
+
+def _after_transaction_end(session, transaction):
+    if transaction.parent is None:  # the outermost transaction ended: committed or rolled back
+        for key in (PENDING, WRITTEN, LOCKED):
+            session.info.pop(key, None)
+
+
+def apply_pending(app, timeout=5.0):
+    """Apply the outbox to this app's index; never raises (the database already holds the truth).
+
+    Returns the number of outbox rows applied, or None when the index could not be reached.
+    """
+    store = IndexStore(app.config["SEARCH_INDEX_DIR"])
+    try:
+        return store.sync(db.engine, timeout=timeout)
+    except LockError:
+        log.info("search index busy: changes wait in the outbox for the next writer or `flask search sync`")
+    except IndexMissing:
+        try:
+            store.rebuild(db.engine, wait=False)
+            return 0
+        except RebuildBusy:
+            log.info("search index is being rebuilt by another process")
+        except Exception:
+            log.exception("search index could not be built; run `flask search reindex`")
+    except Exception:
+        log.exception("search index update failed; changes wait in the outbox")
+    return None
+
+
+event.listen(db.session, "before_flush", _before_flush)
+event.listen(db.session, "after_flush", _after_flush)
+event.listen(db.session, "after_commit", _after_commit)
+event.listen(db.session, "after_transaction_end", _after_transaction_end)

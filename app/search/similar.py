@@ -1,0 +1,38 @@
+"""More like this: case studies that share an innovation's most telling words and sectors."""
+
+import heapq
+
+from app.search.documents import TEXT_FIELDS, plain_text
+from app.search.engine import FIELD_BOOSTS
+
+KEY_TERMS = 15
+SHARED_SECTOR_BONUS = 0.3  # per shared sector: the same field of work is a good sign
+
+
+def similar_docnums(snapshot, innovation, limit=5):
+    """Document numbers of the ``limit`` documents most like ``innovation``, best first."""
+    lang = innovation.language if innovation.language in TEXT_FIELDS else "id"
+    fields = TEXT_FIELDS[lang]
+    text = " ".join((innovation.title, innovation.title, innovation.summary, plain_text(innovation.body_md)))
+    key_terms = snapshot.searcher.key_terms_from_text(fields[2], text, numterms=KEY_TERMS)
+    scores = {}
+    for term, weight in key_terms:
+        for field in fields:
+            boost = FIELD_BOOSTS[field.removesuffix("_en")] * weight
+            for docnum, score in snapshot.term_scores(field, term).items():
+                scores[docnum] = scores.get(docnum, 0.0) + boost * score
+    own = snapshot.docnum_of.get(innovation.id)
+    scores.pop(own, None)
+    sectors = {s.slug for s in innovation.sectors}
+    facts = snapshot.facts
+    ranked = {}
+    for docnum, score in scores.items():
+        if facts[docnum] is None:
+            continue
+        shared = len(sectors.intersection(facts[docnum].sectors))
+        ranked[docnum] = score * (1.0 + SHARED_SECTOR_BONUS * shared)
+    if len(ranked) < limit:  # a short or English case study: fill with its sectors' newest
+        for docnum in snapshot.live:
+            if docnum != own and docnum not in ranked and sectors.intersection(facts[docnum].sectors):
+                ranked[docnum] = 1e-6 * facts[docnum].year
+    return heapq.nlargest(limit, ranked, key=lambda n: (ranked[n], -facts[n].id))

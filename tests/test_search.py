@@ -1,0 +1,239 @@
+"""Search behaviour on a small catalogue: language, typos, places, filters and facets, pages."""
+
+import pytest
+import sqlalchemy as sa
+
+from app.catalog.filters import parse_filters
+from app.catalog.models import Award, Innovation, Owner, Sector, innovation_sector
+from app.search import search, similar
+from tests.test_search_support import clean_index, load_cases, reset_index, slugs
+
+STUNTING = {"cegah-tengkes-banyumas", "gizi-anak-kupang"}
+
+
+@pytest.fixture
+def search_app(app):
+    with clean_index(app):
+        yield app
+
+
+@pytest.fixture
+def catalogue(search_app):
+    return load_cases(search_app)
+
+
+def test_affix_forms_find_each_other(catalogue):
+    assert "akta-lahir-rumah-sakit-sidoarjo" in slugs(catalogue, "layanan disdukcapil")
+    assert "akta-lahir-rumah-sakit-sidoarjo" in slugs(catalogue, "melayani")
+
+
+def test_synonyms_and_acronyms_expand(catalogue):
+    assert set(slugs(catalogue, "tengkes")[:2]) == STUNTING  # one says stunting, one tengkes
+    assert "gizi-anak-kupang" in slugs(catalogue, "ibu hamil")  # the case study says bumil
+    assert slugs(catalogue, "e-ktp")[0] == "ktp-el-keliling-kemendagri"
+
+
+def test_english_finds_indonesian_and_back(catalogue):
+    assert slugs(catalogue, "birth certificate hospital")[:2] in (
+        ["akta-lahir-rumah-sakit-sidoarjo", "birth-registration-makassar"],
+        ["birth-registration-makassar", "akta-lahir-rumah-sakit-sidoarjo"],
+    )
+    assert "birth-registration-makassar" in slugs(catalogue, "akta kelahiran")
+
+
+def test_a_typo_is_corrected_and_suggested(catalogue):
+    with catalogue.test_request_context():
+        result = search(parse_filters({"q": "stuntng"}))
+    assert result.suggestion == "stunting"
+    assert {hit.innovation.slug for hit in result.hits} >= {"cegah-tengkes-banyumas"}
+
+
+def test_the_search_page_suggests_and_finds(catalogue, client):
+    page = client.get("/cari?q=stuntng").get_data(as_text=True)
+    assert "stunting" in page and "Gerakan Cegah Stunting dari Posyandu" in page
+    assert "<mark>" in page
+
+
+def test_all_words_rank_above_some_words(catalogue):
+    ranked = slugs(catalogue, "izin usaha aplikasi")
+    assert ranked[0] == "izin-usaha-malang"  # says all three; Jakarta says two
+    assert "izin-usaha-jakarta" in ranked
+
+
+def test_a_quoted_phrase_must_appear_as_written(catalogue):
+    assert slugs(catalogue, '"bank sampah"') == ["bank-sampah-kupang"]
+    assert slugs(catalogue, '"sampah bank"') == []
+
+
+def test_a_region_in_the_query_ranks_its_innovations_first(catalogue):
+    assert slugs(catalogue, "perizinan jawa timur")[0] == "izin-usaha-malang"
+    assert slugs(catalogue, "perizinan dki jakarta")[0] == "izin-usaha-jakarta"
+    assert set(slugs(catalogue, "perizinan jawa timur")) == {"izin-usaha-malang", "izin-usaha-jakarta"}
+
+
+def test_snippets_escape_the_text_and_mark_the_words(catalogue):
+    with catalogue.test_request_context():
+        (hit,) = search(parse_filters({"q": "perekaman ktp"})).hits[:1]
+    html = str(hit.snippet)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<mark>" in html
+
+
+def test_similar_innovations(catalogue, db):
+    stunting = db.session.scalar(sa.select(Innovation).where(Innovation.slug == "cegah-tengkes-banyumas"))
+    found = similar(stunting, limit=5)
+    assert 0 < len(found) <= 5 and stunting not in found
+    assert found[0].slug == "gizi-anak-kupang"
+
+
+FILTERS = [
+    {},
+    {"sector": "kesehatan"},
+    {"owner_kind": "city"},
+    {"province": "35"},
+    {"region": "53"},
+    {"year": "2021"},
+    {"award": "top99"},
+    {"stage": "implemented", "sector": "perizinan-investasi"},
+    {"replicated": "false"},
+    {"q": "izin"},
+    {"q": "balita", "owner_kind": "city"},
+]
+
+
+def _sql_ids(args):
+    """The innovations that pass the filters, by a plain SQL query written for the test."""
+    query = sa.select(Innovation.id).join(Owner, Innovation.owner_id == Owner.id)
+    if "sector" in args:
+        query = query.where(Innovation.sectors.any(Sector.slug == args["sector"]))
+    if "owner_kind" in args:
+        query = query.where(Owner.kind == args["owner_kind"])
+    for name in ("province", "region"):
+        if name in args:
+            code = args[name]
+            query = query.where(sa.or_(Innovation.region_code == code, Innovation.region_code.like(code + ".%")))
+    if "year" in args:
+        query = query.where(Innovation.year == int(args["year"]))
+    if "award" in args:
+        query = query.where(Innovation.awards.any(Award.stage == args["award"]))
+    if "stage" in args:
+        query = query.where(Innovation.stage == args["stage"])
+    if "replicated" in args:
+        query = query.where((Innovation.replication_count > 0) == (args["replicated"] == "true"))
+    return query
+
+
+@pytest.mark.parametrize("args", FILTERS)
+def test_filters_and_facets_agree_with_the_database(catalogue, client, db, args):
+    answer = client.get("/api/v1/innovations", query_string={**args, "per_page": 100}).get_json()
+    ids = set(db.session.scalars(_sql_ids(args)))
+    if "q" in args:  # the text match is the index's; the filters must still hold for it
+        found = {i.id for i in db.session.scalars(sa.select(Innovation).where(Innovation.slug.in_(
+            [item["slug"] for item in answer["items"]])))}  # fmt: skip
+        assert found <= ids and found
+        ids = found
+    assert answer["total"] == len(ids) == len(answer["items"])
+    sector_counts = dict(
+        db.session.execute(
+            sa.select(Sector.slug, sa.func.count())
+            .join(innovation_sector)
+            .where(innovation_sector.c.innovation_id.in_(ids))
+            .group_by(Sector.slug)
+        ).all()
+    )
+    assert answer["facets"]["sector"] == sector_counts
+    kinds = dict(
+        db.session.execute(
+            sa.select(Owner.kind, sa.func.count())
+            .join(Innovation.owner)
+            .where(Innovation.id.in_(ids))
+            .group_by(Owner.kind)
+        ).all()
+    )
+    assert answer["facets"]["owner_kind"] == kinds
+    years = db.session.execute(
+        sa.select(Innovation.year, sa.func.count()).where(Innovation.id.in_(ids)).group_by(Innovation.year)
+    )
+    assert answer["facets"]["year"] == {str(y): n for y, n in years}
+    awards = db.session.execute(
+        sa.select(Award.stage, sa.func.count(sa.distinct(Award.innovation_id)))
+        .where(Award.innovation_id.in_(ids))
+        .group_by(Award.stage)
+    )
+    assert answer["facets"]["award"] == dict(awards.all())
+    assert sum(answer["facets"]["province"].values()) == db.session.scalar(
+        sa.select(sa.func.count()).where(Innovation.id.in_(ids), Innovation.region_code.is_not(None))
+    )
+
+
+def test_the_api_answers_in_the_documented_shape(catalogue, client):
+    answer = client.get("/api/v1/innovations?q=akta+kelahiran&per_page=2").get_json()
+    assert set(answer) == {"items", "total", "page", "per_page", "facets"}
+    assert answer["page"] == 1 and answer["per_page"] == 2 and len(answer["items"]) == 2
+    item = answer["items"][0]
+    assert set(item) == {"slug", "title", "summary", "owner", "region", "year", "sectors", "themes", "awards",
+                         "stage", "replication_count", "url"}  # fmt: skip
+    assert item["slug"] == "akta-lahir-rumah-sakit-sidoarjo"
+    assert item["region"] == {"code": "35.15", "name": "Kabupaten Sidoarjo"}
+    assert item["awards"] == [{"competition": "KIPP", "year": 2019, "stage": "top45"}]
+    assert set(answer["facets"]) == {"sector", "owner_kind", "province", "year", "award"}
+
+
+def test_sorts_and_pages(catalogue, client):
+    newest = client.get("/api/v1/innovations?sort=newest&per_page=3").get_json()
+    years = [item["year"] for item in newest["items"]]
+    assert years == sorted(years, reverse=True) and newest["total"] == 8
+    second = client.get("/api/v1/innovations?sort=newest&per_page=3&page=2").get_json()
+    assert not {i["slug"] for i in newest["items"]} & {i["slug"] for i in second["items"]}
+    titles = [i["title"].lower() for i in client.get("/api/v1/innovations?sort=title").get_json()["items"]]
+    assert titles == sorted(titles)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "sector=unknown",
+        "page=0",
+        "per_page=100000",
+        "year=abc",
+        "year=1899",
+        "replicated=maybe",
+        "sector=kesehatan%27%20OR%201%3D1--",
+        "province=35%3B%20DROP%20TABLE%20innovation",
+        "q=" + "a" * 201,
+        "sort=relevance",
+        "colour=blue",
+    ],
+)
+def test_bad_api_input_is_a_400_with_a_json_error(catalogue, client, query):
+    response = client.get(f"/api/v1/innovations?{query}")
+    assert response.status_code == 400
+    assert response.is_json and set(response.get_json()) == {"error"}
+
+
+@pytest.mark.parametrize("q", ['"', '"""', "AND OR NOT", "title:x*", "(((", "ktp-", "-", "\\", "%", "🙂", "a" * 200])
+def test_odd_queries_never_fail(catalogue, client, q):
+    assert client.get("/api/v1/innovations", query_string={"q": q}).status_code == 200
+    assert client.get("/cari", query_string={"q": q}).status_code == 200
+
+
+def test_the_search_page(catalogue, client):
+    page = client.get("/cari?q=izin&sector=perizinan-investasi").get_data(as_text=True)
+    assert "Izin Usaha Sehari Lewat Aplikasi" in page
+    assert "Perizinan dan Investasi" in page  # the facet, by name
+    assert client.get("/cari?sector=nope").status_code == 400
+    assert "Tidak ada inovasi" in client.get("/cari?q=zzzzqqq").get_data(as_text=True)
+
+
+def test_without_an_index_search_still_answers(catalogue, client):
+    reset_index(catalogue)
+    assert "bank-sampah-kupang" in slugs(catalogue, "bank sampah")  # a small catalogue: built on the spot
+    reset_index(catalogue)
+    catalogue.config["SEARCH_AUTO_BUILD_LIMIT"] = 0  # a large one: listed from the database, no text search
+    listing = client.get("/api/v1/innovations?sector=kesehatan").get_json()
+    assert listing["total"] == 2 and listing["facets"]["sector"]["kesehatan"] == 2
+    assert client.get("/cari?q=sampah").status_code == 503
+    assert "Indeks pencarian sedang disiapkan" in client.get("/cari?q=sampah").get_data(as_text=True)
+    assert client.get("/api/v1/innovations?q=sampah").get_json() == {
+        "error": "search index unavailable: it is being built, try again shortly"
+    }
