@@ -10,6 +10,9 @@ export FLASK_APP := wsgi
 run: setup translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask content import
+	$(BIN)/flask networks import
+	$(BIN)/flask replications import
+	$(BIN)/flask search reindex
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: setup-dev translations

@@ -39,26 +39,37 @@ def _apply_defaults(app):
 def register_extensions(app):
     from flask_babel import get_locale
 
-    from app.extensions import babel, csrf, db, limiter, migrate, select_locale
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
+    login_manager.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
 
 
 def register_blueprints(app):
+    from app.accounts.admin import bp as user_admin_bp
+    from app.accounts.views import bp as accounts_bp
     from app.api.views import bp as api_bp
     from app.catalog.views import bp as catalog_bp
     from app.i18n import bp as i18n_bp
+    from app.networks.views import bp as networks_bp
+    from app.panels import render as render_panels
+    from app.replication.views import bp as replication_bp
     from app.search.views import bp as search_bp
     from app.stats.views import bp as stats_bp
 
     app.register_blueprint(catalog_bp)
     app.register_blueprint(i18n_bp)
     app.register_blueprint(stats_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(user_admin_bp)
+    app.register_blueprint(networks_bp)
+    app.register_blueprint(replication_bp)
+    app.jinja_env.globals["panels"] = render_panels
     app.register_blueprint(search_bp)
     app.register_blueprint(api_bp)
 
@@ -76,8 +87,14 @@ def register_security_headers(app):
 
 
 def register_commands(app):
+    from app.accounts.cli import users_cli
     from app.content.cli import content_cli
+    from app.networks.cli import networks_cli
+    from app.replication.cli import replications_cli
     from app.search.cli import search_cli
 
     app.cli.add_command(content_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(networks_cli)
+    app.cli.add_command(replications_cli)
     app.cli.add_command(search_cli)

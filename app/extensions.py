@@ -33,8 +33,10 @@ LOCALE_COOKIE = "lang"
 
 def select_locale():
     """The visitor's choice (cookie) first, then the browser's languages, then Indonesian."""
-    from flask import current_app
+    from flask import current_app, has_request_context
 
+    if not has_request_context():  # commands and services outside a request speak Indonesian
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     chosen = request.cookies.get(LOCALE_COOKIE)
     if chosen in languages:

@@ -145,6 +145,13 @@ class Innovation(db.Model):
     body_md: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text)
     sample: Mapped[bool] = mapped_column(default=False)
+    # Scaling up (glokalisasi): adopted as a national programme.
+    national_programme: Mapped[str | None] = mapped_column(sa.String(300))
+    national_legal_basis: Mapped[str | None] = mapped_column(sa.String(500))
+    # Institutionalisation (pelembagaan) by its owner: what keeps it alive.
+    kept_by_regulation: Mapped[str | None] = mapped_column(sa.String(500))
+    kept_by_indicator: Mapped[str | None] = mapped_column(sa.String(500))
+    kept_by_incentive: Mapped[str | None] = mapped_column(sa.String(500))
     # Kept by the replication service so that lists can sort and filter on it cheaply.
     replication_count: Mapped[int] = mapped_column(default=0, server_default="0", index=True)
     # Where the case study was imported from, and a fingerprint of that file, so that a

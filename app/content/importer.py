@@ -6,6 +6,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from app.catalog.models import GOVERNMENT_KINDS, Award, Innovation, Institution, Owner, Sector, Theme
+from app.catalog.owners import free_slug, government_owner
 from app.content import files
 from app.content.problems import ImportFailed, Problem
 from app.content.schema import Reference, validate
@@ -175,11 +176,9 @@ class _OwnerRegistry:
     def _create(self, case):
         if case.owner_kind in GOVERNMENT_KINDS:
             # A government's name is its official region name, whatever a file calls it.
-            region = db.session.get(Region, case.region)
-            owner = Owner(name=region.display_name, kind=case.owner_kind, region_code=case.region)
-        else:
-            owner = Owner(name=case.owner, kind=case.owner_kind, region_code=case.region)
-        owner.slug = _free_owner_slug(slugify(owner.name))
+            return government_owner(db.session.get(Region, case.region))
+        owner = Owner(name=case.owner, kind=case.owner_kind, region_code=case.region)
+        owner.slug = free_slug(slugify(owner.name))
         db.session.add(owner)
         db.session.flush()
         return owner
@@ -192,14 +191,6 @@ class _OwnerRegistry:
             ).first()
             self.institutions[key] = found or Institution(owner=owner, name=name)
         return self.institutions[key]
-
-
-def _free_owner_slug(base):
-    taken = set(db.session.scalars(sa.select(Owner.slug).where(Owner.slug.startswith(base))))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def _missing(folder, slugs):

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from app.catalog.labels import AWARD_STAGE_LABELS, OWNER_KIND_LABELS
 from app.catalog.models import AWARD_STAGES
-from app.stats import charts, provinces_map, queries
+from app.stats import charts, panels, provinces_map, queries  # noqa: F401 - panels registers itself
 
 bp = Blueprint("stats", __name__)
 

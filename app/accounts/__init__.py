@@ -1,0 +1,1 @@
+"""Accounts: users, roles, login and logout, password changes, user administration."""

@@ -1,0 +1,177 @@
+"""Users, their roles, and failed logins. Permission checks are methods of the user."""
+
+import secrets
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask_login import AnonymousUserMixin, UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.catalog.models import Owner
+from app.extensions import db
+from app.networks.models import Network, network_coordinator
+
+ROLES = ("admin", "editor", "coordinator", "official")
+
+
+def _utcnow():
+    return datetime.now(UTC)
+
+
+def new_session_token():
+    """A fresh random token; part of the id kept in the session and the remember cookie."""
+    return secrets.token_urlsafe(24)
+
+
+def normalise_email(email):
+    """Emails compare case-insensitively: they are stored stripped and lower-cased."""
+    return (email or "").strip().lower()
+
+
+class UserRole(db.Model):
+    """One role held by one user; a user may hold several."""
+
+    __tablename__ = "user_role"
+    __table_args__ = (sa.CheckConstraint("role IN ('admin', 'editor', 'coordinator', 'official')", name="role"),)
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+
+
+class User(UserMixin, db.Model):
+    """A person who signs in: an admin, editor, network coordinator or regional official."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Rotated when the password changes or the user is deactivated: every session and
+    # remember cookie carrying the old token stops working (docs/decisions/0010).
+    session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("owner.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    networks: Mapped[list[Network]] = relationship(
+        secondary=network_coordinator, back_populates="coordinators", order_by=Network.name
+    )
+    owner: Mapped[Owner | None] = relationship()
+
+    @validates("email")
+    def _normalise_email(self, key, value):
+        return normalise_email(value)
+
+    # Flask-Login
+    @property
+    def is_active(self):
+        return self.active
+
+    def get_id(self):
+        """``<id>:<session token>``, so that rotating the token ends every session."""
+        return f"{self.id}:{self.session_token}"
+
+    def rotate_session_token(self):
+        """End every session and remember cookie of this user."""
+        self.session_token = new_session_token()
+
+    # Passwords
+    def set_password(self, password):
+        """Store a salted scrypt hash of ``password``; the password itself is never stored."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password):
+        """True when ``password`` matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    # Roles
+    @property
+    def roles(self):
+        """The roles this user holds, as a frozenset of names."""
+        return frozenset(r.role for r in self.role_rows)
+
+    def set_roles(self, roles):
+        """Replace the user's roles; unknown names raise ValueError."""
+        wanted = set(roles)
+        unknown = wanted - set(ROLES)
+        if unknown:
+            raise ValueError(f"unknown role(s): {', '.join(sorted(unknown))}")
+        self.role_rows = [r for r in self.role_rows if r.role in wanted]
+        have = {r.role for r in self.role_rows}
+        self.role_rows.extend(UserRole(role=role) for role in ROLES if role in wanted - have)
+
+    def has_role(self, role):
+        """True when the user holds ``role``."""
+        return role in self.roles
+
+    @property
+    def is_admin(self):
+        """Admins may do everything, including managing users."""
+        return self.is_active and self.has_role("admin")
+
+    @property
+    def is_editor(self):
+        """Editors curate the catalogue and may edit every network."""
+        return self.is_active and self.has_role("editor")
+
+    # Permissions
+    def can_manage_users(self):
+        """Create, deactivate and assign roles to users: admins only."""
+        return self.is_admin
+
+    def can_edit_network(self, network):
+        """Manage a network's members and activities: admins, editors, its own coordinators."""
+        return self.is_admin or self.is_editor or network.is_coordinated_by(self)
+
+    def can_edit_activity(self, activity):
+        """Edit an activity: whoever may edit its network."""
+        return self.can_edit_network(activity.network)
+
+    def __repr__(self):
+        return f"<User {self.email}>"
+
+
+class AnonymousUser(AnonymousUserMixin):
+    """A visitor who has not signed in: holds no role, may change nothing."""
+
+    roles = frozenset()
+    is_admin = False
+    is_editor = False
+    networks = ()
+    owner = None
+
+    def has_role(self, role):
+        """Anonymous visitors hold no role."""
+        return False
+
+    def can_manage_users(self):
+        """Anonymous visitors manage nothing."""
+        return False
+
+    def can_edit_network(self, network):
+        """Anonymous visitors edit nothing."""
+        return False
+
+    def can_edit_activity(self, activity):
+        """Anonymous visitors edit nothing."""
+        return False
+
+
+class LoginFailure(db.Model):
+    """One failed login for an email address (whether or not an account has it).
+
+    Counted in the database so that the login limit holds across worker processes even
+    when the rate limiter has no shared store (docs/decisions/0011).
+    """
+
+    __tablename__ = "login_failure"
+    __table_args__ = (sa.Index("ix_login_failure_email_at", "email", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    address: Mapped[str | None] = mapped_column(sa.String(64))
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_utcnow, index=True)

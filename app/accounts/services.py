@@ -1,0 +1,142 @@
+"""Changes to accounts: creating and updating users, passwords, and counting failed logins.
+
+Services flush, never commit; the view or command that calls them commits once.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+import sqlalchemy as sa
+from flask import current_app
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.accounts.models import ROLES, LoginFailure, User, normalise_email
+from app.accounts.passwords import describe_in_english, password_problems
+from app.extensions import db
+
+
+class AccountError(ValueError):
+    """A change to an account that the rules do not allow; the message says which rule."""
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """The outcome of a login attempt: the user on success, or whether the email is locked."""
+
+    user: User | None
+    locked: bool = False
+
+
+@cache
+def _dummy_hash():
+    # Checked against when no account has the email, so that the answer takes as long.
+    return generate_password_hash("not a password of anyone")
+
+
+def find_user(email):
+    """The user with this email (compared case-insensitively), or None."""
+    return db.session.scalars(sa.select(User).where(User.email == normalise_email(email))).first()
+
+
+def create_user(email, name, password, roles, networks=(), owner=None):
+    """Create a user; raise AccountError when the email is taken or a rule is broken."""
+    email = normalise_email(email)
+    if not email or "@" not in email:
+        raise AccountError(f"{email!r} is not an email address")
+    if find_user(email) is not None:
+        raise AccountError(f"a user with the email {email} already exists")
+    problems = password_problems(password, email)
+    if problems:
+        raise AccountError(describe_in_english(problems[0]))
+    user = User(email=email, name=" ".join((name or "").split()) or email)
+    user.set_password(password)
+    _assign(user, roles, networks, owner)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def update_user(user, name, roles, networks, owner, active, acting_user):
+    """Change a user's name, roles, networks, owner and active flag.
+
+    An admin may neither deactivate nor remove the admin role from their own account, so
+    that the site never loses its last way in. Deactivation ends every session of the user.
+    """
+    if user.id == acting_user.id and (not active or "admin" not in roles):
+        raise AccountError("you cannot deactivate your own account or remove your own admin role")
+    user.name = " ".join(name.split())
+    _assign(user, roles, networks, owner)
+    if user.active and not active:
+        user.rotate_session_token()
+    user.active = active
+    db.session.flush()
+
+
+def _assign(user, roles, networks, owner):
+    roles = set(roles)
+    if not roles or roles - set(ROLES):
+        raise AccountError(f"roles must be some of {', '.join(ROLES)}")
+    if "coordinator" in roles and not networks:
+        raise AccountError("a coordinator needs at least one network")
+    if "official" in roles and owner is None:
+        raise AccountError("an official needs the owner they belong to")
+    user.set_roles(roles)
+    user.networks = list(networks) if "coordinator" in roles else []
+    user.owner = owner if "official" in roles else None
+
+
+def change_password(user, new_password):
+    """Set a new password and end every other session of the user (the token rotates)."""
+    problems = password_problems(new_password, user.email)
+    if problems:
+        raise AccountError(describe_in_english(problems[0]))
+    user.set_password(new_password)
+    user.rotate_session_token()
+    db.session.flush()
+
+
+def authenticate(email, password, address=None, now=None):
+    """Check a login; count failures per email in the database and refuse when too many.
+
+    After ``LOGIN_MAX_FAILURES`` failures within ``LOGIN_FAILURE_WINDOW`` the email is
+    locked until the window has passed, even for the right password. Emails without an
+    account are counted and locked alike, so the answer never tells whether one exists.
+    """
+    now = now or datetime.now(UTC)
+    email = normalise_email(email)
+    if is_locked(email, now):
+        return LoginResult(user=None, locked=True)
+    user = find_user(email)
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        ok = False
+    else:
+        ok = user.check_password(password) and user.active
+    if not ok:
+        _record_failure(email, address, now)
+        return LoginResult(user=None)
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.email == email))
+    user.last_login_at = now
+    db.session.flush()
+    return LoginResult(user=user)
+
+
+def is_locked(email, now=None):
+    """True when ``email`` has had too many failed logins within the window."""
+    now = now or datetime.now(UTC)
+    since = now - _window()
+    query = sa.select(sa.func.count(LoginFailure.id)).where(LoginFailure.email == email, LoginFailure.at > since)
+    return db.session.scalar(query) >= current_app.config["LOGIN_MAX_FAILURES"]
+
+
+def _record_failure(email, address, now):
+    # Old rows say nothing any more; dropping them here keeps the table small.
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.at <= now - _window()))
+    db.session.add(LoginFailure(email=email[:254], address=(address or "")[:64] or None, at=now))
+    db.session.flush()
+
+
+def _window():
+    window = current_app.config["LOGIN_FAILURE_WINDOW"]
+    return window if isinstance(window, timedelta) else timedelta(seconds=window)

@@ -1,0 +1,116 @@
+"""A form base class and field helpers with messages in the site's languages.
+
+WTForms ships no Indonesian catalogue, so every message a reader can see is given here
+through Flask-Babel; the accounts and networks forms build on these.
+"""
+
+import re
+from datetime import date, timedelta
+
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import fields
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+CSRF_MESSAGE = _l("Formulir ini sudah kedaluwarsa atau tidak sah. Periksa isiannya, lalu kirim sekali lagi.")
+_EMAIL = re.compile(r"^[^@\s<>\"'(),;:\\]+@[^@\s<>\"'(),;:\\]+\.[^@\s<>\"'(),;:\\]+$")
+
+
+class Form(FlaskForm):
+    """A Flask-WTF form (CSRF token included) whose token error reads as the site's message."""
+
+    def validate(self, extra_validators=None):
+        """Validate the fields; a missing or stale CSRF token gets one clear message."""
+        valid = super().validate(extra_validators)
+        csrf = getattr(self, "csrf_token", None)
+        if csrf is not None and csrf.errors:
+            csrf.errors = [CSRF_MESSAGE]
+        return valid
+
+
+def strip(value):
+    """Trim surrounding white space from text input."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def required():
+    """The field must not be empty (white space alone is empty)."""
+    return DataRequired(message=_l("Wajib diisi."))
+
+
+def input_required():
+    """Something must be typed; unlike required(), an unreadable value keeps its own message."""
+    return InputRequired(message=_l("Wajib diisi."))
+
+
+def optional():
+    """An empty field is fine; the other checks then do not run."""
+    return Optional()
+
+
+def max_length(limit):
+    """At most ``limit`` characters."""
+    return Length(max=limit, message=_l("Paling banyak %(max)d karakter.", max=limit))
+
+
+def email_address(form, field):
+    """A plausible email address (one ``@``, a dot in the domain, no spaces)."""
+    if field.data and not _EMAIL.match(field.data):
+        raise ValidationError(_l("Ini bukan alamat email yang sah."))
+
+
+def date_between(earliest, latest_days_ahead):
+    """A date not before ``earliest`` and not more than ``latest_days_ahead`` days from today."""
+
+    def check(form, field):
+        if field.data is None:
+            return
+        latest = date.today() + timedelta(days=latest_days_ahead)
+        if field.data < earliest:
+            raise ValidationError(_l("Tanggal tidak boleh sebelum %(date)s.", date=format_date(earliest)))
+        if field.data > latest:
+            if latest_days_ahead == 0:
+                raise ValidationError(_l("Tanggal tidak boleh di masa depan."))
+            raise ValidationError(_l("Tanggal tidak boleh setelah %(date)s.", date=format_date(latest)))
+
+    return check
+
+
+def text_field(label, limit, *, is_required=True, extra=(), render_kw=None, **kwargs):
+    """A one-line text input, trimmed, with a length limit (and ``extra`` checks)."""
+    checks = [required() if is_required else optional(), max_length(limit), *extra]
+    render_kw = {"maxlength": limit, **({"required": True} if is_required else {}), **(render_kw or {})}
+    return fields.StringField(label, checks, filters=[strip], render_kw=render_kw, **kwargs)
+
+
+def date_field(label, checks):
+    """A date input (YYYY-MM-DD) with a readable message for a date that cannot be read."""
+    return fields.DateField(label, checks, invalid_value_message=_l("Tanggal tidak terbaca; gunakan TTTT-BB-HH."))
+
+
+def options(pairs, optgroup=None):
+    """``(value, label)`` pairs as WTForms choices, optionally under one ``<optgroup>``."""
+    return [fields.SelectChoice(value=value, label=label, optgroup=optgroup) for value, label in pairs]
+
+
+def select_field(label, checks=(), **kwargs):
+    """A drop-down list that refuses values outside its choices."""
+    return fields.SelectField(
+        label,
+        list(checks),
+        invalid_choice_message=_l("Pilihan tidak sah."),
+        invalid_value_message=_l("Pilihan tidak sah."),
+        **kwargs,
+    )
+
+
+def multi_select_field(label, checks=(), **kwargs):
+    """A list of choices, several of which may be chosen; unknown values are refused."""
+    return fields.SelectMultipleField(
+        label,
+        list(checks),
+        invalid_choice_message=_l("Ada pilihan yang tidak sah."),
+        invalid_value_message=_l("Ada pilihan yang tidak sah."),
+        **kwargs,
+    )

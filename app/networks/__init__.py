@@ -1,0 +1,1 @@
+"""JIPP networks: the networks, their members (owners), coordinators and activities."""

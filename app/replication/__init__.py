@@ -1,0 +1,1 @@
+"""Replication: an adopter copying an innovation, stage by stage, with its history."""

@@ -1,0 +1,267 @@
+"""Replications as CSV: the export's columns are the import's, so an export can be edited
+and imported back. Imports validate every row first and write all or nothing."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.catalog.models import GOVERNMENT_KINDS, Innovation, Owner
+from app.catalog.owners import resolve_owner
+from app.extensions import db
+from app.networks.models import Network
+from app.regions.models import Region
+from app.replication import services
+from app.replication.models import BUDGET_SOURCES, STAGES, TRANSFER_MODES, Replication, stage_dates_column
+
+DATE_COLUMNS = tuple(stage_dates_column(s) for s in STAGES)
+COLUMNS = (
+    "innovation", "adopter_region", "adopter", "adopter_unit", "network", "local_name", "transfer_mode",
+    "stage", *DATE_COLUMNS, "discontinued_reason", "budget_source", "legal_basis", "evidence",
+    "outcome_value", "outcome_unit", "notes",
+)  # fmt: skip
+# Written by the export for people reading it; ignored by the import.
+INFORMATIVE = ("innovation_title", "origin_owner", "adopter_kind", "adopter_province")
+MAX_ROWS = 10_000
+LIMITS = {"local_name": 200, "adopter_unit": 300, "legal_basis": 500, "discontinued_reason": 2000,
+          "outcome_unit": 100, "notes": 20000, "evidence": 12000}  # fmt: skip
+
+
+@dataclass
+class RowProblem:
+    """What is wrong with one row (numbered as a spreadsheet does: the header is row 1)."""
+
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class Parsed:
+    """The rows of a file, each ready to write, or the problems that stop it."""
+
+    rows: list[dict] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.problems and bool(self.rows)
+
+
+def read(data):
+    """Parse and check a CSV file (bytes); nothing is written."""
+    result = Parsed()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        result.problems.append(RowProblem(0, "", _("Berkas bukan teks UTF-8. Simpan ulang sebagai CSV UTF-8.")))
+        return result
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = reader.fieldnames or []
+    missing = [c for c in ("innovation", "stage") if c not in header]
+    if missing:
+        result.problems.append(RowProblem(1, ", ".join(missing), _("Kolom wajib tidak ada.")))
+        return result
+    unknown = [c for c in header if c not in COLUMNS and c not in INFORMATIVE]
+    if unknown:
+        result.problems.append(RowProblem(1, ", ".join(unknown[:5]), _("Kolom tidak dikenal.")))
+        return result
+    lookups = _Lookups()
+    seen = {}
+    try:
+        for number, raw in enumerate(reader, start=2):
+            if number - 1 > MAX_ROWS:
+                result.problems.append(RowProblem(number, "", _("Paling banyak %(n)s baris.", n=MAX_ROWS)))
+                break
+            if None in raw:
+                result.problems.append(RowProblem(number, "", _("Baris ini punya kolom lebih banyak dari judulnya.")))
+                continue
+            row, problems = _check(number, {k: (v or "").strip() for k, v in raw.items()}, lookups)
+            if row:
+                key = (row["innovation"].id, row["adopter"].id)
+                if key in seen:
+                    problems.append(RowProblem(number, "adopter", _("Sama dengan baris %(n)s.", n=seen[key])))
+                else:
+                    seen[key] = number
+                    result.rows.append(row)
+            result.problems.extend(problems)
+    except csv.Error as error:
+        result.problems.append(RowProblem(reader.line_num, "", _("CSV tidak terbaca: %(e)s", e=str(error))))
+    if not result.rows and not result.problems:
+        result.problems.append(RowProblem(2, "", _("Berkas tidak berisi baris data.")))
+    return result
+
+
+class _Lookups:
+    """Everything rows refer to, loaded once per file."""
+
+    def __init__(self):
+        self.innovations = {i.slug: i for i in db.session.scalars(sa.select(Innovation))}
+        self.networks = {n.slug: n for n in db.session.scalars(sa.select(Network))}
+        self.regions = {r.code: r for r in db.session.scalars(sa.select(Region))}
+        self.owners = {
+            o.region_code: o for o in db.session.scalars(sa.select(Owner).where(Owner.kind.in_(GOVERNMENT_KINDS)))
+        }
+
+
+def _check(number, raw, lookups):
+    problems = []
+
+    def bad(column, message):
+        problems.append(RowProblem(number, column, message))
+
+    row = {}
+    innovation = lookups.innovations.get(raw.get("innovation", ""))
+    if innovation is None:
+        bad("innovation", _("Inovasi %(slug)s tidak ada di katalog.", slug=raw.get("innovation", "")[:80] or "-"))
+    row["innovation"] = innovation
+    row["adopter"] = _adopter(raw, lookups, bad)
+    if innovation and row["adopter"] and row["adopter"].id == innovation.owner_id:
+        bad("adopter", _("Pemilik inovasi tidak dapat mereplikasi inovasinya sendiri."))
+    stage = raw.get("stage", "")
+    if stage not in STAGES:
+        bad("stage", _("Tahap %(stage)s tidak dikenal.", stage=stage[:40] or "-"))
+    row["stage"] = stage
+    for column in DATE_COLUMNS:
+        row[column] = _date(raw.get(column, ""), column, bad)
+    network = raw.get("network", "")
+    row["network_id"] = None
+    if network:
+        if network not in lookups.networks:
+            bad("network", _("Jaringan %(slug)s tidak dikenal.", slug=network[:80]))
+        else:
+            row["network_id"] = lookups.networks[network].id
+    for column, choices in (("transfer_mode", TRANSFER_MODES), ("budget_source", BUDGET_SOURCES)):
+        value = raw.get(column, "")
+        if value and value not in choices:
+            bad(column, _("Nilai %(value)s tidak dikenal.", value=value[:40]))
+        row[column] = value or None
+    for column, limit in LIMITS.items():
+        value = raw.get(column, "")
+        if len(value) > limit:
+            bad(column, _("Paling banyak %(max)d karakter.", max=limit))
+        row[column] = value
+    row["evidence"] = "\n".join(raw.get("evidence", "").split()) or None
+    if any(not link.startswith(("http://", "https://")) for link in (row["evidence"] or "").split("\n") if link):
+        bad("evidence", _("Bukti harus berupa tautan http(s), dipisah spasi."))
+    row["outcome_value"] = _number(raw.get("outcome_value", ""), bad)
+    if stage == "discontinued" and not row["discontinued_reason"]:
+        bad("discontinued_reason", _("Sebutkan alasan penghentian."))
+    return (row if not problems else None), problems
+
+
+def _adopter(raw, lookups, bad):
+    code = raw.get("adopter_region", "")
+    if code:
+        region = lookups.regions.get(code)
+        if region is None:
+            bad("adopter_region", _("Kode wilayah %(code)s tidak ada.", code=code[:20]))
+            return None
+        owner = lookups.owners.get(code)
+        if owner is None:
+            owner = resolve_owner(code)
+            lookups.owners[code] = owner
+        return owner
+    name = raw.get("adopter", "")
+    owner = resolve_owner(name) if name else None
+    if owner is None:
+        bad("adopter", _("Isi adopter_region (kode wilayah) atau nama pemilik yang sudah ada."))
+    return owner
+
+
+def _date(value, column, bad):
+    if not value:
+        return None
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        bad(column, _("Tanggal %(value)s tidak terbaca; gunakan TTTT-BB-HH.", value=value[:20]))
+        return None
+    if parsed > date.today() or parsed.year < 1990:
+        bad(column, _("Tanggal %(value)s di luar rentang yang masuk akal.", value=value))
+        return None
+    return parsed
+
+
+def _number(value, bad):
+    if not value:
+        return None
+    try:
+        number = Decimal(value.replace(",", "."))
+    except InvalidOperation:
+        bad("outcome_value", _("Bukan angka: %(value)s", value=value[:20]))
+        return None
+    if not number.is_finite() or abs(number) >= Decimal("1e12"):
+        bad("outcome_value", _("Bukan angka yang masuk akal: %(value)s", value=value[:20]))
+        return None
+    return float(number)
+
+
+def write(parsed, user):
+    """Write every row (create or update) in the current transaction; returns counts.
+
+    Raises services.ReplicationError (with the row number) when a row asks for a stage move
+    the rules do not allow.
+    """
+    existing = {
+        (r.innovation_id, r.adopter_id): r
+        for r in db.session.scalars(
+            sa.select(Replication).where(Replication.innovation_id.in_({row["innovation"].id for row in parsed.rows}))
+        )
+    }
+    created = updated = unchanged = 0
+    touched = set()
+    for number, row in enumerate(parsed.rows, start=2):
+        fields = {k: row[k] for k in services.FIELDS if k in row and (k not in DATE_COLUMNS or row[k] is not None)}
+        current = existing.get((row["innovation"].id, row["adopter"].id))
+        try:
+            if current is None:
+                services.create(row["innovation"], row["adopter"], row["stage"], user=user, batch=True, **fields)
+                created += 1
+            else:
+                before = current.version
+                stage = row["stage"] if row["stage"] != current.stage else None
+                services.update(current, user=user, expected_version=before, stage=stage, **fields)
+                if current.version != before:
+                    updated += 1
+                else:
+                    unchanged += 1
+        except services.ReplicationError as error:
+            message = _("Baris %(n)s: %(message)s", n=number, message=error.message)
+            raise services.ReplicationError(message, error.field) from error
+        touched.add(row["innovation"])
+    db.session.flush()
+    for innovation in touched:
+        services.refresh_count(innovation)
+    return {"created": created, "updated": updated, "unchanged": unchanged}
+
+
+def export_rows(query):
+    """CSV rows (header first) for the replications selected by ``query``, streamed."""
+    yield [*COLUMNS, *INFORMATIVE]
+    for replication in db.session.scalars(query.execution_options(yield_per=500)):
+        innovation, adopter = replication.innovation, replication.adopter
+        values = {
+            "innovation": innovation.slug,
+            "adopter_region": adopter.region_code if adopter.kind in GOVERNMENT_KINDS else "",
+            "adopter": adopter.name,
+            "adopter_unit": replication.adopter_unit.name if replication.adopter_unit else "",
+            "network": replication.network.slug if replication.network else "",
+            "evidence": " ".join(replication.evidence_links),
+            "notes": replication.notes_md,
+            "innovation_title": innovation.title,
+            "origin_owner": innovation.owner.name,
+            "adopter_kind": adopter.kind,
+            "adopter_province": (adopter.region_code or "").split(".")[0],
+        }
+        for column in COLUMNS:
+            if column not in values:
+                value = getattr(replication, column, None)
+                values[column] = value.isoformat() if isinstance(value, date) else ("" if value is None else value)
+        yield [values[c] for c in (*COLUMNS, *INFORMATIVE)]

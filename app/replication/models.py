@@ -1,0 +1,156 @@
+"""Replication, its history (ReplicationEvent) and the inbox that tells people about it."""
+
+import json
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.catalog.models import Innovation, Institution, Owner
+from app.extensions import db
+from app.networks.models import Membership, Network
+
+# Forward order of a replication; ``discontinued`` can be reached from any of them.
+PROGRESS = ("interest", "planned", "committed", "piloting", "implemented", "institutionalized")
+STAGES = (*PROGRESS, "discontinued")
+# From piloting on the innovation runs in the adopter's region: it counts as replicated.
+REPLICATED = ("piloting", "implemented", "institutionalized")
+TRANSFER_MODES = ("technical_assistance", "peer_learning", "study_visit", "staff_exchange", "self_directed")
+BUDGET_SOURCES = ("apbd", "dana_insentif_daerah", "village_funds", "other")
+
+
+def _utcnow():
+    return datetime.now(UTC)
+
+
+def _in(column, values):
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def stage_dates_column(stage):
+    """The column holding the date a stage was reached: ``planned`` -> ``planned_on``."""
+    return f"{stage}_on"
+
+
+class Replication(db.Model):
+    """An adopter (another owner) copying an innovation, through a network or on its own."""
+
+    __tablename__ = "replication"
+    __table_args__ = (
+        sa.UniqueConstraint("innovation_id", "adopter_id"),
+        sa.CheckConstraint(_in("stage", STAGES), name="stage"),
+        sa.CheckConstraint(f"transfer_mode IS NULL OR {_in('transfer_mode', TRANSFER_MODES)}", name="transfer_mode"),
+        sa.CheckConstraint(f"budget_source IS NULL OR {_in('budget_source', BUDGET_SOURCES)}", name="budget_source"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    innovation_id: Mapped[int] = mapped_column(sa.ForeignKey("innovation.id", ondelete="CASCADE"), index=True)
+    adopter_id: Mapped[int] = mapped_column(sa.ForeignKey("owner.id"), index=True)
+    adopter_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("institution.id"))
+    network_id: Mapped[int | None] = mapped_column(sa.ForeignKey("network.id", ondelete="SET NULL"), index=True)
+    local_name: Mapped[str | None] = mapped_column(sa.String(200))
+    transfer_mode: Mapped[str | None] = mapped_column(sa.String(32))
+    stage: Mapped[str] = mapped_column(sa.String(20), index=True)
+    discontinued_reason: Mapped[str | None] = mapped_column(sa.Text)
+    interest_on: Mapped[date | None] = mapped_column(sa.Date)
+    planned_on: Mapped[date | None] = mapped_column(sa.Date)
+    committed_on: Mapped[date | None] = mapped_column(sa.Date)
+    piloting_on: Mapped[date | None] = mapped_column(sa.Date)
+    implemented_on: Mapped[date | None] = mapped_column(sa.Date)
+    institutionalized_on: Mapped[date | None] = mapped_column(sa.Date)
+    discontinued_on: Mapped[date | None] = mapped_column(sa.Date)
+    budget_source: Mapped[str | None] = mapped_column(sa.String(32))
+    legal_basis: Mapped[str | None] = mapped_column(sa.String(500))
+    evidence: Mapped[str | None] = mapped_column(sa.Text)  # one http(s) link a line
+    notes_md: Mapped[str] = mapped_column(sa.Text, default="")
+    notes_html: Mapped[str] = mapped_column(sa.Text, default="")
+    outcome_value: Mapped[float | None] = mapped_column(sa.Float)
+    outcome_unit: Mapped[str | None] = mapped_column(sa.String(100))
+    version: Mapped[int] = mapped_column(default=1)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_utcnow)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_utcnow, onupdate=_utcnow)
+
+    # Two people saving at once: the second UPDATE matches no row and SQLAlchemy raises
+    # StaleDataError; the service turns that into a conflict the user can see.
+    __mapper_args__ = {"version_id_col": version}
+
+    innovation: Mapped[Innovation] = relationship()
+    adopter: Mapped[Owner] = relationship()
+    adopter_unit: Mapped[Institution | None] = relationship()
+    network: Mapped[Network | None] = relationship()
+    events: Mapped[list["ReplicationEvent"]] = relationship(
+        back_populates="replication", order_by="ReplicationEvent.id", passive_deletes=True
+    )
+
+    @property
+    def evidence_links(self):
+        """The evidence links, one per line of ``evidence``."""
+        return [line for line in (self.evidence or "").splitlines() if line.strip()]
+
+    @property
+    def counts_as_replicated(self):
+        """True once the innovation runs in the adopter's region."""
+        return self.stage in REPLICATED
+
+    def stage_date(self, stage):
+        """The date ``stage`` was reached, if known."""
+        return getattr(self, stage_dates_column(stage))
+
+    def networks_involved(self):
+        """Networks of which the adopter or the origin owner is a member, and the facilitator."""
+        owners = (self.adopter_id, self.innovation.owner_id)
+        query = sa.select(Network).join(Membership).where(Membership.owner_id.in_(owners)).distinct()
+        found = {n.id: n for n in db.session.scalars(query)}
+        if self.network is not None:
+            found.setdefault(self.network.id, self.network)
+        return list(found.values())
+
+    def is_editable_by(self, user):
+        """Editors and admins; coordinators of a network the adopter or origin belongs to."""
+        if not user.is_authenticated:
+            return False
+        if user.is_admin or user.is_editor:
+            return True
+        return any(network.is_coordinated_by(user) for network in self.networks_involved())
+
+    def __repr__(self):
+        return f"<Replication {self.id} {self.stage}>"
+
+
+class ReplicationEvent(db.Model):
+    """One change to a replication: who, when, which stage move, what changed. Never edited."""
+
+    __tablename__ = "replication_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    replication_id: Mapped[int] = mapped_column(sa.ForeignKey("replication.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_utcnow)
+    from_stage: Mapped[str | None] = mapped_column(sa.String(20))
+    to_stage: Mapped[str] = mapped_column(sa.String(20))
+    changes_json: Mapped[str] = mapped_column(sa.Text, default="{}")
+    note: Mapped[str | None] = mapped_column(sa.Text)
+
+    replication: Mapped[Replication] = relationship(back_populates="events")
+    user: Mapped["User | None"] = relationship()  # noqa: F821 (app.accounts.models)
+
+    @property
+    def changes(self):
+        """``{field: [old, new]}``."""
+        return json.loads(self.changes_json or "{}")
+
+
+class InboxItem(db.Model):
+    """A message in a user's in-app inbox about a replication (e.g. someone wants to copy)."""
+
+    __tablename__ = "inbox_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    replication_id: Mapped[int] = mapped_column(sa.ForeignKey("replication.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    replication: Mapped[Replication] = relationship()

@@ -1,0 +1,87 @@
+"""What the replication feature shows on other features' pages (see app.panels)."""
+
+from collections import Counter
+
+import sqlalchemy as sa
+from flask import render_template
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app import panels
+from app.extensions import db
+from app.replication import permissions
+from app.replication.forms import InterestForm
+from app.replication.models import PROGRESS, STAGES, Replication
+
+
+def _of(*where):
+    query = sa.select(Replication).where(*where).order_by(Replication.updated_at.desc(), Replication.id.desc())
+    return list(db.session.scalars(query))
+
+
+def adopter_map(replications, title, highlight=()):
+    """Provinces coloured by the number of adopters in them, and the legend."""
+    from app.stats.views import province_map
+
+    counts = Counter((r.adopter.region_code or "").split(".")[0] for r in replications if r.adopter.region_code)
+    return province_map(dict(counts), title, highlight=highlight)
+
+
+@panels.provide("innovation", order=10)
+def case_study(innovation):
+    replications = _of(Replication.innovation_id == innovation.id)
+    shown = [r for r in replications if r.stage != "discontinued"]
+    map_svg = legend = None
+    if shown:
+        map_svg, legend = adopter_map(shown, _("Daerah yang mereplikasi %(title)s", title=innovation.title))
+    return render_template(
+        "replication/_case_study.html",
+        innovation=innovation,
+        replications=replications,
+        replicated=[r for r in replications if r.counts_as_replicated],
+        map_svg=map_svg,
+        legend=legend,
+        can_log=permissions.can_log(current_user, innovation),
+        can_interest=permissions.can_express_interest(current_user, innovation),
+        already=any(r.adopter_id == getattr(current_user.owner, "id", None) for r in replications),
+        interest_form=InterestForm(),
+    )
+
+
+@panels.provide("owner", order=10)
+def owner_page(owner):
+    adopted = _of(Replication.adopter_id == owner.id)
+    from app.catalog.models import Innovation
+
+    exported = _of(Replication.innovation.has(Innovation.owner_id == owner.id))
+    return render_template("replication/_owner.html", adopted=adopted, exported=exported)
+
+
+@panels.provide("region", order=10)
+def region_page(region):
+    from app.catalog.models import Owner
+
+    adopted = _of(Replication.adopter.has(Owner.region_code == region.code))
+    return render_template("replication/_region.html", region=region, adopted=adopted)
+
+
+@panels.provide("network", order=10)
+def network_page(network):
+    members = permissions.member_ids([network])
+    replications = _of(sa.or_(Replication.network_id == network.id, Replication.adopter_id.in_(members or {0})))
+    pipeline = {stage: [r for r in replications if r.stage == stage] for stage in STAGES}
+    map_svg = legend = None
+    if replications:
+        map_svg, legend = adopter_map(
+            [r for r in replications if r.stage != "discontinued"],
+            _("Daerah yang mereplikasi melalui %(network)s", network=network.name),
+            highlight={network.province_code},
+        )
+    return render_template(
+        "replication/_network.html",
+        network=network,
+        pipeline=pipeline,
+        progress=PROGRESS,
+        map_svg=map_svg,
+        legend=legend,
+    )

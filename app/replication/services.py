@@ -1,0 +1,269 @@
+"""Data changes of replications: create, move through stages, record history, notify.
+
+Services flush and never commit; the caller commits once. Every rule lives here so that
+the forms, the CSV import and the command line obey the same ones.
+"""
+
+import json
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.catalog.models import Innovation, Institution
+from app.extensions import db
+from app.networks.models import Membership, Network
+from app.rendering import render_markdown
+from app.replication.models import (
+    PROGRESS,
+    REPLICATED,
+    STAGES,
+    InboxItem,
+    Replication,
+    ReplicationEvent,
+    stage_dates_column,
+)
+
+# What a form or a CSV row may set besides the stage: these, and the date of any stage.
+FIELDS = (
+    "local_name", "transfer_mode", "network_id", "adopter_unit", "budget_source", "legal_basis",
+    "evidence", "notes", "outcome_value", "outcome_unit", "discontinued_reason",
+    *(stage_dates_column(s) for s in STAGES),
+)  # fmt: skip
+
+
+class ReplicationError(ValueError):
+    """A change the rules do not allow; ``field`` names the form field it concerns."""
+
+    def __init__(self, message, field=None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+class Conflict(Exception):
+    """Someone else saved the replication first; ``current`` is what they saved."""
+
+    def __init__(self, current):
+        super().__init__("replication changed since it was loaded")
+        self.current = current
+
+
+def allowed_stages(replication):
+    """Stages a replication may move to: forward (skipping allowed), discontinued, or, once
+    discontinued, reopened at any stage of progress."""
+    if replication is None:
+        return [*PROGRESS, "discontinued"]
+    if replication.stage == "discontinued":
+        return list(PROGRESS)
+    here = PROGRESS.index(replication.stage)
+    return [*PROGRESS[here + 1 :], "discontinued"]
+
+
+def _today():
+    return datetime.now(UTC).date()
+
+
+def _check_stage_date(stage, when):
+    if when is None:
+        return _today()
+    if when > _today():
+        raise ReplicationError(_l("Tanggal tahap tidak boleh di masa depan."), field="stage_date")
+    if when.year < 1990:
+        raise ReplicationError(_l("Tanggal tahap terlalu lama di masa lalu."), field="stage_date")
+    return when
+
+
+def create(innovation, adopter, stage, *, user=None, stage_date=None, note=None, batch=False, **fields):
+    """A new replication of ``innovation`` by ``adopter``, at ``stage``.
+
+    ``batch`` (bulk imports): the caller has checked for duplicates and recounts at the end.
+    """
+    if adopter.id == innovation.owner_id:
+        raise ReplicationError(_l("Pemilik inovasi tidak dapat mereplikasi inovasinya sendiri."), field="adopter")
+    existing = None if batch else find(innovation, adopter)
+    if existing is not None:
+        raise ReplicationError(
+            _l("%(adopter)s sudah tercatat mereplikasi inovasi ini.", adopter=adopter.name), field="adopter"
+        )
+    if stage not in allowed_stages(None):
+        raise ReplicationError(_l("Tahap tidak dikenal."), field="stage")
+    replication = Replication(innovation=innovation, adopter=adopter, stage=stage, created_by_id=_id(user))
+    db.session.add(replication)
+    when = stage_date or fields.pop(stage_dates_column(stage), None)
+    _apply_fields(replication, fields)
+    if stage == "discontinued" and not (replication.discontinued_reason or "").strip():
+        raise ReplicationError(_l("Sebutkan alasan penghentian."), field="discontinued_reason")
+    setattr(replication, stage_dates_column(stage), _check_stage_date(stage, when))
+    _record(replication, user, None, stage, {"created": [None, stage]}, note, flush=not batch)
+    if not batch:
+        refresh_count(innovation)
+    return replication
+
+
+def find(innovation, adopter):
+    """The replication of ``innovation`` by ``adopter``, if one is recorded."""
+    return db.session.scalar(
+        sa.select(Replication).where(Replication.innovation_id == innovation.id, Replication.adopter_id == adopter.id)
+    )
+
+
+def update(replication, *, user, expected_version, stage=None, stage_date=None, note=None, **fields):
+    """Change a replication; a stage move must be allowed. Raises Conflict when
+    ``expected_version`` is not the stored version (someone saved in between)."""
+    if replication.version != expected_version:
+        raise Conflict(replication)
+    before = _snapshot(replication)
+    old_stage = replication.stage
+    if stage and stage != old_stage:
+        if stage not in allowed_stages(replication):
+            raise ReplicationError(
+                _l("Tahap tidak dapat berpindah dari %(old)s ke %(new)s.", old=old_stage, new=stage), field="stage"
+            )
+        replication.stage = stage
+        when = stage_date or fields.pop(stage_dates_column(stage), None)
+        setattr(replication, stage_dates_column(stage), _check_stage_date(stage, when))
+        if stage != "discontinued":
+            replication.discontinued_reason = None
+    _apply_fields(replication, fields)
+    if replication.stage == "discontinued" and not (replication.discontinued_reason or "").strip():
+        raise ReplicationError(_l("Sebutkan alasan penghentian."), field="discontinued_reason")
+    changes = {k: [before[k], v] for k, v in _snapshot(replication).items() if before[k] != v}
+    if not changes and not note:
+        return replication
+    try:
+        db.session.flush()
+    except StaleDataError as error:
+        # Another transaction saved between our read and our write: the caller rolls back
+        # and shows the stored version.
+        raise Conflict(None) from error
+    _record(replication, user, old_stage, replication.stage, changes, note)
+    refresh_count(replication.innovation)
+    return replication
+
+
+def express_interest(user, innovation):
+    """An official says "we want to replicate this": an ``interest`` replication for their
+    owner, and a message in the inbox of the people who can help."""
+    if not (user.is_authenticated and user.has_role("official") and user.owner is not None):
+        raise ReplicationError(_l("Hanya pejabat yang terdaftar pada sebuah instansi dapat menyatakan minat."))
+    replication = create(innovation, user.owner, "interest", user=user)
+    notify(replication, "interest", exclude=user)
+    return replication
+
+
+def notify(replication, kind, exclude=None):
+    """Put a message in the inbox of the origin's officials and of the coordinators of the
+    networks of both sides."""
+    from app.accounts.models import User, UserRole
+
+    owners = (replication.innovation.owner_id,)
+    officials = sa.select(User.id).join(UserRole).where(UserRole.role == "official", User.owner_id.in_(owners))
+    networks = [n.id for n in replication.networks_involved()]
+    recipients = set(db.session.scalars(officials))
+    if networks:
+        from app.networks.models import network_coordinator
+
+        coordinators = sa.select(network_coordinator.c.user_id).where(network_coordinator.c.network_id.in_(networks))
+        recipients |= set(db.session.scalars(coordinators))
+    recipients.discard(_id(exclude))
+    for user_id in sorted(recipients):
+        db.session.add(InboxItem(user_id=user_id, replication=replication, kind=kind))
+    db.session.flush()
+    return recipients
+
+
+def refresh_count(innovation):
+    """Recount the adopters with whom the innovation runs (kept on the innovation)."""
+    innovation.replication_count = db.session.scalar(
+        sa.select(sa.func.count(Replication.id)).where(
+            Replication.innovation_id == innovation.id, Replication.stage.in_(REPLICATED)
+        )
+    )
+
+
+def networks_for(innovation, adopter):
+    """Networks that could facilitate: those the adopter or the origin owner belongs to."""
+    query = (
+        sa.select(Network)
+        .join(Membership)
+        .where(
+            Membership.owner_id.in_((adopter.id, innovation.owner_id))
+            if adopter
+            else Membership.owner_id == innovation.owner_id
+        )
+        .distinct()
+        .order_by(Network.name)
+    )
+    return list(db.session.scalars(query))
+
+
+def _apply_fields(replication, fields):
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        raise TypeError(f"unknown replication fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        if name == "notes":
+            replication.notes_md = value or ""
+            replication.notes_html = render_markdown(value or "")
+        elif name == "adopter_unit":
+            replication.adopter_unit = _unit(replication.adopter, value)
+        elif name == "network_id":
+            replication.network = db.session.get(Network, value) if value else None
+        else:
+            setattr(replication, name, value if value not in ("",) else None)
+
+
+def _unit(owner, name):
+    name = " ".join((name or "").split())
+    if not name:
+        return None
+    found = db.session.scalar(sa.select(Institution).where(Institution.owner_id == owner.id, Institution.name == name))
+    return found or Institution(owner=owner, name=name)
+
+
+def _snapshot(replication):
+    return {
+        "stage": replication.stage,
+        "local_name": replication.local_name,
+        "transfer_mode": replication.transfer_mode,
+        "network": replication.network.slug if replication.network else None,
+        "adopter_unit": replication.adopter_unit.name if replication.adopter_unit else None,
+        "budget_source": replication.budget_source,
+        "legal_basis": replication.legal_basis,
+        "evidence": replication.evidence,
+        "notes": replication.notes_md or None,
+        "outcome_value": replication.outcome_value,
+        "outcome_unit": replication.outcome_unit,
+        "discontinued_reason": replication.discontinued_reason,
+        **{stage_dates_column(s): _iso(replication.stage_date(s)) for s in (*PROGRESS, "discontinued")},
+    }
+
+
+def _iso(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _record(replication, user, from_stage, to_stage, changes, note, flush=True):
+    db.session.add(
+        ReplicationEvent(
+            replication=replication,
+            user_id=_id(user),
+            from_stage=from_stage,
+            to_stage=to_stage,
+            changes_json=json.dumps(changes, ensure_ascii=False, sort_keys=True, default=str),
+            note=(note or "").strip() or None,
+        )
+    )
+    if flush:
+        db.session.flush()
+
+
+def _id(user):
+    return getattr(user, "id", None) if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def innovation_by_slug(slug):
+    """The innovation with this slug, or None."""
+    return db.session.scalar(sa.select(Innovation).where(Innovation.slug == slug))

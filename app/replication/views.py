@@ -1,0 +1,272 @@
+"""Replication pages: log, update (with conflict detection), history, interest, inbox, CSV."""
+
+import secrets
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.catalog.models import Innovation
+from app.catalog.owners import government_owner
+from app.extensions import db
+from app.regions.models import Region
+from app.replication import csvio, panels, permissions, services  # noqa: F401 - panels registers itself
+from app.replication.forms import ConfirmImportForm, ImportForm, InterestForm, ReplicationForm
+from app.replication.labels import BUDGET_LABELS, STAGE_LABELS, TRANSFER_LABELS
+from app.replication.models import PROGRESS, InboxItem, Replication
+
+bp = Blueprint("replication", __name__)
+UPLOAD_TOKEN_BYTES = 16
+
+
+@bp.app_context_processor
+def _labels():
+    return {
+        "replication_stage_labels": STAGE_LABELS,
+        "transfer_labels": TRANSFER_LABELS,
+        "budget_labels": BUDGET_LABELS,
+        "replication_progress": PROGRESS,
+    }
+
+
+def _innovation_or_404(slug):
+    return db.first_or_404(sa.select(Innovation).where(Innovation.slug == slug))
+
+
+def _replication_for_edit(replication_id):
+    replication = db.get_or_404(Replication, replication_id)
+    if not replication.is_editable_by(current_user):
+        abort(403)
+    return replication
+
+
+@bp.get("/replikasi/<int:replication_id>")
+def show(replication_id):
+    replication = db.get_or_404(Replication, replication_id)
+    return render_template(
+        "replication/show.html", replication=replication, can_edit=replication.is_editable_by(current_user)
+    )
+
+
+@bp.post("/inovasi/<slug>/minat")
+@login_required
+def interest(slug):
+    """ "Kami ingin mereplikasi": an interest replication for the official's owner."""
+    innovation = _innovation_or_404(slug)
+    if not permissions.can_express_interest(current_user, innovation):
+        abort(403)
+    form = InterestForm()
+    if not form.validate_on_submit():
+        flash(form.csrf_token.errors[0] if form.csrf_token.errors else _("Permintaan tidak sah."), "error")
+        return redirect(url_for("catalog.innovation", slug=slug))
+    try:
+        replication = services.express_interest(current_user, innovation)
+    except services.ReplicationError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("catalog.innovation", slug=slug))
+    db.session.commit()
+    flash(_("Minat Anda tercatat. Pemilik inovasi dan koordinator jaringan sudah diberi tahu."), "success")
+    return redirect(url_for("replication.show", replication_id=replication.id))
+
+
+@bp.route("/inovasi/<slug>/replikasi/baru", methods=["GET", "POST"])
+@login_required
+def new(slug):
+    """Log a replication of an innovation by another region."""
+    innovation = _innovation_or_404(slug)
+    if not permissions.can_log(current_user, innovation):
+        abort(403)
+    form = ReplicationForm()
+    form.set_choices(permissions.adopter_choices(current_user, innovation), _networks(), PROGRESS)
+    if form.validate_on_submit():
+        adopter = government_owner(db.session.get(Region, form.adopter.data))
+        if not permissions.can_log(current_user, innovation, adopter):
+            abort(403)
+        extra = {"stage_date": form.stage_date.data, "note": form.note.data, **_fields(form)}
+        try:
+            replication = services.create(innovation, adopter, form.stage.data, user=current_user, **extra)
+        except services.ReplicationError as error:
+            db.session.rollback()
+            _attach(form, error)
+        else:
+            db.session.commit()
+            flash(_("Replikasi dicatat."), "success")
+            return redirect(url_for("replication.show", replication_id=replication.id))
+    return render_template("replication/form.html", form=form, innovation=innovation, replication=None), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/replikasi/<int:replication_id>/ubah", methods=["GET", "POST"])
+@login_required
+def edit(replication_id):
+    """Move a replication forward, discontinue or reopen it, or correct its details."""
+    replication = _replication_for_edit(replication_id)
+    form = ReplicationForm(obj=_FormData(replication) if request.method == "GET" else None)
+    stages = [replication.stage, *services.allowed_stages(replication)]
+    form.set_choices([(replication.adopter.region_code or "", replication.adopter.name)], _networks(), stages)
+    form.adopter.data = replication.adopter.region_code or ""
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            expected = int(form.version.data or 0)
+            extra = {"stage_date": form.stage_date.data, "note": form.note.data, **_fields(form)}
+            services.update(replication, user=current_user, expected_version=expected, stage=form.stage.data, **extra)
+            db.session.commit()
+        except services.Conflict:
+            db.session.rollback()
+            conflict = db.session.get(Replication, replication_id)
+        except services.ReplicationError as error:
+            db.session.rollback()
+            _attach(form, error)
+        else:
+            flash(_("Perubahan disimpan."), "success")
+            return redirect(url_for("replication.show", replication_id=replication.id))
+    status = 409 if conflict else (400 if form.errors else 200)
+    return render_template(
+        "replication/form.html",
+        form=form,
+        innovation=replication.innovation,
+        replication=replication,
+        conflict=conflict,
+    ), status
+
+
+@bp.get("/kotak-masuk")
+@login_required
+def inbox():
+    items = db.session.scalars(
+        sa.select(InboxItem)
+        .where(InboxItem.user_id == current_user.id)
+        .order_by(InboxItem.created_at.desc())
+        .limit(200)
+    ).all()
+    unread = [item for item in items if item.read_at is None]
+    response = render_template("replication/inbox.html", items=items, unread_ids={i.id for i in unread})
+    for item in unread:
+        item.read_at = datetime.now(UTC)
+    db.session.commit()
+    return response
+
+
+@bp.route("/replikasi/impor", methods=["GET", "POST"])
+@login_required
+def import_csv():
+    """Upload a CSV of replications: a preview lists every row's problems; nothing is
+    written until the whole file is valid and confirmed."""
+    if not (current_user.is_admin or current_user.is_editor or permissions.coordinated_networks(current_user)):
+        abort(403)
+    form, confirm = ImportForm(), ConfirmImportForm()
+    parsed = token = None
+    if form.validate_on_submit():
+        data = form.file.data.read(current_app.config["MAX_CONTENT_LENGTH"] + 1)
+        parsed = csvio.read(data)
+        _check_rows_allowed(parsed)
+        if parsed.ok:
+            token = secrets.token_hex(UPLOAD_TOKEN_BYTES)
+            _upload_path(token).write_bytes(data)
+            confirm.token.data, confirm.rows.data = token, len(parsed.rows)
+    status = 400 if (form.errors or (parsed and parsed.problems)) else 200
+    return render_template("replication/import.html", form=form, confirm=confirm, parsed=parsed, token=token), status
+
+
+@bp.post("/replikasi/impor/simpan")
+@login_required
+def import_confirm():
+    confirm = ConfirmImportForm()
+    token = confirm.token.data or ""
+    if not confirm.validate_on_submit() or len(token) != UPLOAD_TOKEN_BYTES * 2 or not token.isalnum():
+        flash(_("Konfirmasi tidak sah atau sudah kedaluwarsa. Unggah berkasnya lagi."), "error")
+        return redirect(url_for("replication.import_csv"))
+    path = _upload_path(token)
+    if not path.is_file():
+        flash(_("Berkas itu sudah disimpan atau kedaluwarsa. Unggah lagi bila perlu."), "error")
+        return redirect(url_for("replication.import_csv"))
+    parsed = csvio.read(path.read_bytes())
+    _check_rows_allowed(parsed)
+    if not parsed.ok:
+        path.unlink(missing_ok=True)
+        flash(_("Berkas tidak lagi sah; periksa pratinjau baru."), "error")
+        return redirect(url_for("replication.import_csv"))
+    try:
+        counts = csvio.write(parsed, current_user)
+        db.session.commit()
+    except services.ReplicationError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("replication.import_csv"))
+    finally:
+        path.unlink(missing_ok=True)
+    flash(_("%(created)s replikasi baru, %(updated)s diperbarui, %(unchanged)s tidak berubah.", **counts), "success")
+    return redirect(url_for("replication.import_csv"))
+
+
+def _upload_path(token):
+    folder = Path(current_app.instance_path) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"replications-{token}.csv"
+
+
+def _check_rows_allowed(parsed):
+    """A coordinator may only import rows that involve the members of their networks."""
+    if current_user.is_admin or current_user.is_editor:
+        return
+    for number, row in enumerate(list(parsed.rows), start=2):
+        if not permissions.can_log(current_user, row["innovation"], row["adopter"]):
+            parsed.problems.append(csvio.RowProblem(number, "adopter", _("Di luar jaringan yang Anda koordinasikan.")))
+
+
+def _networks():
+    from app.networks.models import Network
+
+    return list(db.session.scalars(sa.select(Network).order_by(Network.name)))
+
+
+def _fields(form):
+    return {
+        "adopter_unit": form.adopter_unit.data,
+        "network_id": int(form.network.data) if form.network.data else None,
+        "local_name": form.local_name.data or None,
+        "transfer_mode": form.transfer_mode.data or None,
+        "discontinued_reason": (form.discontinued_reason.data or "").strip() or None,
+        "budget_source": form.budget_source.data or None,
+        "legal_basis": form.legal_basis.data or None,
+        "evidence": form.evidence.data or None,
+        "outcome_value": float(form.outcome_value.data) if form.outcome_value.data is not None else None,
+        "outcome_unit": form.outcome_unit.data or None,
+        "notes": form.notes.data or "",
+    }
+
+
+def _attach(form, error):
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None and hasattr(field, "errors"):
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))
+
+
+class _FormData:
+    """A replication as the form's initial values."""
+
+    def __init__(self, replication):
+        self.adopter = replication.adopter.region_code
+        self.adopter_unit = replication.adopter_unit.name if replication.adopter_unit else ""
+        self.network = str(replication.network_id or "")
+        self.local_name = replication.local_name
+        self.transfer_mode = replication.transfer_mode or ""
+        self.stage = replication.stage
+        self.stage_date = replication.stage_date(replication.stage)
+        self.discontinued_reason = replication.discontinued_reason
+        self.budget_source = replication.budget_source or ""
+        self.legal_basis = replication.legal_basis
+        self.evidence = replication.evidence
+        self.outcome_value = replication.outcome_value
+        self.outcome_unit = replication.outcome_unit
+        self.notes = replication.notes_md
+        self.note = ""
+        self.version = str(replication.version)
