@@ -53,6 +53,7 @@ def register_extensions(app):
 def register_blueprints(app):
     from app.accounts.admin import bp as user_admin_bp
     from app.accounts.views import bp as accounts_bp
+    from app.api.exports import bp as opendata_bp
     from app.api.views import bp as api_bp
     from app.catalog.views import bp as catalog_bp
     from app.i18n import bp as i18n_bp
@@ -72,6 +73,7 @@ def register_blueprints(app):
     app.jinja_env.globals["panels"] = render_panels
     app.register_blueprint(search_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(opendata_bp)
 
 
 def register_errorhandlers(app):

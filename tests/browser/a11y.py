@@ -1,0 +1,32 @@
+"""Accessibility basics checked in the browser: alt text, labels, heading order."""
+
+CHECK = """
+() => {
+  const problems = [];
+  for (const img of document.querySelectorAll('img')) {
+    if (!img.hasAttribute('alt')) problems.push('image without alt: ' + img.src);
+  }
+  const controls = document.querySelectorAll('input:not([type=hidden]):not([type=submit]):not([type=button]), select, textarea');
+  for (const control of controls) {
+    const labelled = (control.id && document.querySelector('label[for="' + CSS.escape(control.id) + '"]'))
+      || control.closest('label') || control.getAttribute('aria-label') || control.getAttribute('aria-labelledby');
+    if (!labelled) problems.push('control without label: ' + (control.name || control.id || control.outerHTML.slice(0, 80)));
+  }
+  let previous = 0;
+  for (const heading of document.querySelectorAll('h1, h2, h3, h4, h5, h6')) {
+    const level = Number(heading.tagName[1]);
+    if (previous === 0 && level !== 1) problems.push('first heading is not h1: ' + heading.textContent.trim());
+    if (previous && level > previous + 1) problems.push('heading jumps from h' + previous + ' to h' + level + ': ' + heading.textContent.trim());
+    previous = level;
+  }
+  if (document.querySelectorAll('h1').length !== 1) problems.push('pages need exactly one h1');
+  if (!document.documentElement.lang) problems.push('html without lang');
+  return problems;
+}
+"""
+
+
+def assert_accessible(page):
+    """Fail with the list of problems on the current page."""
+    problems = page.evaluate(CHECK)
+    assert not problems, f"{page.url}: {problems}"

@@ -1,0 +1,76 @@
+"""The public reader: find the health innovations of Jawa Tengah, read one, switch to
+English, share the URL, visit its region and come back; browse by sector; statistics."""
+
+import re
+
+from tests.browser.a11y import assert_accessible
+
+
+def test_find_health_innovations_of_central_java_and_share_in_english(page, browser, live_server):
+    page.goto("/")
+    assert_accessible(page)
+    page.locator(".chips a", has_text="Kesehatan").first.click()
+    page.wait_for_url(re.compile(r"/inovasi\?sector=kesehatan$"))
+    page.select_option("#f-province", "33")  # the script applies the choice at once
+    page.wait_for_url(re.compile(r"province=33"))
+    count = int(re.match(r"\d+", page.locator(".results-count").inner_text()).group())
+    assert count >= 3
+    assert page.locator(".card").count() == min(count, 20)
+    assert_accessible(page)
+
+    page.locator(".card-title a").first.click()
+    title = page.locator("h1").inner_text()
+    assert page.locator(".case-facts").get_by_text("Jawa Tengah").count() >= 1
+    assert_accessible(page)
+
+    page.get_by_role("link", name="English").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == title
+    shared = page.url
+
+    other = page.context.new_page()  # a new window of the same browser
+    other.goto(shared)
+    assert other.locator("html").get_attribute("lang") == "en"
+    assert other.locator("h1").inner_text() == title
+    assert other.get_by_text("Implementing unit").count() == 1
+
+    other.locator(".case-facts a[href^='/wilayah/']").first.click()
+    other.wait_for_url(re.compile(r"/wilayah/"))
+    region = other.locator("h1").inner_text()
+    assert "Jawa Tengah" in region or region.startswith(("Kabupaten", "Kota"))
+    assert_accessible(other)
+    other.go_back()
+    assert other.locator("h1").inner_text() == title
+
+
+def test_filters_work_without_javascript(browser, live_server):
+    context = browser.new_context(base_url=live_server, java_script_enabled=False, locale="id-ID")
+    page = context.new_page()
+    page.goto("/inovasi")
+    page.locator("summary", has_text="Saring").click()
+    page.select_option("#f-sector", "kesehatan")
+    page.get_by_role("button", name="Terapkan").click()
+    page.wait_for_url(re.compile(r"sector=kesehatan"))
+    assert page.locator(".active-filters").inner_text().startswith("Sektor: Kesehatan")
+    context.close()
+
+
+def test_statistics_page_is_accessible(page):
+    page.goto("/statistik")
+    assert page.locator("svg.province-map path").count() >= 38
+    assert page.locator("#province-table tbody tr").count() >= 1
+    assert_accessible(page)
+
+
+def test_phone_width_has_no_horizontal_scroll(browser, live_server):
+    context = browser.new_context(base_url=live_server, viewport={"width": 360, "height": 740}, locale="id-ID")
+    page = context.new_page()
+    for url in ("/", "/inovasi", "/statistik"):
+        page.goto(url)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, (url, overflow)
+    page.goto("/inovasi")
+    page.locator(".card-title a").first.click()
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    context.close()
