@@ -2,7 +2,6 @@
 
 import hmac
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
@@ -11,6 +10,7 @@ from flask_login.utils import encode_cookie
 
 from app.accounts.models import AnonymousUser, User
 from app.extensions import db, login_manager
+from app.urls import safe_next
 
 DEFAULTS = {
     # "strong" trusts X-Forwarded-For and logs out phone users whose address changes.
@@ -50,12 +50,7 @@ def load_user(user_id):
 
 def is_safe_next(target):
     """True for a path on this site (``/jaringan``); false for another host, ``//host``, ``\\``."""
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return False
-    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
-        return False
-    parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc
+    return safe_next(target) is not None
 
 
 def set_remember_cookie(response, user):
