@@ -43,3 +43,39 @@ def test_downgrade_to_nothing_and_up_again(databases, tmp_path_factory):
         db.session.remove()
         db.engine.dispose()
     assert _drift(app) == []
+
+
+def test_migrations_keep_existing_data(databases, tmp_path_factory):
+    """Upgrading a database that holds case studies keeps every row and every link.
+
+    SQLite's batch mode rebuilds tables; with foreign keys enforced that once deleted every
+    innovation-sector link (migrations/env.py turns them off while migrating).
+    """
+    from tests.support import TestConfig, create_app
+
+    app = create_app(TestConfig(databases.new(), str(tmp_path_factory.mktemp("index"))))
+    with app.app_context():
+        upgrade(revision="0002")
+        statements = [
+            "INSERT INTO owner (id, slug, name, kind, region_code) VALUES (1, 'kabupaten-banyumas', 'Kabupaten Banyumas', 'regency', '33.02')",
+            "INSERT INTO institution (id, owner_id, name) VALUES (1, 1, 'Dinas Kesehatan')",
+            "INSERT INTO innovation (id, slug, title, owner_id, institution_id, region_code, year, stage, digital, language,"
+            " summary, body_md, body_html, sample, replication_count, created_at, updated_at) VALUES (1, 'uji', 'Uji', 1, 1,"
+            " '33.02', 2019, 'implemented', false, 'id', 'Ringkas', 'Isi', '<p>Isi</p>', false, 0, '2024-01-01', '2024-01-01')",
+            "INSERT INTO innovation_sector (innovation_id, sector_id) SELECT 1, id FROM sector WHERE slug = 'kesehatan'",
+            "INSERT INTO innovation_theme (innovation_id, theme_id) SELECT 1, id FROM theme WHERE slug = 'jemput-bola'",
+            "INSERT INTO award (innovation_id, competition, year, stage) VALUES (1, 'KIPP', 2019, 'top99')",
+        ]
+        for statement in statements:
+            db.session.execute(sa.text(statement))
+        db.session.commit()
+        upgrade()
+        counts = {
+            table: db.session.scalar(sa.text(f"SELECT count(*) FROM {table}"))  # noqa: S608 - fixed table names
+            for table in ("innovation", "innovation_sector", "innovation_theme", "award", "owner", "institution")
+        }
+        assert counts == dict.fromkeys(counts, 1)
+        if db.engine.dialect.name == "sqlite":  # and enforcement is back on for the app
+            assert db.session.scalar(sa.text("PRAGMA foreign_keys")) == 1
+        db.session.remove()
+        db.engine.dispose()
