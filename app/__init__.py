@@ -54,6 +54,7 @@ def register_blueprints(app):
     from app.accounts.admin import bp as user_admin_bp
     from app.accounts.views import bp as accounts_bp
     from app.api.exports import bp as opendata_bp
+    from app.api import records  # noqa: F401 - adds its routes to the API blueprint
     from app.api.views import bp as api_bp
     from app.catalog.views import bp as catalog_bp
     from app.i18n import bp as i18n_bp

@@ -185,6 +185,15 @@ def sitemap():
     return Response(render_template("feeds/sitemap.xml", pages=pages), mimetype="application/xml")
 
 
+@bp.get("/api")
+def api_docs():
+    """A readable page about the API, made from the same OpenAPI document it serves."""
+    from app.api.openapi import document
+
+    spec = document(url_for("api.innovations", _external=True).rsplit("/innovations", 1)[0])
+    return render_template("api/docs.html", spec=spec)
+
+
 @bp.get("/robots.txt")
 def robots():
     lines = ["User-agent: *"]

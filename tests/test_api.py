@@ -1,0 +1,187 @@
+"""The JSON API: every endpoint of interfaces.md, checked against the OpenAPI document with
+openapi-core; paging and Link headers, ETag and 304, CORS, JSON errors, the rate limit."""
+
+import re
+
+import pytest
+from openapi_core import OpenAPI
+from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
+
+from app.api.openapi import document
+from app.extensions import db as _db
+from app.extensions import limiter
+from app.networks.models import Activity
+from app.replication import services
+from tests import factories
+from tests.accounts_fixtures import add_member, make_network, make_user
+from tests.support import make_app
+
+
+@pytest.fixture
+def data(db):
+    from datetime import date
+
+    items = [
+        factories.innovation(
+            f"Inovasi Kesehatan {n}", region="33.02", year=2019 + n % 3, awards=[(2019, "top99")] if n < 3 else []
+        )
+        for n in range(7)
+    ]
+    items.append(factories.innovation("Layanan Kementerian", kind="ministry", region=None, sectors=("aparatur",)))
+    network = make_network("jipp-jawa-timur", "35")
+    add_member(network, "35.08", role="hub")
+    make_user("koord@example.go.id", "coordinator", networks=[network], name="Sri Rahayu")
+    _db.session.add(
+        Activity(network=network, kind="workshop", title="Lokakarya replikasi", date=date(2024, 3, 5), place="Surabaya")
+    )
+    editor = make_user("editor@example.go.id", "editor")
+    services.create(items[0], factories.owner("regency", "35.08"), "implemented", user=editor, local_name="SEHAT",
+                    network_id=network.id, evidence="https://example.go.id/perbup", legal_basis="Perbup 1/2025")  # fmt: skip
+    _db.session.commit()
+    return items
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return OpenAPI.from_dict(document("http://localhost/api/v1"))  # validates the document itself
+
+
+def check(spec, response):
+    """The response must be what the OpenAPI document says for its request."""
+    spec.validate_response(WerkzeugOpenAPIRequest(response.request), WerkzeugOpenAPIResponse(response))
+    return response
+
+
+URLS = [
+    "/api/v1/innovations",
+    "/api/v1/innovations?q=kesehatan&sector=kesehatan&per_page=3",
+    "/api/v1/innovations?province=33&award=top99&sort=title",
+    "/api/v1/replications",
+    "/api/v1/replications?status=implemented&adopter_region=35&network=jipp-jawa-timur",
+    "/api/v1/networks",
+    "/api/v1/networks/jipp-jawa-timur",
+    "/api/v1/regions/33.02",
+    "/api/v1/regions/35.08",
+    "/api/v1/stats/composition?year=2019&award=top99",
+]
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_live_responses_match_the_openapi_document(client, data, spec, url):
+    response = check(spec, client.get(url))
+    assert response.status_code == 200
+
+
+def test_one_innovation_is_the_whole_record(client, data, spec):
+    body = check(spec, client.get(f"/api/v1/innovations/{data[0].slug}")).get_json()
+    assert body["slug"] == data[0].slug and body["body_html"].startswith("<h2")
+    assert body["replications"][0]["local_name"] == "SEHAT" and body["replications"][0]["status"] == "implemented"
+    assert body["replications"][0]["evidence"] == ["https://example.go.id/perbup"]
+
+
+def test_network_record(client, data):
+    body = client.get("/api/v1/networks/jipp-jawa-timur").get_json()
+    assert body["coordinators"] == ["Sri Rahayu"] and body["members"][0]["role"] == "hub"
+    assert body["activities"][0]["title"] == "Lokakarya replikasi"
+
+
+def test_region_record(client, data):
+    body = client.get("/api/v1/regions/35.08").get_json()
+    assert body["name"] == "Kabupaten Lumajang" and body["adopted"][0]["innovation"]["slug"] == data[0].slug
+
+
+def test_composition(client, data):
+    body = client.get("/api/v1/stats/composition?year=2019&award=top99").get_json()
+    assert body["regency"] == {"owners": 1, "innovations": 3} and body["ministry"] == {"owners": 0, "innovations": 0}
+
+
+def test_paging_and_link_header(client, data):
+    response = client.get("/api/v1/innovations?per_page=3&page=2&sort=title")
+    body = response.get_json()
+    assert (body["total"], body["page"], body["per_page"], len(body["items"])) == (8, 2, 3, 3)
+    links = {rel: url for url, rel in re.findall(r'<([^>]+)>; rel="(\w+)"', response.headers["Link"])}
+    for rel, page in (("first", 1), ("prev", 1), ("next", 3), ("last", 3)):
+        assert re.search(rf"[?&]page={page}(&|$)", links[rel]), links
+    assert all("per_page=3" in url and "sort=title" in url for url in links.values())
+
+
+def test_etag_and_conditional_get(client, data):
+    first = client.get("/api/v1/innovations?per_page=5")
+    etag = first.headers["ETag"]
+    again = client.get("/api/v1/innovations?per_page=5", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b""
+    other = client.get("/api/v1/innovations?per_page=4", headers={"If-None-Match": etag})
+    assert other.status_code == 200
+
+
+def test_read_only_cors(client, data):
+    response = client.get("/api/v1/networks", headers={"Origin": "https://partner.example"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.headers["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
+    preflight = client.options(
+        "/api/v1/innovations", headers={"Origin": "https://partner.example", "Access-Control-Request-Method": "GET"}
+    )
+    assert preflight.status_code == 200 and preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert client.post("/api/v1/innovations").status_code in (400, 405)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/innovations?per_page=100000", "/api/v1/innovations?page=0", "/api/v1/innovations?year=abc",
+     "/api/v1/innovations?sector=%27%20OR%201%3D1--", "/api/v1/innovations?colour=red", "/api/v1/innovations?sort=relevance",
+     "/api/v1/replications?page=-1", "/api/v1/replications?per_page=101", "/api/v1/replications?status=done",
+     "/api/v1/replications?adopter_region=99.99", "/api/v1/stats/composition", "/api/v1/stats/composition?year=2019&award=winner",
+     "/api/v1/stats/composition?year=2019%3B+DROP+TABLE", "/api/v1/stats/composition?year=2019&x=1"],
+)  # fmt: skip
+def test_bad_input_is_400_json(client, data, spec, url):
+    response = client.get(url)
+    assert response.status_code == 400 and response.is_json and response.get_json()["error"]
+    check(spec, response)
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/innovations/tidak-ada", "/api/v1/networks/tidak-ada", "/api/v1/regions/99", "/api/v1/tidak-ada"]
+)
+def test_unknown_records_are_404_json(client, data, url):
+    response = client.get(url)
+    assert response.status_code == 404 and response.get_json()["error"]
+
+
+def test_openapi_document_is_served_and_readable(client):
+    body = client.get("/api/v1/openapi.json").get_json()
+    assert (
+        body["openapi"] == "3.1.0"
+        and "/innovations" in body["paths"]
+        and body["servers"][0]["url"] == "http://localhost/api/v1"
+    )
+    OpenAPI.from_dict(body)
+    page = client.get("/api").get_data(as_text=True)
+    assert "/api/v1/innovations" in page and "openapi.json" in page
+
+
+@pytest.fixture
+def limited(databases, tmp_path_factory):
+    was = limiter.enabled
+    app = make_app(
+        databases,
+        tmp_path_factory,
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI="memory://",
+        API_RATE_LIMIT="5 per minute",
+    )
+    limiter.reset()
+    yield app
+    limiter.reset()
+    limiter.enabled = was
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def test_the_api_is_rate_limited_per_address(limited):
+    client = limited.test_client()
+    codes = [client.get("/api/v1/networks", environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code for _ in range(7)]
+    assert codes == [200] * 5 + [429] * 2
+    limited_response = client.get("/api/v1/networks", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert limited_response.is_json and "rate limit" in limited_response.get_json()["error"]
+    assert client.get("/api/v1/networks", environ_base={"REMOTE_ADDR": "10.0.0.10"}).status_code == 200
