@@ -17,10 +17,13 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = env.get("DATABASE_URL") or None  # default set by the factory
         self.SEARCH_INDEX_DIR = env.get("SEARCH_INDEX_DIR") or None  # default set by the factory
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.API_RATE_LIMIT = env.get("API_RATE_LIMIT", "300 per minute")
         self.CONTENT_DIR = env.get("SUAR_CONTENT_DIR") or None
         self.BABEL_DEFAULT_LOCALE = "id"
         self.LANGUAGES = ("id", "en")
         self.MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+        # Anonymous pages are cached per worker, keyed by the data generation (app/pagecache.py).
+        self.PAGE_CACHE_ENABLED = env.get("PAGE_CACHE", "on") != "off"
         self.WTF_CSRF_TIME_LIMIT = 8 * 3600  # a long editing session must not lose its form
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
@@ -50,3 +53,4 @@ class TestConfig(Config):
         self.SQLALCHEMY_DATABASE_URI = database_url
         self.SEARCH_INDEX_DIR = search_index_dir
         self.RATELIMIT_ENABLED = False
+        self.PAGE_CACHE_ENABLED = False  # tests of the cache turn it on

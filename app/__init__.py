@@ -39,6 +39,7 @@ def _apply_defaults(app):
 def register_extensions(app):
     from flask_babel import get_locale
 
+    from app import pagecache
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
 
     db.init_app(app)
@@ -46,6 +47,9 @@ def register_extensions(app):
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    # After the limiter (cached answers still count against it), before the blueprints and
+    # the security headers (whose after_request hooks then run before the cache stores).
+    pagecache.register(app)
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
 
@@ -53,10 +57,11 @@ def register_extensions(app):
 def register_blueprints(app):
     from app.accounts.admin import bp as user_admin_bp
     from app.accounts.views import bp as accounts_bp
-    from app.api.exports import bp as opendata_bp
     from app.api import records  # noqa: F401 - adds its routes to the API blueprint
+    from app.api.exports import bp as opendata_bp
     from app.api.views import bp as api_bp
     from app.catalog.views import bp as catalog_bp
+    from app.editing.views import bp as editing_bp
     from app.i18n import bp as i18n_bp
     from app.networks.views import bp as networks_bp
     from app.panels import render as render_panels
@@ -71,6 +76,7 @@ def register_blueprints(app):
     app.register_blueprint(user_admin_bp)
     app.register_blueprint(networks_bp)
     app.register_blueprint(replication_bp)
+    app.register_blueprint(editing_bp)
     app.jinja_env.globals["panels"] = render_panels
     app.register_blueprint(search_bp)
     app.register_blueprint(api_bp)
@@ -95,9 +101,11 @@ def register_commands(app):
     from app.networks.cli import networks_cli
     from app.replication.cli import replications_cli
     from app.search.cli import search_cli
+    from app.synthetic import bench_cli
 
     app.cli.add_command(content_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(networks_cli)
     app.cli.add_command(replications_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(bench_cli)

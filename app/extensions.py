@@ -54,3 +54,12 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+def refresh_statistics():
+    """After a bulk write, let SQLite's planner know the tables' sizes (PostgreSQL's
+    autovacuum does this by itself). Without statistics SQLite trusts any index, even one
+    on a column where every row has the same value, and sorts 20,000 rows for a LIMIT 6."""
+    if db.engine.dialect.name == "sqlite":
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")

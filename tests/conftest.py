@@ -8,6 +8,9 @@ import pytest
 from app.extensions import db as _db
 from tests.support import Databases, make_app
 
+# The live gunicorn server (tests/live.py) serves the browser journeys and concurrency tests.
+pytest_plugins = ["tests.live"]
+
 REFERENCE_TABLES = {"region", "sector", "theme", "alembic_version"}
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -206,3 +206,13 @@ def test_anonymous_interest_goes_to_login(client, world):
     assert response.status_code in (302, 400)
     page = client.get(f"/inovasi/{world['innovation'].slug}").get_data(as_text=True)
     assert "Masuk sebagai pejabat daerah" in page
+
+
+def test_the_version_counts_the_history(db, world):
+    """One change, one version: a half-applied change must not reach the database early."""
+    replication = _replicate(world, "planned", adopter_unit="Dinas Kesehatan Lumajang", local_name="SEHATI")
+    assert replication.version == 1
+    services.update(replication, user=world["editor"], expected_version=1, stage="committed",
+                    adopter_unit="Dinas Baru Lumajang", local_name="SEHATI 2")  # fmt: skip
+    db.session.commit()
+    assert replication.version == 2 == len(replication.events)

@@ -247,7 +247,12 @@ def _database_fingerprint():
 
 def _route_values(staff, replication, activity_id, membership_id):
     return {
-        "slug": {"networks": "jipp-jatim", "replication": staff["innovation"].slug},
+        "slug": {
+            "networks": "jipp-jatim",
+            "replication": staff["innovation"].slug,
+            "editing": staff["innovation"].slug,
+        },
+        "number": 1,
         "replication_id": replication.id,
         "activity_id": activity_id,
         "membership_id": membership_id,

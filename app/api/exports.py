@@ -96,13 +96,14 @@ REPLICATION_FILTERS = {"innovation", "adopter_region", "status", "network"}
 
 def replication_query(args):
     """Replications selected by ``innovation`` (slug), ``adopter_region`` (code, a province
-    includes its regencies and cities), ``status`` (stage) and ``network`` (slug)."""
+    includes its regencies and cities), ``status`` (stage) and ``network`` (slug); only
+    those of published innovations."""
     from app.replication.models import STAGES
 
     unknown = sorted(set(args) - REPLICATION_FILTERS)
     if unknown:
         raise FilterError(unknown[0], "is not a known parameter")
-    query = sa.select(Replication).order_by(Replication.id)
+    query = sa.select(Replication).where(Replication.innovation.has(Innovation.is_public)).order_by(Replication.id)
     if args.get("innovation"):
         query = query.where(Replication.innovation.has(Innovation.slug == args["innovation"][:120]))
     if args.get("adopter_region"):
@@ -140,7 +141,10 @@ def replications_csv():
 @bp.get("/feeds/innovations.atom")
 def innovations_feed():
     items = db.session.scalars(
-        sa.select(Innovation).order_by(Innovation.created_at.desc(), Innovation.id.desc()).limit(FEED_SIZE)
+        sa.select(Innovation)
+        .where(Innovation.is_public)
+        .order_by(Innovation.created_at.desc(), Innovation.id.desc())
+        .limit(FEED_SIZE)
     ).all()
     return _atom("feeds/innovations.xml", items, "catalog.home")
 
@@ -148,7 +152,10 @@ def innovations_feed():
 @bp.get("/feeds/replications.atom")
 def replications_feed():
     items = db.session.scalars(
-        sa.select(Replication).order_by(Replication.updated_at.desc(), Replication.id.desc()).limit(FEED_SIZE)
+        sa.select(Replication)
+        .where(Replication.innovation.has(Innovation.is_public))
+        .order_by(Replication.updated_at.desc(), Replication.id.desc())
+        .limit(FEED_SIZE)
     ).all()
     return _atom("feeds/replications.xml", items, "catalog.home")
 
@@ -172,16 +179,13 @@ def sitemap():
         url_for(endpoint, _external=True)
         for endpoint in ("catalog.home", "catalog.catalogue", "stats.dashboard", "networks.index")
     ]
-    pages += [
-        url_for("catalog.innovation", slug=s, _external=True) for s in db.session.scalars(sa.select(Innovation.slug))
-    ]
+    public = sa.select(Innovation.slug).where(Innovation.is_public)
+    pages += [url_for("catalog.innovation", slug=s, _external=True) for s in db.session.scalars(public)]
     pages += [url_for("catalog.owner", slug=s, _external=True) for s in db.session.scalars(sa.select(Owner.slug))]
     pages += [url_for("catalog.region", code=c, _external=True) for c in db.session.scalars(sa.select(Region.code))]
     pages += [url_for("networks.show", slug=s, _external=True) for s in db.session.scalars(sa.select(Network.slug))]
-    pages += [
-        url_for("replication.show", replication_id=i, _external=True)
-        for i in db.session.scalars(sa.select(Replication.id))
-    ]
+    replications = sa.select(Replication.id).where(Replication.innovation.has(Innovation.is_public))
+    pages += [url_for("replication.show", replication_id=i, _external=True) for i in db.session.scalars(replications)]
     return Response(render_template("feeds/sitemap.xml", pages=pages), mimetype="application/xml")
 
 
@@ -197,9 +201,7 @@ def api_docs():
 @bp.get("/robots.txt")
 def robots():
     lines = ["User-agent: *"]
-    lines += [
-        f"Disallow: {path}"
-        for path in ("/admin/", "/akun/", "/masuk", "/keluar", "/kotak-masuk", "/replikasi/impor", "/bahasa/")
-    ]
+    private = ("/admin/", "/akun/", "/masuk", "/keluar", "/kotak-masuk", "/replikasi/impor", "/bahasa/", "/kelola/")
+    lines += [f"Disallow: {path}" for path in private]
     lines.append(f"Sitemap: {url_for('opendata.sitemap', _external=True)}")
     return Response("\n".join(lines) + "\n", mimetype="text/plain")

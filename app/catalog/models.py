@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -13,6 +14,9 @@ GOVERNMENT_KINDS = ("province", "regency", "city")
 STAGES = ("initiative", "trial", "implemented", "institutionalized", "discontinued")
 AWARD_STAGES = ("proposal", "top99", "top45", "outstanding")
 LANGUAGES = ("id", "en")
+# The editing workflow (docs/decisions/0030): only published case studies are public.
+STATUSES = ("draft", "submitted", "published", "returned", "archived")
+PUBLISHED = "published"
 
 
 def _utcnow():
@@ -124,6 +128,14 @@ class Innovation(db.Model):
     __table_args__ = (
         sa.CheckConstraint(_in("stage", STAGES), name="stage"),
         sa.CheckConstraint(_in("language", LANGUAGES), name="language"),
+        sa.CheckConstraint(_in("status", STATUSES), name="status"),
+        # The few case studies that are not public (drafts, in review, archived): see is_public.
+        sa.Index(
+            "ix_innovation_unpublished",
+            "status",
+            postgresql_where=sa.text(f"status != '{PUBLISHED}'"),
+            sqlite_where=sa.text(f"status != '{PUBLISHED}'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -160,6 +172,19 @@ class Innovation(db.Model):
     source_hash: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_utcnow)
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_utcnow, onupdate=_utcnow)
+    # Editing on the site (app/editing): imported case studies are published at once. Only
+    # the unpublished few are indexed (above): an index where nearly every row holds the same
+    # value only misleads the planner.
+    status: Mapped[str] = mapped_column(sa.String(16), default=PUBLISHED, server_default=PUBLISHED)
+    # The last time the site changed what the case study says; None once an import wrote it.
+    # A re-import skips a case study changed on the site since (unless --force).
+    edited_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    # Two people saving at once: the second UPDATE matches no row and SQLAlchemy raises
+    # StaleDataError, which the editing service turns into a conflict shown to the user.
+    __mapper_args__ = {"version_id_col": version}
 
     owner: Mapped[Owner] = relationship(back_populates="innovations")
     institution: Mapped[Institution] = relationship()
@@ -169,6 +194,20 @@ class Innovation(db.Model):
     awards: Mapped[list["Award"]] = relationship(
         back_populates="innovation", cascade="all, delete-orphan", order_by="(Award.year, Award.competition)"
     )
+
+    @hybrid_property
+    def is_public(self):
+        """Published: shown in the catalogue, search, API, feeds and statistics (also as SQL)."""
+        return self.status == PUBLISHED
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_sql(cls):
+        # "Not among the few unpublished ones" rather than "status = 'published'": the ids
+        # come from a small partial index, and every query keeps its covering indexes
+        # instead of reading each row for its status (docs/decisions/0030).
+        unpublished = cls.__table__.alias("unpublished")
+        return cls.id.not_in(sa.select(unpublished.c.id).where(unpublished.c.status != PUBLISHED))
 
     def __repr__(self):
         return f"<Innovation {self.slug}>"

@@ -7,6 +7,7 @@ each option says how many innovations choosing it would give.
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.catalog.filters import Filters
 from app.catalog.models import Award, Innovation, Owner, Sector, Theme, innovation_sector, innovation_theme
 from app.extensions import db
 
@@ -19,9 +20,12 @@ def _province_of(column):
 
 
 def conditions(filters, skip=None):
-    """SQL conditions on Innovation for the active filters, leaving out the facet ``skip``."""
+    """SQL conditions on Innovation for the active filters, leaving out the facet ``skip``.
+
+    Only published case studies are ever selected: drafts and archived ones are not public.
+    """
     active = {k: v for k, v in filters.active.items() if k != skip}
-    where = []
+    where = [Innovation.is_public]
     if "sector" in active:
         where.append(Innovation.sectors.any(Sector.slug == active["sector"]))
     if "theme" in active:
@@ -130,49 +134,63 @@ def _facet_query(facet, where):
 
 
 def headline_figures():
-    """The home page's figures: innovations, owners, provinces reached."""
+    """The home page's figures: innovations, owners, provinces reached (published only)."""
+    public = Innovation.is_public
     return {
-        "innovations": db.session.scalar(sa.select(sa.func.count(Innovation.id))),
-        "owners": db.session.scalar(sa.select(sa.func.count(sa.distinct(Innovation.owner_id)))),
+        "innovations": db.session.scalar(sa.select(sa.func.count(Innovation.id)).where(public)),
+        "owners": db.session.scalar(sa.select(sa.func.count(sa.distinct(Innovation.owner_id))).where(public)),
         "provinces": db.session.scalar(
             sa.select(sa.func.count(sa.distinct(_province_of(Innovation.region_code)))).where(
-                Innovation.region_code.is_not(None)
+                public, Innovation.region_code.is_not(None)
             )
         ),
-        "replications": db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Innovation.replication_count), 0))),
+        "replications": db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(Innovation.replication_count), 0)).where(public)
+        ),
     }
 
 
 def newest(limit, **where):
-    """The newest innovations, optionally of one owner (``owner_id=``)."""
-    query = sa.select(Innovation).filter_by(**where).order_by(*ORDER["newest"]).limit(limit)
+    """The newest published innovations, optionally of one owner (``owner_id=``)."""
+    query = sa.select(Innovation).where(Innovation.is_public).filter_by(**where).order_by(*ORDER["newest"]).limit(limit)
     return list(db.session.scalars(with_card_data(query)))
 
 
 def most_replicated(limit):
-    """The innovations copied by the most regions (none if nothing was replicated yet)."""
-    query = sa.select(Innovation).where(Innovation.replication_count > 0).order_by(*ORDER["most_replicated"])
+    """The published innovations copied by the most regions (none if nothing was replicated yet)."""
+    query = (
+        sa.select(Innovation)
+        .where(Innovation.is_public, Innovation.replication_count > 0)
+        .order_by(*ORDER["most_replicated"])
+    )
     return list(db.session.scalars(with_card_data(query.limit(limit))))
 
 
 def of_region(code, limit=None):
-    """Innovations whose region is exactly ``code`` (a province's own, or a regency's)."""
-    query = sa.select(Innovation).where(Innovation.region_code == code).order_by(*ORDER["newest"])
+    """Published innovations whose region is exactly ``code`` (a province's own, or a regency's)."""
+    query = sa.select(Innovation).where(Innovation.is_public, Innovation.region_code == code).order_by(*ORDER["newest"])
     return list(db.session.scalars(with_card_data(query.limit(limit))))
 
 
 def counts_by_region(codes):
-    """``{region code: number of innovations}`` for the given codes."""
+    """``{region code: number of published innovations}`` for the given codes."""
     query = (
         sa.select(Innovation.region_code, sa.func.count(Innovation.id))
-        .where(Innovation.region_code.in_(codes))
+        .where(Innovation.is_public, Innovation.region_code.in_(codes))
         .group_by(Innovation.region_code)
     )
     return dict(db.session.execute(query).all())
 
 
 def counts_by_province():
-    """``{province code: innovations in it, its own and its regencies' and cities'}``."""
+    """``{province code: published innovations in it, its own and its regencies' and cities'}``."""
     province = _province_of(Innovation.region_code)
-    query = sa.select(province, sa.func.count(Innovation.id)).where(Innovation.region_code.is_not(None))
+    query = sa.select(province, sa.func.count(Innovation.id)).where(
+        Innovation.is_public, Innovation.region_code.is_not(None)
+    )
     return dict(db.session.execute(query.group_by(province)).all())
+
+
+def counts_by_sector():
+    """``{sector slug: innovations}`` over the whole public catalogue (one query)."""
+    return dict(db.session.execute(_facet_query("sector", conditions(Filters()))).all())

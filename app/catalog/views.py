@@ -3,8 +3,9 @@
 import re
 
 import sqlalchemy as sa
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_login import current_user
 
 from app.catalog import queries
 from app.catalog.facets import facet_options
@@ -30,7 +31,7 @@ def home():
         latest=queries.newest(6),
         most_replicated=queries.most_replicated(6),
         sectors=sectors,
-        sector_counts=queries.facet_counts(parse_filters({}))["sector"],
+        sector_counts=queries.counts_by_sector(),
         provinces=provinces,
         province_counts=queries.counts_by_province(),
     )
@@ -58,8 +59,12 @@ def catalogue():
 @bp.get("/inovasi/<slug>")
 def innovation(slug):
     item = db.first_or_404(sa.select(Innovation).where(Innovation.slug == slug))
+    # Not published: only its authors and the editors see it (with its status); for anyone
+    # else it does not exist.
+    if not item.is_public and not current_user.can_view_innovation(item):
+        abort(404)
     toc = [(anchor, _TAG.sub("", text)) for anchor, text in _HEADING.findall(item.body_html)]
-    return render_template("catalog/innovation.html", innovation=item, toc=toc, similar=[])
+    return render_template("catalog/innovation.html", innovation=item, toc=toc)
 
 
 @bp.get("/pemilik/<slug>")

@@ -1,4 +1,4 @@
-"""``flask content ...``: import case-study files."""
+"""``flask content ...``: import case-study files, and export the published catalogue as files."""
 
 import sys
 
@@ -6,9 +6,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app.content.export import export_catalogue
 from app.content.importer import import_case_studies
 from app.content.problems import ImportFailed
-from app.extensions import db
+from app.extensions import db, refresh_statistics
 
 content_cli = click.Group("content", help="Case-study files.")
 
@@ -16,12 +17,13 @@ content_cli = click.Group("content", help="Case-study files.")
 @content_cli.command("import")
 @click.argument("path", required=False, type=click.Path(exists=True, file_okay=True, dir_okay=True))
 @click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
+@click.option("--force", is_flag=True, help="Also overwrite case studies changed on the site since their last import.")
 @with_appcontext
-def import_command(path, dry_run):
+def import_command(path, dry_run, force):
     """Import case studies from PATH (default: the content folder), all or nothing."""
     path = path or current_app.config["CONTENT_DIR"]
     try:
-        report = import_case_studies(path, dry_run=dry_run)
+        report = import_case_studies(path, dry_run=dry_run, force=force)
     except ImportFailed as failed:
         db.session.rollback()
         for problem in failed.problems:
@@ -32,10 +34,35 @@ def import_command(path, dry_run):
         db.session.rollback()
     else:
         db.session.commit()
+        refresh_statistics()
     verb = "Would import" if dry_run else "Imported"
+    skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
     click.echo(
         f"{verb} {report.total} innovations from {report.folder}: {len(report.created)} new, "
-        f"{len(report.updated)} updated, {len(report.unchanged)} unchanged."
+        f"{len(report.updated)} updated, {len(report.unchanged)} unchanged{skipped}."
     )
+    for slug in report.skipped:
+        click.echo(
+            f"warning: {slug} was changed on the site since its last import; its file was not applied "
+            "(export it with 'flask content export', or import again with --force to overwrite the site's version)."
+        )
     for slug in report.missing:
         click.echo(f"warning: {slug} was imported from this folder but its file is gone; it was kept.")
+
+
+@content_cli.command("export")
+@click.argument("path", type=click.Path(file_okay=False, dir_okay=True))
+@with_appcontext
+def export_command(path):
+    """Write the published case studies to PATH as files (<slug>.md) in the import's format."""
+    try:
+        report = export_catalogue(path)
+    except OSError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    finally:
+        db.session.rollback()  # the export only reads
+    click.echo(
+        f"Exported {report.total} published innovations to {report.folder}: {len(report.created)} new, "
+        f"{len(report.changed)} changed, {len(report.unchanged)} unchanged."
+    )

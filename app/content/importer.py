@@ -4,16 +4,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
+from blinker import Namespace
 
-from app.catalog.models import GOVERNMENT_KINDS, Award, Innovation, Institution, Owner, Sector, Theme
+from app.catalog.models import GOVERNMENT_KINDS, PUBLISHED, Award, Innovation, Institution, Owner, Sector, Theme
 from app.catalog.owners import free_slug, government_owner
 from app.content import files
+from app.content.export import case_of, same_content
 from app.content.problems import ImportFailed, Problem
 from app.content.schema import Reference, validate
 from app.extensions import db
 from app.regions.models import Region
 from app.rendering import render_markdown
 from app.slugs import slugify
+
+# Sent with each innovation an import created or changed, after the flush, so that the
+# editing history can keep the imported version without the importer knowing of it.
+innovation_imported = Namespace().signal("innovation-imported")
 
 
 @dataclass
@@ -25,6 +31,8 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    # Changed on the site since their last import, so left as they are (unless forced).
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def total(self):
@@ -40,9 +48,11 @@ def load_reference():
     )
 
 
-def import_case_studies(path, dry_run=False):
+def import_case_studies(path, dry_run=False, force=False):
     """Validate every file under ``path``; if all are valid, write them (flush, no commit).
 
+    A case study changed on the site since its last import is skipped (and reported)
+    unless ``force``: an older file must not undo an editor's work. New ones are published.
     Raises ImportFailed with every problem found, before anything is written.
     """
     folder, paths = files.discover(path)
@@ -50,7 +60,7 @@ def import_case_studies(path, dry_run=False):
         raise ImportFailed([Problem(str(path), "holds no case-study files (*.md)")])
     cases = _validate_all(paths, load_reference())
     report = ImportReport(folder=str(folder))
-    _write(cases, report, dry_run)
+    _write(cases, report, dry_run, force)
     report.missing = _missing(folder, {case.slug for case in cases})
     return report
 
@@ -71,7 +81,7 @@ def _validate_all(paths, reference):
                     first_file_of[case.slug] = case.path
                     cases.append(case)
         problems.extend(file_problems)
-    problems.extend(_owner_conflicts(cases))
+    problems.extend(owner_conflicts(cases))
     if problems:
         raise ImportFailed(problems)
     return cases
@@ -82,7 +92,7 @@ def _owner_key(case):
     return ("region", case.region) if case.owner_kind in GOVERNMENT_KINDS else ("name", slugify(case.owner))
 
 
-def _owner_conflicts(cases):
+def owner_conflicts(cases):
     """A ministry, agency or SOE named once with one kind and elsewhere with another."""
     problems, seen = [], {}
     for case in cases:
@@ -102,15 +112,24 @@ def _owner_conflicts(cases):
     return problems
 
 
-def _write(cases, report, dry_run):
+def _write(cases, report, dry_run, force):
     by_slug = {i.slug: i for i in db.session.scalars(sa.select(Innovation))}
     sectors = {s.slug: s for s in db.session.scalars(sa.select(Sector))}
     themes = {t.slug: t for t in db.session.scalars(sa.select(Theme))}
     owners = _OwnerRegistry()
+    written = []
     for case in cases:
         innovation = by_slug.get(case.slug)
         if innovation is not None and innovation.source_hash == case.fingerprint:
             report.unchanged.append(case.slug)
+            continue
+        if innovation is not None and _says_the_same(innovation, case):
+            # Another file with the same content (an export of the catalogue, say): no news.
+            report.unchanged.append(case.slug)
+            continue
+        if innovation is not None and innovation.edited_at is not None and not force:
+            # Changed on the site since its last import: this file is older than the site's version.
+            report.skipped.append(case.slug)
             continue
         (report.created if innovation is None else report.updated).append(case.slug)
         if dry_run:
@@ -118,15 +137,29 @@ def _write(cases, report, dry_run):
         owner = owners.get(case)
         institution = owners.institution(owner, case.institution)
         with db.session.no_autoflush:
-            if innovation is None:
-                innovation = Innovation(slug=case.slug)
+            created = innovation is None
+            if created:
+                innovation = Innovation(slug=case.slug, status=PUBLISHED)
             innovation.owner, innovation.institution = owner, institution
-            _fill(innovation, case, sectors, themes)
+            fill(innovation, case, sectors, themes)
+            innovation.source_path = str(Path(case.path).resolve())
+            innovation.source_hash = case.fingerprint
+            innovation.edited_at = None
             db.session.add(innovation)
+        written.append((innovation, created))
     db.session.flush()
+    for innovation, created in written:
+        innovation_imported.send(innovation, created=created)
 
 
-def _fill(innovation, case, sectors, themes):
+def _says_the_same(innovation, case):
+    """The innovation already holds what ``case`` says, rendered by today's renderer."""
+    return same_content(case_of(innovation), case) and innovation.body_html == render_markdown(case.body)
+
+
+def fill(innovation, case, sectors, themes):
+    """Set what ``case`` says on ``innovation`` (not its owner and unit): fields, rendered
+    body, sectors, themes and awards. ``sectors``/``themes`` map slugs to rows."""
     innovation.title = case.title
     innovation.region_code = case.region
     innovation.year = case.year
@@ -149,8 +182,13 @@ def _fill(innovation, case, sectors, themes):
     have = {(a.competition, a.year, a.stage) for a in innovation.awards}
     for competition, year, stage in sorted(wanted - have):
         innovation.awards.append(Award(competition=competition, year=year, stage=stage))
-    innovation.source_path = str(Path(case.path).resolve())
-    innovation.source_hash = case.fingerprint
+
+
+def owner_and_institution(case, owner=None):
+    """The owner ``case`` names (or ``owner``) and its unit, found or created as an import would."""
+    registry = _OwnerRegistry()
+    owner = owner or registry.get(case)
+    return owner, registry.institution(owner, case.institution)
 
 
 class _OwnerRegistry:

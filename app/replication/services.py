@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.catalog.models import Innovation, Institution
@@ -92,7 +93,8 @@ def create(innovation, adopter, stage, *, user=None, stage_date=None, note=None,
     replication = Replication(innovation=innovation, adopter=adopter, stage=stage, created_by_id=_id(user))
     db.session.add(replication)
     when = stage_date or fields.pop(stage_dates_column(stage), None)
-    _apply_fields(replication, fields)
+    with db.session.no_autoflush:  # one UPDATE per change: the version counts changes
+        _apply_fields(replication, fields)
     if stage == "discontinued" and not (replication.discontinued_reason or "").strip():
         raise ReplicationError(_l("Sebutkan alasan penghentian."), field="discontinued_reason")
     setattr(replication, stage_dates_column(stage), _check_stage_date(stage, when))
@@ -126,7 +128,8 @@ def update(replication, *, user, expected_version, stage=None, stage_date=None, 
         setattr(replication, stage_dates_column(stage), _check_stage_date(stage, when))
         if stage != "discontinued":
             replication.discontinued_reason = None
-    _apply_fields(replication, fields)
+    with db.session.no_autoflush:  # one UPDATE per change: the version counts changes
+        _apply_fields(replication, fields)
     if replication.stage == "discontinued" and not (replication.discontinued_reason or "").strip():
         raise ReplicationError(_l("Sebutkan alasan penghentian."), field="discontinued_reason")
     changes = {k: [before[k], v] for k, v in _snapshot(replication).items() if before[k] != v}
@@ -175,12 +178,25 @@ def notify(replication, kind, exclude=None):
 
 
 def refresh_count(innovation):
-    """Recount the adopters with whom the innovation runs (kept on the innovation)."""
-    innovation.replication_count = db.session.scalar(
+    """Recount the adopters with whom the innovation runs (kept on the innovation).
+
+    The innovation's row is locked first, so two replications changing at once cannot
+    both count before either has committed (PostgreSQL; SQLite writes one at a time). The
+    count is written with a plain UPDATE: it is derived data, not an edit of the case
+    study, so it must not bump the case study's edit version or clash with an edit.
+    """
+    db.session.execute(sa.select(Innovation.id).where(Innovation.id == innovation.id).with_for_update())
+    count = db.session.scalar(
         sa.select(sa.func.count(Replication.id)).where(
             Replication.innovation_id == innovation.id, Replication.stage.in_(REPLICATED)
         )
     )
+    db.session.execute(
+        sa.update(Innovation.__table__)
+        .where(Innovation.__table__.c.id == innovation.id)
+        .values(replication_count=count)
+    )
+    set_committed_value(innovation, "replication_count", count)
 
 
 def networks_for(innovation, adopter):

@@ -58,6 +58,11 @@ def fold(text):
 
 
 _stemmer = None
+# Sastrawi only ever removes these: a word with none of them comes back unchanged, and
+# skipping the stemmer for it keeps names and English words (the long tail) cheap.
+_PREFIXES = ("di", "ke", "se", "te", "me", "be", "pe", "ku", "kau")
+_INFIXES = ("el", "em", "er", "in")  # kinerja -> kerja, gerigi -> gigi
+_SUFFIXES = ("lah", "kah", "tah", "pun", "ku", "mu", "nya", "i", "kan", "an")
 
 
 @lru_cache(maxsize=200_000)
@@ -65,6 +70,8 @@ def stem_id(word):
     """Sastrawi's stem of one folded Indonesian word (cached: Sastrawi is slow)."""
     global _stemmer
     if not word.isalpha() or len(word) < 4:
+        return word
+    if not (word.startswith(_PREFIXES) or word.endswith(_SUFFIXES) or word[1:3] in _INFIXES):
         return word
     if _stemmer is None:
         from Sastrawi.Stemmer.StemmerFactory import StemmerFactory

@@ -9,6 +9,7 @@ a search over 20,000 case studies within a few tens of milliseconds.
 import math
 import threading
 from collections import OrderedDict
+from itertools import accumulate
 
 from app.search.analysis import stem_en, stem_id
 from app.search.documents import TEXT_FIELDS, Facts
@@ -39,7 +40,7 @@ class _Segment:
         count = segreader.doc_count_all()
         self.facts = [Facts.from_stored(segreader.stored_fields(n)["facts"]) for n in range(count)]
         self.lengths = {
-            field: [segreader.doc_field_length(n, field, 0) for n in range(count)] for field in LENGTH_FIELDS
+            field: [segreader.doc_field_length(n, field, 0) or 0 for n in range(count)] for field in LENGTH_FIELDS
         }
 
 
@@ -88,7 +89,8 @@ class Snapshot:
             present = [values[n] for n in self.live if values[n]]
             self.field_docs[field] = max(len(present), 1)
             self.avg_length[field] = (sum(present) / len(present)) if present else 1.0
-        self._memo = OrderedDict()  # term scores, concept scores, filter sets, sort orders
+        self._memo = OrderedDict()  # term scores, concept scores, filter sets
+        self._columns = {}  # facts by column and sort orders: small, built once per snapshot
 
     @property
     def doc_count(self):
@@ -107,7 +109,17 @@ class Snapshot:
 
     def column(self, name):
         """One fact of every document, by document number (None for a deleted one)."""
-        return self.memo(("column", name), lambda: [getattr(f, name) if f else None for f in self.facts])
+        if name not in self._columns:
+            self._columns[name] = [getattr(f, name) if f else None for f in self.facts]
+        return self._columns[name]
+
+    def order(self, name, key):
+        """Live document numbers sorted by ``key(facts)``, remembered under ``name``."""
+        name = ("order", name)
+        if name not in self._columns:
+            facts = self.facts
+            self._columns[name] = sorted(self.live, key=lambda n: key(facts[n]))
+        return self._columns[name]
 
     def doc_frequency(self, field, term):
         """How many documents hold ``term`` in ``field`` (deleted ones included, cheaply)."""
@@ -115,24 +127,35 @@ class Snapshot:
 
     def term_scores(self, field, term):
         """BM25 score of ``term`` in ``field`` for every document holding it: ``{docnum: score}``."""
-        return self.memo((field, term), lambda: self._term_scores(field, term))
+        return self.memo((field, term), lambda: self._add_term_scores({}, field, term, 1.0, False))
 
-    def _term_scores(self, field, term):
-        scores = {}
+    def _length_norms(self, field):
+        # BM25's length part, per document: K1 * (1 - B + B * length / average length).
+        if ("norms", field) not in self._columns:
+            scale = K1 * B / self.avg_length[field]
+            self._columns["norms", field] = [K1 * (1.0 - B) + scale * n for n in self.lengths[field]]
+        return self._columns["norms", field]
+
+    def _add_term_scores(self, into, field, term, boost, only_existing):
+        """Add ``boost`` x BM25 of ``term`` in ``field`` to ``into`` (only to its keys, if asked)."""
         df = self.reader.doc_frequency(field, term)
-        if df:
-            n = self.field_docs[field]
-            idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
-            avg = self.avg_length[field]
-            lengths = self.lengths[field]
-            norm = K1 * (1.0 - B)
-            scale = K1 * B / avg
-            for segreader, offset, _ in self.leaves:
-                for ids, weights in _postings(segreader, field, term):
-                    for local, weight in zip(ids, weights, strict=True):
-                        docnum = offset + local
-                        scores[docnum] = idf * weight * (K1 + 1.0) / (weight + norm + scale * lengths[docnum])
-        return scores
+        if not df:
+            return into
+        n = self.field_docs[field]
+        factor = boost * math.log(1.0 + (n - df + 0.5) / (df + 0.5)) * (K1 + 1.0)
+        norms = self._length_norms(field)
+        get = into.get
+        for segreader, offset, _ in self.leaves:
+            for ids, weights in _postings(segreader, field, term):
+                for local, weight in zip(ids, weights, strict=True):
+                    docnum = offset + local
+                    before = get(docnum)
+                    if before is None:
+                        if not only_existing:
+                            into[docnum] = factor * weight / (weight + norms[docnum])
+                    else:
+                        into[docnum] = before + factor * weight / (weight + norms[docnum])
+        return into
 
     def word_scores(self, word):
         """Weighted sum over the text fields of one folded word, stemmed per field language."""
@@ -141,11 +164,9 @@ class Snapshot:
     def _word_scores(self, word):
         total = {}
         for field, lang, boost in FIELDS:
-            for docnum, score in self.term_scores(field, STEM[lang](word)).items():
-                total[docnum] = total.get(docnum, 0.0) + boost * score
-        for docnum, score in self.term_scores("spell", word).items():
-            if docnum in total:
-                total[docnum] += SURFACE_WEIGHT * score
+            self._add_term_scores(total, field, STEM[lang](word), boost, False)
+        if stem_id(word) != word:  # the exact form, where stemming changed it
+            self._add_term_scores(total, "spell", word, SURFACE_WEIGHT, True)
         return total
 
     def word_frequency(self, word):
@@ -165,13 +186,17 @@ def _postings(segreader, field, term):
     if (field, btext) not in segreader:
         return
     matcher = segreader.postings(field, btext)
-    # Whoosh 2.7.4's block reader (pinned): whole blocks at once are many times faster than
-    # the posting-by-posting interface. Anything else falls back to that interface.
-    if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
+    # Whoosh 2.7.4's block reader (pinned): whole blocks at once, ids decoded with
+    # accumulate() in C, are many times faster than the posting-by-posting interface.
+    # Anything else falls back to that interface.
+    if all(hasattr(matcher, a) for a in ("_read_data", "_read_weights", "_next_block", "_byteids")):
         while matcher.is_active():
-            matcher._read_ids()
+            matcher._read_data()
+            ids = matcher._data[0]
+            if not matcher._byteids:
+                ids = accumulate(ids)
             matcher._read_weights()
-            yield matcher._ids, matcher._weights
+            yield ids, matcher._weights
             matcher._next_block()
         return
     ids, weights = [], []

@@ -77,8 +77,7 @@ SORT_KEYS = {
 def sorted_page(snapshot, docnums, sort, first, count):
     """``count`` document numbers from position ``first`` of ``docnums`` in ``sort`` order."""
     key = SORT_KEYS.get(sort, SORT_KEYS["newest"])
-    facts = snapshot.facts
-    order = snapshot.memo(("order", sort), lambda: sorted(snapshot.live, key=lambda n: key(facts[n])))
+    order = snapshot.order(sort, key)
     if docnums is snapshot.live:  # the whole catalogue
         return order[first : first + count]
     wanted = docnums if isinstance(docnums, set | frozenset) else set(docnums)

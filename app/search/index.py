@@ -23,6 +23,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
 
 from app.catalog.models import Innovation
@@ -35,6 +36,12 @@ POINTER = "CURRENT"
 APPLIED = "applied"
 BATCH = 500  # innovations loaded from the database at a time
 KEEP_GENERATIONS = 2  # the current one and the one before, which a searcher may still read
+
+
+def _codec():
+    # Uncompressed postings in larger blocks: reading a term is mostly unpickling blocks,
+    # and zlib on top of that cost more than the disk it saved.
+    return W3Codec(blocklimit=256, compression=0)
 
 
 class IndexMissing(RuntimeError):
@@ -146,7 +153,7 @@ class IndexStore:
         return applied
 
     def _apply(self, ix, path, session, timeout):
-        writer = ix.writer(timeout=timeout, delay=0.05)
+        writer = ix.writer(timeout=timeout, delay=0.05, codec=_codec())
         try:
             since = self.applied(path)  # read again under the lock: another process may have applied
             rows = session.execute(
@@ -209,7 +216,7 @@ class IndexStore:
             mark = session.scalar(sa.select(sa.func.max(SearchOutbox.id))) or 0
             ids = list(session.scalars(sa.select(Innovation.id).order_by(Innovation.id)))
             options = {"procs": procs, "limitmb": 128, "multisegment": True} if procs > 1 else {}
-            writer = ix.writer(**options)
+            writer = ix.writer(codec=_codec(), **options)
             try:
                 for start in range(0, len(ids), BATCH):
                     found = load_innovations(session, ids[start : start + BATCH])

@@ -47,6 +47,11 @@ def _ids_via(session, table, column, value):
     return list(session.execute(sa.select(table.c.innovation_id).where(table.c[column] == value)).scalars())
 
 
+def _is_replication(obj):
+    # By table name: search reads the replication feature without importing it.
+    return getattr(obj, "__tablename__", None) == "replication"
+
+
 def _before_flush(session, flush_context, instances):
     pending = session.info.setdefault(PENDING, [])
     for obj in session.new:
@@ -69,7 +74,14 @@ def _before_flush(session, flush_context, instances):
             pending += [(i, "upsert") for i in _ids_via(session, innovation_sector, "sector_id", obj.id)]
         elif isinstance(obj, Theme) and obj.id is not None:
             pending += [(i, "upsert") for i in _ids_via(session, innovation_theme, "theme_id", obj.id)]
+        elif _is_replication(obj):
+            pending.append((obj.innovation_id, "upsert"))
+    for obj in session.new:
+        if _is_replication(obj):  # the index holds each innovation's replication count
+            pending.append((obj.innovation or obj.innovation_id, "upsert"))
     for obj in session.deleted:
+        if _is_replication(obj):
+            pending.append((obj.innovation_id, "upsert"))
         if isinstance(obj, Innovation):
             pending.append((obj.id, "delete"))
         elif isinstance(obj, Award):

@@ -19,6 +19,7 @@ from whoosh.query import Or, Phrase
 
 from app.search.analysis import JOINERS, STOP_ALL, fold, split_word, words
 from app.search.engine import FIELDS, STEM
+from app.search.spelling import correct
 from app.search.vocabulary import MAX_SPAN
 from app.search.vocabulary import entry_keys as _keys
 
@@ -104,46 +105,6 @@ def _word_alternatives(word):
     return [Alternative(word.parts)] if word.parts else []
 
 
-# --- typos -------------------------------------------------------------------------------
-def _distance(a, b, limit):
-    """Damerau-Levenshtein distance, giving up above ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2, previous = None, list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
-
-
-def correct(word, snapshot, vocabulary, extra_known=()):
-    """The closest known word to an unknown ``word``, or None when it is known or nothing is close."""
-    if len(word) < 4 or not word.isalpha() or word in vocabulary.known_words or word in extra_known:
-        return None
-    if snapshot.doc_frequency("spell", word):
-        return None
-    limit = 1 if len(word) <= 5 else 2
-    candidates = {}
-    for candidate in snapshot.reader.terms_within("spell", word, limit, prefix=1):
-        candidates[candidate] = snapshot.doc_frequency("spell", candidate)
-    for candidate in vocabulary.known_words:
-        if candidate[:1] == word[:1] and candidate.isalpha() and abs(len(candidate) - len(word)) <= limit:
-            candidates.setdefault(candidate, 1)
-    best = None
-    for candidate, frequency in candidates.items():
-        distance = _distance(word, candidate, limit)
-        if distance <= limit:
-            rank = (distance, -frequency, candidate)
-            best = min(best, rank) if best else rank
-    return best[2] if best else None
-
-
 # --- places ------------------------------------------------------------------------------
 def region_keys(regions):
     """``{name words: {code}}`` for every region, with and without its kind word."""
@@ -215,11 +176,11 @@ def _group_concept(span_words, numbers, vocabulary):
                 seen_keys.update(keys)
 
     hops = set()
-    for number in numbers:
+    for number in sorted(numbers):
         add(vocabulary.groups[number], SYNONYM_WEIGHT)
         for entry in vocabulary.groups[number]:
             hops |= vocabulary.groups_for(entry.words)
-    for number in numbers:
+    for number in sorted(numbers):
         add(vocabulary.related.get(number, ()), RELATED_WEIGHT)
     # One hop on: a translation's own synonyms (training -> pelatihan -> diklat).
     for number in sorted(hops - numbers):

@@ -158,7 +158,7 @@ def search(filters):
         scores = {}
         matched = allowed if allowed is not None else snap.live
     if allowed is None and not filters.q:  # the whole catalogue: the same counts every time
-        facets = snap.memo("all-facets", lambda: count_facets(snap, snap.live))
+        facets = snap.memo("all-facets", lambda: count_facets(snap, snap.live))  # noqa: B023
     else:
         facets = count_facets(snap, matched)
     first = (filters.page - 1) * filters.per_page
@@ -233,3 +233,12 @@ def innovation_url(innovation, external=False):
     if "catalog.innovation" in current_app.view_functions:
         return url_for("catalog.innovation", slug=innovation.slug, _external=external)
     return url_for("catalog.home", _external=external).rstrip("/") + f"/inovasi/{innovation.slug}"
+
+
+def index_version(app=None):
+    """A short string that changes whenever this server's index does (generation, last change
+    applied): a cache of search answers keys on it, since the index catches up after commits."""
+    app = app or current_app._get_current_object()
+    store = _store(app)
+    path = store.current_path()
+    return f"{path.name}:{store.applied(path)}" if path is not None else "none"

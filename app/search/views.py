@@ -4,7 +4,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import get_locale
 
 from app.catalog.filters import FilterError, Filters, parse_filters
-from app.search import outbox  # noqa: F401 - the session events feed the index in every app
+from app.search import outbox, panels  # noqa: F401 - session events feed the index; panels register
 from app.search.service import SearchUnavailable, facet_names, innovation_url, search
 
 bp = Blueprint("search", __name__)

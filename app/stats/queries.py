@@ -23,17 +23,20 @@ def reached(stage):
 
 
 def _awarded(year, stage, competition="KIPP"):
-    """Ids of the innovations that reached ``stage`` of ``competition`` in ``year``."""
+    """Ids of the published innovations that reached ``stage`` of ``competition`` in ``year``."""
     return (
         sa.select(Award.innovation_id)
+        .join(Innovation, Innovation.id == Award.innovation_id)
+        .where(Innovation.is_public)
         .where(Award.competition == competition, Award.year == year, Award.stage.in_(reached(stage)))
         .distinct()
     )
 
 
 def award_years():
-    """The competition years present in the catalogue, newest first."""
-    return list(db.session.scalars(sa.select(Award.year).distinct().order_by(Award.year.desc())))
+    """The competition years of the published catalogue, newest first."""
+    query = sa.select(Award.year).join(Innovation, Innovation.id == Award.innovation_id).where(Innovation.is_public)
+    return list(db.session.scalars(query.distinct().order_by(Award.year.desc())))
 
 
 def composition(year, stage):
@@ -60,7 +63,9 @@ def by_province(year=None, stage=None):
     """
     province = sa.func.substr(Innovation.region_code, 1, 2)
     is_own = Innovation.region_code == province
-    query = sa.select(province, is_own, sa.func.count(Innovation.id)).where(Innovation.region_code.is_not(None))
+    query = sa.select(province, is_own, sa.func.count(Innovation.id)).where(
+        Innovation.is_public, Innovation.region_code.is_not(None)
+    )
     if year and stage:
         query = query.where(Innovation.id.in_(_awarded(year, stage)))
     result = {}
@@ -79,6 +84,7 @@ def _by_taxonomy(model, link, year=None, stage=None):
         sa.select(model.slug, model.name_id, model.name_en, sa.func.count(sa.distinct(Innovation.id)))
         .join(link, getattr(link.c, f"{model.__tablename__}_id") == model.id)
         .join(Innovation, Innovation.id == link.c.innovation_id)
+        .where(Innovation.is_public)
         .group_by(model.slug, model.name_id, model.name_en)
         .order_by(sa.func.count(sa.distinct(Innovation.id)).desc(), model.slug)
     )
@@ -98,16 +104,21 @@ def by_theme(year=None, stage=None):
 
 
 def by_year():
-    """``[(year, innovations entered that year)]``, oldest first: the catalogue's trend."""
-    query = sa.select(Innovation.year, sa.func.count(Innovation.id)).group_by(Innovation.year).order_by(Innovation.year)
+    """``[(year, published innovations entered that year)]``, oldest first: the catalogue's trend."""
+    query = (
+        sa.select(Innovation.year, sa.func.count(Innovation.id))
+        .where(Innovation.is_public)
+        .group_by(Innovation.year)
+        .order_by(Innovation.year)
+    )
     return db.session.execute(query).all()
 
 
 def most_replicated(limit=10):
-    """The innovations copied by the most regions."""
+    """The published innovations copied by the most regions."""
     query = (
         sa.select(Innovation)
-        .where(Innovation.replication_count > 0)
+        .where(Innovation.is_public, Innovation.replication_count > 0)
         .order_by(Innovation.replication_count.desc(), Innovation.title)
         .limit(limit)
     )

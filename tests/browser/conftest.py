@@ -7,17 +7,11 @@ fails instead, so they are never skipped there.
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parents[2]
-ARTIFACTS = PROJECT / "test-artifacts"
+from tests.live import ARTIFACTS, PASSWORD, PEOPLE
+
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -46,84 +40,6 @@ def chromium_path():
     if os.environ.get("CI"):
         pytest.fail(message + " (CI must not skip them)")
     pytest.skip(message)
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-PASSWORD = "jembatan merah dua ribu"
-# The people of the journeys: (email, roles, --network, --owner)
-PEOPLE = {
-    "coordinator": ("koordinator@jatim.example.go.id", ["coordinator"], "jipp-jawa-timur", None),
-    "official": ("pejabat@lumajang.example.go.id", ["official"], None, "35.08"),
-    "origin_official": ("pejabat@brebes.example.go.id", ["official"], None, "33.29"),
-    "banyumas_official": ("pejabat@banyumas.example.go.id", ["official"], None, "33.02"),
-    "editor": ("editor@kemenpan.example.go.id", ["editor"], None, None),
-}
-
-
-def _flask(env, *args, stdin=None):
-    command = [sys.executable, "-m", "flask", "--app", "wsgi", *args]
-    result = subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300, input=stdin)
-    assert result.returncode == 0, f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
-    return result.stdout
-
-
-@pytest.fixture(scope="session")
-def server_env(databases, tmp_path_factory):
-    """Environment of a fresh, migrated database holding the project's sample content."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
-    env.update(
-        DATABASE_URL=databases.new(),
-        SEARCH_INDEX_DIR=str(tmp_path_factory.mktemp("live-index")),
-        SECRET_KEY="browser-tests-" + os.urandom(8).hex(),
-        PYTHONWARNINGS="error",
-    )
-    _flask(env, "db", "upgrade")
-    _flask(env, "content", "import")
-    _flask(env, "networks", "import")
-    _flask(env, "replications", "import")
-    _flask(env, "search", "reindex")
-    for email, roles, network, owner in PEOPLE.values():
-        args = ["users", "create", email, "--name", email.split("@")[0].title()]
-        args += [arg for role in roles for arg in ("--role", role)]
-        args += ["--network", network] if network else []
-        args += ["--owner", owner] if owner else []
-        _flask(env, *args, stdin=PASSWORD + "\n")
-    return env
-
-
-@pytest.fixture(scope="session")
-def live_server(server_env, chromium_path):
-    """Gunicorn with two workers on a free loopback port; yields the base URL."""
-    port = _free_port()
-    log = open(ARTIFACTS.parent / ".gunicorn-browser.log", "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=PROJECT,
-        env=server_env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/", timeout=2):  # noqa: S310 - our own loopback server
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                log.close()
-                pytest.fail("gunicorn did not start: see .gunicorn-browser.log")
-            time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
 
 
 @pytest.fixture

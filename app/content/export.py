@@ -1,0 +1,179 @@
+"""The catalogue as case-study files: one innovation as front matter and body, and
+``flask content export`` writing the published catalogue back to a folder.
+
+The same representation serves the site's revision history and the web form, so that a
+file, a saved version and a form obey one format (content-format.md).
+"""
+
+import os
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import sqlalchemy as sa
+import yaml
+from sqlalchemy.orm import selectinload
+
+from app.catalog.models import GOVERNMENT_KINDS, Innovation
+from app.content.schema import CaseStudy
+from app.extensions import db
+
+# The order of content-format.md, so that an exported file reads like a hand-written one.
+FIELD_ORDER = (
+    "title", "slug", "institution", "owner", "owner_kind", "region", "year", "started", "stage", "awards",
+    "sectors", "themes", "digital", "legal_basis", "language", "contact", "sample", "summary",
+)  # fmt: skip
+
+
+def case_of(innovation):
+    """The innovation as the validated case study a file with the same content would give."""
+    contact = {
+        key: value
+        for key, value in (
+            ("name", innovation.contact_name),
+            ("email", innovation.contact_email),
+            ("phone", innovation.contact_phone),
+        )
+        if value
+    }
+    return CaseStudy(
+        path="",
+        slug=innovation.slug,
+        title=innovation.title,
+        institution=innovation.institution.name,
+        owner=innovation.owner.name,
+        owner_kind=innovation.owner.kind,
+        region=innovation.region_code,
+        year=innovation.year,
+        summary=innovation.summary,
+        sectors=[s.slug for s in innovation.sectors],
+        body=innovation.body_md,
+        started=innovation.started,
+        stage=innovation.stage,
+        awards=sorted((a.competition, a.year, a.stage) for a in innovation.awards),
+        themes=[t.slug for t in innovation.themes],
+        digital=bool(innovation.digital),
+        legal_basis=innovation.legal_basis,
+        language=innovation.language,
+        contact=contact,
+        sample=bool(innovation.sample),
+    )
+
+
+def same_content(a, b):
+    """True when two case studies say the same thing (where they came from aside)."""
+    return replace(a, path="", fingerprint="") == replace(b, path="", fingerprint="")
+
+
+def front_matter(case):
+    """The front matter of ``case`` as a dict in the file format, leaving out defaults."""
+    values = {
+        "title": case.title,
+        "slug": case.slug,
+        "institution": case.institution,
+        "owner": case.owner,
+        "owner_kind": case.owner_kind,
+        "region": case.region,
+        "year": case.year,
+        "started": case.started,
+        "stage": case.stage,
+        "awards": [{"competition": c, "year": y, "stage": s} for c, y, s in case.awards],
+        "sectors": list(case.sectors),
+        "themes": list(case.themes),
+        "digital": case.digital or None,
+        "legal_basis": case.legal_basis,
+        "language": case.language if case.language != "id" else None,
+        "contact": dict(case.contact),
+        "sample": case.sample or None,
+        "summary": case.summary,
+    }
+    # A government's region is required; other owners' only when known (their head office).
+    if case.owner_kind in GOVERNMENT_KINDS:
+        values["region"] = case.region
+    return {key: values[key] for key in FIELD_ORDER if values[key] not in (None, [], {})}
+
+
+class _Dumper(yaml.SafeDumper):
+    """Text with line breaks is written double-quoted on one logical line (``\\n``), so that
+    no line of the front matter can read as its closing ``---``."""
+
+
+def _represent_text(dumper, value):
+    style = '"' if "\n" in value or "\r" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_text)
+
+
+def file_text(fields, body):
+    """A case-study file: the front matter ``fields`` as YAML between ``---`` lines, then the body."""
+    options = {"allow_unicode": True, "sort_keys": False, "default_flow_style": False, "width": 100}
+    yaml_text = yaml.dump(fields, Dumper=_Dumper, **options)
+    return f"---\n{yaml_text}---\n\n{body.strip(chr(10))}\n"
+
+
+def to_text(case):
+    """The case study as the text of its file."""
+    return file_text(front_matter(case), case.body)
+
+
+@dataclass
+class ExportReport:
+    """What an export wrote."""
+
+    folder: str
+    created: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    @property
+    def total(self):
+        return len(self.created) + len(self.changed) + len(self.unchanged)
+
+
+def export_catalogue(path):
+    """Write every published case study to ``<slug>.md`` under ``path`` (its ``innovations/``
+    folder when it has one, as the import reads it). Files of other slugs are left alone;
+    a file whose text is already right is not touched."""
+    root = Path(path)
+    folder = root / "innovations" if (root / "innovations").is_dir() else root
+    folder.mkdir(parents=True, exist_ok=True)
+    report = ExportReport(folder=str(folder))
+    query = (
+        sa.select(Innovation)
+        .where(Innovation.is_public)
+        .order_by(Innovation.slug)
+        .options(
+            selectinload(Innovation.owner),
+            selectinload(Innovation.institution),
+            selectinload(Innovation.sectors),
+            selectinload(Innovation.themes),
+            selectinload(Innovation.awards),
+        )
+        .execution_options(yield_per=200)
+    )
+    for innovation in db.session.scalars(query):
+        target = folder / f"{innovation.slug}.md"
+        text = to_text(case_of(innovation))
+        if target.is_symlink():
+            raise OSError(f"{target} is a symbolic link; the export does not follow links")
+        old = target.read_text(encoding="utf-8") if target.is_file() else None
+        if old == text:
+            report.unchanged.append(innovation.slug)
+            continue
+        (report.created if old is None else report.changed).append(innovation.slug)
+        _write_atomically(target, text)
+    return report
+
+
+def _write_atomically(target, text):
+    # A crash mid-export must not leave half a file where a good one was.
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".export-", suffix=".md")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

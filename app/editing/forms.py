@@ -1,0 +1,256 @@
+"""Forms of the editing pages: the case study, the review, restoring, award results.
+
+The case-study form only reads what was typed; the rules of a case study are the file
+format's (app/content/schema.py), applied by the service to the front matter the form
+builds, so that the web and the files obey one set of rules.
+"""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import BooleanField, HiddenField, SubmitField, TextAreaField, ValidationError, widgets
+
+from app.catalog.labels import AWARD_STAGE_LABELS, OWNER_KIND_LABELS, STAGE_LABELS
+from app.catalog.models import AWARD_STAGES, GOVERNMENT_KINDS, LANGUAGES, OWNER_KINDS, STAGES
+from app.content.schema import CONTACT_FIELDS, MAX_LENGTH
+from app.forms import Form, max_length, multi_select_field, optional, options, select_field, strip, text_field
+
+# A body the export can always write as a file of at most 1 MB (app/content/files.py).
+MAX_BODY = 200_000
+MAX_COMMENT = 2000
+MAX_AWARD_LINES = 50
+LANGUAGE_LABELS = {"id": _l("Bahasa Indonesia"), "en": _l("English")}
+# The four sections a replicating region looks for (content-format.md), in the body's language.
+GUIDED_BODY = "## Latar Belakang\n\n\n## Inovasi\n\n\n## Hasil dan Dampak\n\n\n## Cara Mereplikasi\n\n"
+
+
+NUL_MESSAGE = _l("Berisi karakter yang tidak sah (NUL).")
+
+
+def _has_nul(value):
+    if isinstance(value, str):
+        return "\x00" in value
+    return isinstance(value, list | tuple) and any(_has_nul(item) for item in value)
+
+
+class _TextForm(Form):
+    """A form whose text may not hold a NUL character: it means nothing in a case study, and
+    PostgreSQL cannot store it, so it is refused with a message before anything is looked up."""
+
+    def validate(self, extra_validators=None):
+        """Validate the fields, then refuse any that holds a NUL character."""
+        valid = super().validate(extra_validators)
+        for field in self:
+            if _has_nul(field.data):
+                field.errors = [*field.errors, NUL_MESSAGE]
+                valid = False
+        return valid
+
+    @property
+    def has_nul(self):
+        """True when a field holds a NUL character (nothing else should be checked then)."""
+        return any(_has_nul(field.data) for field in self)
+
+
+def _checkboxes(label):
+    # Unknown values are left to the case-study rules, which name them.
+    return multi_select_field(
+        label,
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+        validate_choice=False,
+    )
+
+
+def _text(label, limit, **kwargs):
+    """Optional text: the case-study rules decide what is required, so a missing value is
+    reported in the same words for a file and for the form."""
+    return text_field(label, limit, is_required=False, **kwargs)
+
+
+def parse_awards(text):
+    """``[{competition, year, stage}]`` from lines such as ``KIPP 2024 top99``; raises
+    ValidationError naming the first line that cannot be read."""
+    awards = []
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if len(lines) > MAX_AWARD_LINES:
+        raise ValidationError(_l("Paling banyak %(n)d penghargaan.", n=MAX_AWARD_LINES))
+    for number, line in enumerate(lines, start=1):
+        words = line.split()
+        if len(words) < 3:
+            raise ValidationError(_l("Baris %(n)d: tulis kompetisi, tahun dan tahap, mis. KIPP 2024 top99.", n=number))
+        awards.append({"competition": " ".join(words[:-2]), "year": words[-2], "stage": words[-1]})
+    return awards
+
+
+def awards_text(awards):
+    """The awards of a case study as the form's lines."""
+    return "\n".join(f"{a['competition']} {a['year']} {a['stage']}" for a in awards)
+
+
+class CaseStudyForm(_TextForm):
+    """Every field of a case study (content-format.md), the body, and a note for the history."""
+
+    title = _text(_l("Judul inovasi"), MAX_LENGTH["title"])
+    slug = _text(_l("Slug (alamat halaman)"), 120, render_kw={"pattern": "[a-z0-9-]+"})
+    institution = _text(_l("Unit pelaksana"), MAX_LENGTH["institution"], render_kw={"list": "institutions"})
+    owner = _text(_l("Pemilik"), MAX_LENGTH["owner"])
+    owner_kind = select_field(_l("Jenis pemilik"), validate_choice=False)
+    region = _text(_l("Kode wilayah"), 13, render_kw={"inputmode": "decimal"})
+    year = _text(_l("Tahun masuk katalog"), 4, render_kw={"inputmode": "numeric"})
+    started = _text(_l("Mulai berjalan (TTTT atau TTTT-BB)"), 7)
+    stage = select_field(_l("Tahap inovasi"), validate_choice=False)
+    sectors = _checkboxes(_l("Sektor"))
+    themes = _checkboxes(_l("Tema"))
+    awards = TextAreaField(_l("Penghargaan (satu per baris)"), [optional(), max_length(4000)], render_kw={"rows": 3})
+    digital = BooleanField(_l("Layanan digital (aplikasi atau sistem)"))
+    sample = BooleanField(_l("Contoh rekaan untuk ilustrasi (bukan inovasi nyata)"))
+    legal_basis = _text(_l("Dasar hukum"), MAX_LENGTH["legal_basis"])
+    language = select_field(_l("Bahasa studi kasus"), validate_choice=False)
+    contact_name = _text(_l("Nama kontak"), CONTACT_FIELDS["name"])
+    contact_email = _text(_l("Email kontak"), CONTACT_FIELDS["email"], render_kw={"type": "email"})
+    contact_phone = _text(_l("Telepon kontak"), CONTACT_FIELDS["phone"], render_kw={"inputmode": "tel"})
+    summary = TextAreaField(
+        _l("Ringkasan"),
+        [optional(), max_length(MAX_LENGTH["summary"])],
+        filters=[strip],
+        render_kw={"rows": 4, "maxlength": MAX_LENGTH["summary"]},
+    )
+    body = TextAreaField(
+        _l("Isi studi kasus (Markdown)"),
+        [optional(), max_length(MAX_BODY)],
+        render_kw={"rows": 24},
+        default=GUIDED_BODY,
+    )
+    comment = TextAreaField(_l("Catatan perubahan (untuk riwayat)"), [optional(), max_length(MAX_COMMENT)])
+    version = HiddenField()
+    base = HiddenField()
+    preview = SubmitField(_l("Pratinjau"))
+    save = SubmitField(_l("Simpan"))
+    save_and_submit = SubmitField(_l("Simpan dan ajukan untuk ditinjau"))
+
+    def set_choices(self, sectors, themes, locale):
+        """Fill the choices from the reference data, in the reader's language."""
+        self.owner_kind.choices = options((k, OWNER_KIND_LABELS[k]) for k in OWNER_KINDS)
+        self.stage.choices = options((s, STAGE_LABELS[s]) for s in STAGES)
+        self.language.choices = options((code, LANGUAGE_LABELS[code]) for code in LANGUAGES)
+        self.sectors.choices = options((s.slug, s.name(locale)) for s in sectors)
+        self.themes.choices = options((t.slug, t.name(locale)) for t in themes)
+
+    def validate_awards(self, field):
+        parse_awards(field.data)
+
+    @property
+    def action(self):
+        """What the button pressed asks for: ``preview``, ``submit`` or ``save``."""
+        if self.preview.data:
+            return "preview"
+        return "submit" if self.save_and_submit.data else "save"
+
+    def fill(self, fields, body):
+        """Show a case study (front matter ``fields`` and body) in the form."""
+        contact = fields.get("contact", {})
+        self.title.data = fields.get("title", "")
+        self.slug.data = fields.get("slug", "")
+        self.institution.data = fields.get("institution", "")
+        self.owner.data = fields.get("owner", "")
+        self.owner_kind.data = fields.get("owner_kind", "regency")
+        self.region.data = fields.get("region", "")
+        self.year.data = str(fields.get("year", ""))
+        self.started.data = fields.get("started", "")
+        self.stage.data = fields.get("stage", "implemented")
+        self.sectors.data = list(fields.get("sectors", []))
+        self.themes.data = list(fields.get("themes", []))
+        self.awards.data = awards_text(fields.get("awards", []))
+        self.digital.data = bool(fields.get("digital"))
+        self.sample.data = bool(fields.get("sample"))
+        self.legal_basis.data = fields.get("legal_basis", "")
+        self.language.data = fields.get("language", "id")
+        self.contact_name.data = contact.get("name", "")
+        self.contact_email.data = contact.get("email", "")
+        self.contact_phone.data = contact.get("phone", "")
+        self.summary.data = fields.get("summary", "")
+        self.body.data = body
+
+    def front_matter(self, fixed_owner=None, keep=None):
+        """The front matter the form describes, ready for the case-study rules.
+
+        ``fixed_owner`` (an official's owner) replaces whatever owner was posted; ``keep``
+        (front matter) supplies the fields this user may not change (awards, sample).
+        """
+        data = {
+            "title": self.title.data or "",
+            "institution": self.institution.data or "",
+            "owner": self.owner.data or "",
+            "owner_kind": self.owner_kind.data,
+            "year": (self.year.data or "").strip() or None,
+            "stage": self.stage.data,
+            "sectors": list(self.sectors.data or []),
+            "themes": list(self.themes.data or []),
+            "digital": bool(self.digital.data),
+            "language": self.language.data,
+            "summary": self.summary.data or "",
+        }
+        optional_text = {
+            "slug": self.slug.data,
+            "region": self.region.data,
+            "started": self.started.data,
+            "legal_basis": self.legal_basis.data,
+        }
+        data.update({key: value for key, value in optional_text.items() if value})
+        contact = {"name": self.contact_name.data, "email": self.contact_email.data, "phone": self.contact_phone.data}
+        if any(contact.values()):
+            data["contact"] = {key: value for key, value in contact.items() if value}
+        if keep is None:
+            data["awards"] = parse_awards(self.awards.data) if not self.awards.errors else []
+            data["sample"] = bool(self.sample.data)
+        else:
+            data["awards"] = keep.get("awards", [])
+            data["sample"] = bool(keep.get("sample"))
+        if fixed_owner is not None:
+            data["owner"], data["owner_kind"] = fixed_owner.name, fixed_owner.kind
+            if fixed_owner.kind in GOVERNMENT_KINDS:
+                data["region"] = fixed_owner.region_code
+        return {key: value for key, value in data.items() if value is not None}
+
+    def body_text(self):
+        """The body as a file holds it: Unix line ends, no blank lines around it."""
+        return (self.body.data or "").replace("\r\n", "\n").replace("\r", "\n").strip("\n") + "\n"
+
+
+class ReviewForm(_TextForm):
+    """An editor's decision on a case study, with a comment for the authors."""
+
+    # Own ids: this form shares a page with the case-study form, whose fields have the same names.
+    comment = TextAreaField(
+        _l("Komentar untuk penulis"),
+        [optional(), max_length(MAX_COMMENT)],
+        id="review-comment",
+        render_kw={"rows": 3},
+    )
+    version = HiddenField(id="review-version")
+    submit = SubmitField(_l("Kirim"), id="review-submit")
+
+
+class RestoreForm(Form):
+    """Restore an old version (as a new one)."""
+
+    version = HiddenField(id="restore-version")
+    submit = SubmitField(_l("Pulihkan versi ini"))
+
+
+class AwardResultsForm(_TextForm):
+    """A competition result for many case studies: a list of slugs, or a CSV file of them."""
+
+    competition = text_field(_l("Kompetisi"), 40, default="KIPP")
+    year = text_field(_l("Tahun"), 4, render_kw={"inputmode": "numeric"})
+    stage = select_field(
+        _l("Tahap"), choices=options((s, AWARD_STAGE_LABELS[s]) for s in AWARD_STAGES), default="top99"
+    )
+    slugs = TextAreaField(
+        _l("Studi kasus (satu slug per baris; boleh diikuti tahap dan tahun)"),
+        [optional(), max_length(200_000)],
+        render_kw={"rows": 12},
+    )
+    file = FileField(_l("Atau berkas CSV"))
+    check = SubmitField(_l("Periksa saja"))
+    save = SubmitField(_l("Simpan hasil"))

@@ -1,0 +1,95 @@
+"""The case-study rules' problems (app/content/schema.py, written for the command line in
+English) said in the reader's language and tied to the field of the web form.
+
+The rules are checked once, by the schema, for files and for the form alike; this module
+only translates what it reports.
+"""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+
+# Schema field -> form field. ``contact`` problems name the part of the contact they concern.
+FORM_FIELDS = {
+    "title": "title",
+    "slug": "slug",
+    "institution": "institution",
+    "owner": "owner",
+    "owner_kind": "owner_kind",
+    "region": "region",
+    "year": "year",
+    "started": "started",
+    "stage": "stage",
+    "awards": "awards",
+    "sectors": "sectors",
+    "themes": "themes",
+    "digital": "digital",
+    "legal_basis": "legal_basis",
+    "language": "language",
+    "summary": "summary",
+    "sample": "sample",
+}
+
+# (pattern of the schema's English message, Indonesian message); named groups fill it.
+_MESSAGES = [
+    (r"^is required for owner_kind", _l("Wajib diisi untuk pemerintah daerah: kode wilayah Kemendagri, mis. 33.02.")),
+    (r"^(is required: a list|must name at least one)", _l("Pilih sedikitnya satu.")),
+    (r"^(is required|must not be empty)", _l("Wajib diisi.")),
+    (r"^is \d+ characters long; at most (?P<max>\d+)", _l("Paling banyak %(max)s karakter.")),
+    (r"^(?:name|email|phone) is longer than (?P<max>\d+)", _l("Paling banyak %(max)s karakter.")),
+    (r"^must be text", _l("Harus berupa teks.")),
+    (r"not a valid slug", _l("Slug hanya boleh berisi huruf kecil a-z, angka 0-9 dan tanda '-' (paling banyak 120).")),
+    (r"^must be a year such as", _l("Tulis tahun dengan empat angka, mis. 2019.")),
+    (r"is not a year between (?P<low>\d+) and (?P<high>\d+)", _l("Tahun harus antara %(low)s dan %(high)s.")),
+    (r'^must be "YYYY" or "YYYY-MM"', _l("Tulis TTTT atau TTTT-BB, mis. 2017-05, dan tidak di masa depan.")),
+    (r"^must be true or false", _l("Pilihan tidak sah.")),
+    (r"^must be one of", _l("Pilihan tidak sah.")),
+    (r"^quote the code", _l("Bukan kode wilayah resmi.")),
+    (r"is not an official region code", _l("Bukan kode wilayah resmi (daftar Kemendagri).")),
+    (
+        r"^(?P<code>[\d.]+) is a (?P<kind>\w+), but owner_kind is (?P<owner_kind>\w+)",
+        _l("Wilayah %(code)s tidak sesuai dengan jenis pemilik: wilayah itu %(kind)s, pemiliknya %(owner_kind)s."),
+    ),
+    (r"^(must be a list of slugs|unknown )", _l("Ada pilihan yang tidak sah.")),
+    (r"is already in the catalogue with owner_kind (?P<kind>\w+)", _l("Pemilik ini sudah tercatat sebagai %(kind)s.")),
+    (r"has owner_kind", _l("Jenis pemilik tidak sesuai dengan catatan sebelumnya.")),
+    (
+        r"^award (?P<n>\d+): stage must be",
+        _l("Penghargaan baris %(n)s: tahap harus proposal, top99, top45 atau outstanding."),
+    ),
+    (
+        r"^award (?P<n>\d+) needs",
+        _l("Penghargaan baris %(n)s: tulis kompetisi (paling banyak 40 karakter), tahun dan tahap."),
+    ),
+    (r"^must be a list of \{competition", _l("Tulis satu penghargaan per baris, mis. KIPP 2024 top99.")),
+    (r"^the same award is listed twice", _l("Penghargaan yang sama tertulis dua kali.")),
+    (r"^email .* is not an email address", _l("Ini bukan alamat email yang sah.")),
+    (r"^phone .* is not a phone number", _l("Ini bukan nomor telepon yang sah (angka, spasi, +, -, tanda kurung).")),
+    (r"^must be \{name, email, phone\}", _l("Kontak tidak sah.")),
+    (r"is not a field of the case-study format", _l("Bukan isian format studi kasus.")),
+]
+_COMPILED = [(re.compile(pattern), message) for pattern, message in _MESSAGES]
+# The owner kinds and region kinds as the message shows them.
+_KIND_WORDS = {
+    "province": _l("provinsi"),
+    "regency": _l("kabupaten"),
+    "city": _l("kota"),
+    "ministry": _l("kementerian"),
+    "agency": _l("lembaga"),
+    "soe": _l("BUMN"),
+}
+
+
+def translate(problem):
+    """``(form field name or None, message)`` for one schema problem."""
+    name = FORM_FIELDS.get(problem.field)
+    if problem.field == "contact":
+        part = problem.message.split(" ", 1)[0]
+        name = f"contact_{part}" if part in ("name", "email", "phone") else "contact_email"
+    for pattern, message in _COMPILED:
+        match = pattern.search(problem.message)
+        if match:
+            values = {key: str(_KIND_WORDS.get(value, value)) for key, value in match.groupdict().items()}
+            return name, str(message) % values if values else str(message)
+    # A rule this table does not know yet still gets a message, in the schema's words.
+    return name, str(_l("Tidak sah: %(reason)s", reason=problem.message))

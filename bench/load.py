@@ -1,0 +1,196 @@
+"""Load benchmark: Suar's pages against a bare Flask page, both under gunicorn, one run.
+
+    .venv/bin/python bench/load.py [--innovations 20000] [--replications 50000]
+                                   [--seconds 10] [--connections 16] [--workers 2]
+
+Builds a fresh SQLite database (or uses DATABASE_URL), imports the sample content, seeds
+a synthetic catalogue through the services (``flask bench seed``), builds the search
+index, then serves Suar and ``bench/bare_app.py`` with gunicorn (same worker count) and
+drives each page with wrk (Debian package ``wrk``) at the same concurrency. Prints
+requests per second, p50/p95 latency, each page's ratio to the bare page, and the memory
+of each worker afterwards. Everything stays on 127.0.0.1.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PAGES = (
+    ("bare Flask page", "bare", "/"),
+    ("home", "suar", "/"),
+    ("filtered catalogue", "suar", "/inovasi?sector=kesehatan&province=33&sort=most_replicated"),
+    ("case-study page", "suar", "/inovasi/{slug}"),
+    ("search with filters", "suar", "/cari?q=stunting+posyandu&province=33"),
+    ("API list", "suar", "/api/v1/innovations?sector=kesehatan&per_page=20"),
+    ("statistics page", "suar", "/statistik"),
+)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def flask(env, *args, timeout=3600):
+    started = time.perf_counter()
+    result = subprocess.run(
+        [PYTHON, "-m", "flask", "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if result.returncode:
+        sys.exit(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    print(f"  flask {' '.join(args)}: {time.perf_counter() - started:.1f} s  {result.stdout.strip().splitlines()[-1:]}")
+    return result.stdout
+
+
+def serve(app_path, env, workers):
+    port = free_port()
+    process = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", app_path],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            with urllib.request.urlopen(base + "/", timeout=2):  # noqa: S310 - our own loopback server
+                return process, base
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    sys.exit(f"{app_path} did not start")
+
+
+def worker_memory(master):
+    """Resident memory (MiB) of each gunicorn worker of ``master``."""
+    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return sizes
+
+
+def hammer(url, seconds, connections):
+    result = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            "2",
+            "-c",
+            str(connections),
+            "-d",
+            f"{seconds}s",
+            "-s",
+            str(ROOT / "bench" / "wrk_report.lua"),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+    )
+    line = [row for row in result.stdout.splitlines() if row.startswith("{")][-1]
+    figures = json.loads(line)
+    figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
+    return figures
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--innovations", type=int, default=20000)
+    parser.add_argument("--replications", type=int, default=50000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--keep", help="reuse this folder's database and index (skips seeding when present)")
+    parser.add_argument(
+        "--cache",
+        choices=("on", "off", "both"),
+        default="both",
+        help="the anonymous page cache (both: one pass with it, one without)",
+    )
+    options = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: sudo apt-get install wrk")
+
+    workdir = Path(options.keep or tempfile.mkdtemp(prefix="suar-load-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+    env.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'load.db'}")
+    # The API's per-address limit would stop one load generator on one address.
+    env.update(SEARCH_INDEX_DIR=str(workdir / "index"), SECRET_KEY="load-benchmark", API_RATE_LIMIT="1000000/minute")
+    print(f"Database {env['DATABASE_URL']}, index {env['SEARCH_INDEX_DIR']}")
+    if not (workdir / ".seeded").exists():
+        flask(env, "db", "upgrade")
+        flask(env, "content", "import")
+        flask(env, "networks", "import")
+        flask(env, "replications", "import")
+        flask(
+            env, "bench", "seed", "--innovations", str(options.innovations), "--replications", str(options.replications)
+        )
+        flask(env, "search", "reindex")
+        (workdir / ".seeded").touch()
+    slug = flask(env, "bench", "sample-slug").strip().splitlines()[-1]
+
+    passes = ("on", "off") if options.cache == "both" else (options.cache,)
+    for cache in passes:
+        run_pass(env, slug, options, cache)
+
+
+def run_pass(env, slug, options, cache):
+    """Serve Suar (with or without its page cache) and the bare app; hammer every page."""
+    suar_env = {**env, "PAGE_CACHE": cache}
+    servers = {
+        "suar": serve("wsgi:app", suar_env, options.workers),
+        "bare": serve("bench.bare_app:app", env, options.workers),
+    }
+    results = []
+    try:
+        for label, server, path in PAGES:
+            url = servers[server][1] + path.format(slug=slug)
+            with urllib.request.urlopen(url, timeout=30) as response:  # warm up, and check it answers 200
+                assert response.status == 200, url
+            figures = hammer(url, options.seconds, options.connections)
+            results.append((label, path.format(slug=slug), figures))
+        memory = {name: worker_memory(process) for name, (process, _) in servers.items()}
+    finally:
+        for process, _ in servers.values():
+            process.terminate()
+            process.wait(timeout=20)
+
+    bare = results[0][2]["rps"]
+    print(
+        f"\nPage cache {cache}. {options.innovations:,} synthetic innovations + sample content, "
+        f"{options.replications:,} replications; gunicorn {options.workers} workers; "
+        f"wrk {options.connections} connections, {options.seconds} s each\n"
+    )
+    print("| page | URL | req/s | p50 ms | p95 ms | errors | vs bare |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for label, path, figures in results:
+        errors = figures["socket_errors"] + figures["non_2xx"]
+        print(
+            f"| {label} | `{path}` | {figures['rps']:.0f} | {figures['p50_us'] / 1000:.1f} | "
+            f"{figures['p95_us'] / 1000:.1f} | {errors} | {figures['rps'] / bare:.0%} |"
+        )
+    for name, sizes in memory.items():
+        print(f"\nworker memory after the run, {name}: " + ", ".join(f"{size:.0f} MiB" for size in sizes))
+
+
+if __name__ == "__main__":
+    main()

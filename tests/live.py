@@ -1,0 +1,109 @@
+"""The real app under gunicorn on a free loopback port, with a fresh database holding the
+sample content and the people of the journeys: for browser journeys and concurrency tests."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+ARTIFACTS = PROJECT / "test-artifacts"
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+PASSWORD = "jembatan merah dua ribu"
+# The people of the journeys: (email, roles, --network, --owner)
+PEOPLE = {
+    "coordinator": ("koordinator@jatim.example.go.id", ["coordinator"], "jipp-jawa-timur", None),
+    "official": ("pejabat@lumajang.example.go.id", ["official"], None, "35.08"),
+    "origin_official": ("pejabat@brebes.example.go.id", ["official"], None, "33.29"),
+    "banyumas_official": ("pejabat@banyumas.example.go.id", ["official"], None, "33.02"),
+    "editor": ("editor@kemenpan.example.go.id", ["editor"], None, None),
+}
+
+
+def _flask(env, *args, stdin=None):
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", *args]
+    result = subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300, input=stdin)
+    assert result.returncode == 0, f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def prepare_env(databases, tmp_path_factory):
+    """Environment of a fresh, migrated database holding the sample content and PEOPLE."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+    env.update(
+        DATABASE_URL=databases.new(),
+        SEARCH_INDEX_DIR=str(tmp_path_factory.mktemp("live-index")),
+        SECRET_KEY="live-tests-" + os.urandom(8).hex(),
+        PYTHONWARNINGS="error",
+    )
+    _flask(env, "db", "upgrade")
+    _flask(env, "content", "import")
+    _flask(env, "networks", "import")
+    _flask(env, "replications", "import")
+    _flask(env, "search", "reindex")
+    for email, roles, network, owner in PEOPLE.values():
+        args = ["users", "create", email, "--name", email.split("@")[0].title()]
+        args += [arg for role in roles for arg in ("--role", role)]
+        args += ["--network", network] if network else []
+        args += ["--owner", owner] if owner else []
+        _flask(env, *args, stdin=PASSWORD + "\n")
+    return env
+
+
+@contextmanager
+def serve(env, name):
+    """Gunicorn with two workers on a free loopback port; yields the base URL."""
+    port = _free_port()
+    log_path = PROJECT / f".gunicorn-{name}.log"
+    log = open(log_path, "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=PROJECT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/", timeout=2):  # noqa: S310 - our own loopback server
+                break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                log.close()
+                pytest.fail(f"gunicorn did not start: see {log_path.name}")
+            time.sleep(0.2)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def server_env(databases, tmp_path_factory):
+    """The browser journeys' database."""
+    return prepare_env(databases, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def live_server(server_env):
+    """The browser journeys' server."""
+    with serve(server_env, "browser") as base:
+        yield base

@@ -1,0 +1,139 @@
+"""The anonymous page cache: hits, and never a stale page after a write, whichever worker or
+server made it."""
+
+import pytest
+import sqlalchemy as sa
+
+from app import pagecache
+from app.extensions import db as _db
+from tests import factories
+from tests.accounts_fixtures import make_user, sign_in
+from tests.support import make_app
+
+
+@pytest.fixture
+def cached(databases, tmp_path_factory):
+    """Two apps on one database with the cache on: two servers, each with its own cache."""
+    url = databases.new()
+    first = make_app(databases, tmp_path_factory, PAGE_CACHE_ENABLED=True, SQLALCHEMY_DATABASE_URI=url)
+    second = make_app(databases, tmp_path_factory, PAGE_CACHE_ENABLED=True, SQLALCHEMY_DATABASE_URI=url)
+    pagecache.clear()
+    with first.app_context():
+        factories.innovation("Inovasi Pertama", region="33.02")
+        _db.session.commit()
+    yield first, second
+    pagecache.clear()
+    for app in (first, second):
+        with app.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
+
+
+def _get(app, url, **kwargs):
+    response = app.test_client().get(url, **kwargs)
+    return response.headers.get("X-Page-Cache"), response.get_data(as_text=True)
+
+
+def test_second_anonymous_request_is_a_hit(cached):
+    app, _ = cached
+    assert _get(app, "/inovasi")[0] == "miss"
+    state, html = _get(app, "/inovasi")
+    assert state == "hit" and "Inovasi Pertama" in html
+
+
+def test_a_write_on_another_server_is_seen_at_once(cached):
+    first, second = cached
+    _get(first, "/inovasi")
+    assert _get(first, "/inovasi")[0] == "hit"
+    with second.app_context():
+        factories.innovation("Inovasi Kedua", region="33.74", kind="city")
+        _db.session.commit()
+    state, html = _get(first, "/inovasi")
+    assert state == "miss" and "Inovasi Kedua" in html
+
+
+def test_a_failed_transaction_does_not_bump_the_generation(cached):
+    app, _ = cached
+    with app.app_context():
+        before = pagecache.current_generation()
+        factories.innovation("Tidak Jadi", region="33.02")
+        _db.session.rollback()
+        assert pagecache.current_generation() == before
+
+
+def test_private_writes_keep_the_cache(cached):
+    app, _ = cached
+    _get(app, "/")
+    with app.app_context():
+        from app.accounts.models import LoginFailure
+
+        _db.session.add(LoginFailure(email="x@example.go.id", address="10.0.0.1"))
+        _db.session.commit()
+    assert _get(app, "/")[0] == "hit"
+
+
+def test_languages_are_cached_apart(cached):
+    app, _ = cached
+    _get(app, "/inovasi", headers={"Accept-Language": "en"})
+    state, html = _get(app, "/inovasi", headers={"Accept-Language": "en"})
+    assert state == "hit" and "Innovation catalogue" in html
+    state, html = _get(app, "/inovasi", headers={"Accept-Language": "id"})
+    assert state == "miss" and "Katalog inovasi" in html
+
+
+def test_signed_in_readers_are_never_served_from_the_cache(cached):
+    app, _ = cached
+    _get(app, "/inovasi")
+    with app.app_context():
+        editor = make_user("editor@example.go.id", "editor")
+        client = app.test_client()
+        sign_in(client, editor)
+    response = client.get("/inovasi")
+    assert "X-Page-Cache" not in response.headers
+    assert "Editor" in response.get_data(as_text=True)  # their name in the header, not a cached anonymous page
+
+
+def test_pages_that_set_a_cookie_are_not_stored(cached):
+    app, _ = cached
+    for _ in range(2):
+        response = app.test_client().get("/masuk")
+        assert "X-Page-Cache" not in response.headers
+
+
+def test_api_answers_are_cached_and_keep_their_etag(cached):
+    app, _ = cached
+    client = app.test_client()
+    first = client.get("/api/v1/innovations")
+    second = client.get("/api/v1/innovations")
+    assert second.headers["X-Page-Cache"] == "hit" and second.headers["ETag"] == first.headers["ETag"]
+    assert client.get("/api/v1/innovations", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+
+
+def test_generation_counts_writes(cached):
+    app, _ = cached
+    with app.app_context():
+        before = pagecache.current_generation()
+        factories.innovation("Satu Lagi", region="33.02")
+        _db.session.commit()
+        assert pagecache.current_generation() == before + 1
+        assert _db.session.scalar(sa.select(sa.func.count()).select_from(pagecache.CacheGeneration)) == 1
+
+
+def test_cached_api_answers_still_count_against_the_rate_limit(databases, tmp_path_factory):
+    from app.extensions import limiter
+
+    was = limiter.enabled
+    app = make_app(databases, tmp_path_factory, PAGE_CACHE_ENABLED=True, RATELIMIT_ENABLED=True,
+                   RATELIMIT_STORAGE_URI="memory://", API_RATE_LIMIT="3 per minute")  # fmt: skip
+    limiter.reset()
+    try:
+        client = app.test_client()
+        codes = [client.get("/api/v1/networks", environ_base={"REMOTE_ADDR": "10.9.9.9"}).status_code for _ in range(5)]
+        assert codes == [200, 200, 200, 429, 429]
+    finally:
+        limiter.reset()
+        limiter.enabled = was
+        pagecache.clear()
+        with app.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
