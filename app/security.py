@@ -1,4 +1,6 @@
-"""Security headers on every response."""
+"""Security headers on every response, and a guard against NUL characters."""
+
+from flask import abort, request
 
 # Scripts and styles come only from the app itself: no inline script, no CDN. SVG maps use
 # presentation attributes (fill, stroke), which CSP does not treat as inline style.
@@ -18,9 +20,33 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _has_nul(values):
+    return any("\x00" in value for value in values)
+
+
 def register(app):
-    """Add the headers after every request; HSTS only in production (HTTPS)."""
+    """Refuse NUL characters; add the headers after every request (HSTS only in production)."""
     production = app.config.get("SUAR_ENV") == "production"
+
+    @app.before_request
+    def _refuse_nul():
+        # No text field can hold U+0000 (PostgreSQL refuses it outright): such input is
+        # never meaningful, so it gets a clear 400 before any view or query sees it.
+        if "\x00" in request.path or _has_nul(request.args.values()) or _has_nul(request.args.keys()):
+            abort(400)
+        if (
+            request.method == "POST"
+            and request.mimetype
+            in (
+                "application/x-www-form-urlencoded",
+                "multipart/form-data",
+            )
+            and (_has_nul(request.form.values()) or _has_nul(request.form.keys()))
+        ):
+            abort(400)
 
     @app.after_request
     def _security_headers(response):

@@ -1,6 +1,7 @@
 """Fixtures: one database per test run (SQLite file, or a PostgreSQL database created for
 the run and dropped after it), migrated once; each test starts with an empty catalogue."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,10 @@ def _empty_catalogue(request):
             for table in reversed(_db.metadata.sorted_tables):
                 if table.name not in REFERENCE_TABLES:
                     connection.execute(table.delete())
+    # The search index is derived from the rows just deleted: it goes too.
+    index = Path(app.config["SEARCH_INDEX_DIR"])
+    shutil.rmtree(index, ignore_errors=True)
+    index.mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture

@@ -31,3 +31,18 @@ def test_production_adds_hsts(tmp_path):
     response = app.test_client().get("/static/css/suar.css")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     response.close()
+
+
+@pytest.mark.parametrize(
+    "url", ["/inovasi?sector=%00", "/wilayah/33%00", "/cari?q=a%00b", "/api/v1/innovations?q=%00", "/inovasi?%00=1"]
+)
+def test_nul_characters_are_refused_with_400(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    if url.startswith("/api/"):
+        assert response.is_json
+
+
+def test_nul_in_a_form_is_refused_before_any_view(client):
+    response = client.post("/masuk", data={"email": "a\x00@example.go.id", "password": "x"})
+    assert response.status_code == 400

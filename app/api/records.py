@@ -66,7 +66,7 @@ def _stages():
 @bp.get("/innovations/<slug>")
 def innovation(slug):
     """The whole record of one innovation, with its sanitised body and its replications."""
-    item = db.session.scalar(sa.select(Innovation).where(Innovation.slug == slug[:120]))
+    item = db.session.scalar(sa.select(Innovation).where(Innovation.slug == slug[:120], Innovation.is_public))
     if item is None:
         return jsonify(error=f"no innovation {slug[:120]!r}"), 404
     record = innovation_item(item)
@@ -154,7 +154,9 @@ def region(code):
     if item is None:
         return jsonify(error=f"no region {code[:13]!r}"), 404
     owned = db.session.scalars(
-        sa.select(Innovation).where(Innovation.region_code == item.code).order_by(Innovation.year.desc())
+        sa.select(Innovation)
+        .where(Innovation.region_code == item.code, Innovation.is_public)
+        .order_by(Innovation.year.desc())
     ).all()
     adopted = db.session.scalars(
         sa.select(Replication).where(Replication.adopter.has(Owner.region_code == item.code)).order_by(Replication.id)

@@ -45,7 +45,7 @@ def member_provinces(members):
 def member_innovations(network, limit=6):
     """How many innovations the members own, and the newest ``limit`` of them."""
     owner_ids = sa.select(Membership.owner_id).where(Membership.network_id == network.id)
-    where = Innovation.owner_id.in_(owner_ids)
+    where = sa.and_(Innovation.owner_id.in_(owner_ids), Innovation.is_public)
     total = db.session.scalar(sa.select(sa.func.count(Innovation.id)).where(where))
     newest = db.session.scalars(
         sa.select(Innovation)
@@ -70,7 +70,12 @@ def networks_of_owner(owner):
 
 def innovation_choices():
     """Every innovation as ``(id, "title (owner)")``, for the activity form."""
-    query = sa.select(Innovation.id, Innovation.title, Owner.name).join(Innovation.owner).order_by(Innovation.title)
+    query = (
+        sa.select(Innovation.id, Innovation.title, Owner.name)
+        .join(Innovation.owner)
+        .where(Innovation.is_public)
+        .order_by(Innovation.title)
+    )
     return [(i, f"{title} ({owner})") for i, title, owner in db.session.execute(query)]
 
 

@@ -15,7 +15,14 @@ from app.replication.models import PROGRESS, STAGES, Replication
 
 
 def _of(*where):
-    query = sa.select(Replication).where(*where).order_by(Replication.updated_at.desc(), Replication.id.desc())
+    from app.catalog.models import Innovation
+
+    # A case study that is not public (a draft, archived) does not show through its replications.
+    query = (
+        sa.select(Replication)
+        .where(*where, Replication.innovation.has(Innovation.is_public))
+        .order_by(Replication.updated_at.desc(), Replication.id.desc())
+    )
     return list(db.session.scalars(query))
 
 

@@ -46,6 +46,8 @@ def _replication_for_edit(replication_id):
 @bp.get("/replikasi/<int:replication_id>")
 def show(replication_id):
     replication = db.get_or_404(Replication, replication_id)
+    if not replication.innovation.is_public and not current_user.can_view_innovation(replication.innovation):
+        abort(404)
     return render_template(
         "replication/show.html", replication=replication, can_edit=replication.is_editable_by(current_user)
     )

@@ -10,8 +10,8 @@ from app.extensions import db
 
 
 def filtered_ids(filters):
-    """A SELECT of the ids of the innovations that pass ``filters`` (q is not applied)."""
-    query = sa.select(Innovation.id)
+    """A SELECT of the ids of the public innovations that pass ``filters`` (q is not applied)."""
+    query = sa.select(Innovation.id).where(Innovation.is_public)
     if filters.sector is not None:
         query = query.where(Innovation.sectors.any(Sector.slug == filters.sector))
     if filters.theme is not None:
@@ -118,7 +118,7 @@ def similar_by_sector(innovation, limit):
     sector_ids = [s.id for s in innovation.sectors]
     query = (
         sa.select(Innovation)
-        .where(Innovation.id != innovation.id, Innovation.sectors.any(Sector.id.in_(sector_ids)))
+        .where(Innovation.id != innovation.id, Innovation.is_public, Innovation.sectors.any(Sector.id.in_(sector_ids)))
         .order_by(Innovation.year.desc(), Innovation.title)
         .limit(limit)
     )

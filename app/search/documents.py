@@ -68,10 +68,12 @@ class Facts:
 
 
 def load_innovations(session, ids):
-    """Innovations with ``ids`` and everything their document needs, in as few queries as possible."""
+    """The public innovations among ``ids``, with everything their document needs, in as few
+    queries as possible. One that is not (or no longer) public is left out, so the index
+    drops it: drafts, submissions and archived case studies are never found."""
     query = (
         sa.select(Innovation)
-        .where(Innovation.id.in_(list(ids)))
+        .where(Innovation.id.in_(list(ids)), Innovation.is_public)
         .options(
             selectinload(Innovation.owner).selectinload(Owner.region).selectinload(Region.parent),
             selectinload(Innovation.institution),

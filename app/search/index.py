@@ -214,7 +214,7 @@ class IndexStore:
             # The mark is read before the rows: a change committed after it is applied
             # again by the catch-up, which is harmless.
             mark = session.scalar(sa.select(sa.func.max(SearchOutbox.id))) or 0
-            ids = list(session.scalars(sa.select(Innovation.id).order_by(Innovation.id)))
+            ids = list(session.scalars(sa.select(Innovation.id).where(Innovation.is_public).order_by(Innovation.id)))
             options = {"procs": procs, "limitmb": 128, "multisegment": True} if procs > 1 else {}
             writer = ix.writer(codec=_codec(), **options)
             try:
