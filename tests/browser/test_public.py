@@ -2,6 +2,7 @@
 English, share the URL, visit its region and come back; browse by sector; statistics."""
 
 import re
+from pathlib import Path
 
 from tests.browser.a11y import assert_accessible
 
@@ -54,6 +55,25 @@ def test_filters_work_without_javascript(browser, live_server):
     page.wait_for_url(re.compile(r"sector=kesehatan"))
     assert page.locator(".active-filters").inner_text().startswith("Sektor: Kesehatan")
     context.close()
+
+
+def test_public_in_english_browses_by_sector_downloads_the_csv_and_reads_statistics(page):
+    page.goto("/")
+    page.get_by_role("link", name="English").click()
+    page.locator(".chips a", has_text="Health").first.click()
+    page.wait_for_url(re.compile(r"sector=kesehatan"))
+    assert page.locator("h1").inner_text() == "Innovation catalogue"
+    page.locator(".card-title a").first.click()
+    assert page.get_by_text("Implementing unit").count() == 1
+    page.goto("/inovasi?sector=kesehatan")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download this list (CSV)").click()
+    download = download_info.value
+    text = Path(download.path()).read_text(encoding="utf-8-sig")  # the BOM is there, and read past
+    assert text.startswith("slug,title,owner") and "kesehatan" in text
+    page.get_by_role("link", name="Statistics").first.click()
+    assert page.locator("h1").inner_text() == "Innovation statistics"
+    assert_accessible(page)
 
 
 def test_statistics_page_is_accessible(page):
