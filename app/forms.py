@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import fields
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+NUL_MESSAGE = _l("Berisi karakter yang tidak sah (NUL).")
 CSRF_MESSAGE = _l("Formulir ini sudah kedaluwarsa atau tidak sah. Periksa isiannya, lalu kirim sekali lagi.")
 _EMAIL = re.compile(r"^[^@\s<>\"'(),;:\\]+@[^@\s<>\"'(),;:\\]+\.[^@\s<>\"'(),;:\\]+$")
 
@@ -21,12 +22,29 @@ class Form(FlaskForm):
     """A Flask-WTF form (CSRF token included) whose token error reads as the site's message."""
 
     def validate(self, extra_validators=None):
-        """Validate the fields; a missing or stale CSRF token gets one clear message."""
+        """Validate the fields; a missing or stale CSRF token gets one clear message, and a
+        NUL character (meaningless in text, refused by PostgreSQL) is refused in every field."""
         valid = super().validate(extra_validators)
         csrf = getattr(self, "csrf_token", None)
         if csrf is not None and csrf.errors:
             csrf.errors = [CSRF_MESSAGE]
+        for field in self:
+            if has_nul(field.data):
+                field.errors = [*field.errors, NUL_MESSAGE]
+                valid = False
         return valid
+
+    @property
+    def has_nul(self):
+        """True when a field holds a NUL character (nothing else should be looked up then)."""
+        return any(has_nul(field.data) for field in self)
+
+
+def has_nul(value):
+    """True for text (or a list of texts) holding a NUL character."""
+    if isinstance(value, str):
+        return "\x00" in value
+    return isinstance(value, list | tuple) and any(has_nul(item) for item in value)
 
 
 def strip(value):

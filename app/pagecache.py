@@ -15,6 +15,8 @@ import sqlalchemy as sa
 from flask import current_app, g, request, session
 from flask_babel import get_locale
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -109,11 +111,14 @@ def _bump_generation(session, flush_context, instances):
     if session.info.get("generation_bumped") or not _changes_public_data(session):
         return
     connection = session.connection()
-    updated = connection.execute(
-        sa.update(CacheGeneration.__table__).where(CacheGeneration.id == 1).values(value=CacheGeneration.value + 1)
-    )
-    if updated.rowcount == 0:
-        connection.execute(sa.insert(CacheGeneration.__table__).values(id=1, value=1))
+    table = CacheGeneration.__table__
+    bump = sa.update(table).where(table.c.id == 1).values(value=table.c.value + 1)
+    if connection.execute(bump).rowcount == 0:
+        # The row is created by its migration; should it be gone, two writers may both try
+        # to create it, so the insert gives way to the other and the update runs again.
+        insert = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}[connection.dialect.name]
+        connection.execute(insert(table).values(id=1, value=0).on_conflict_do_nothing())
+        connection.execute(bump)
     session.info["generation_bumped"] = True
 
 

@@ -1,4 +1,4 @@
-"""Security headers on every response, and a guard against NUL characters."""
+"""Security headers on every response, and a guard against NUL characters in URLs."""
 
 from flask import abort, request
 
@@ -20,9 +20,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-
-
 def _has_nul(values):
     return any("\x00" in value for value in values)
 
@@ -33,19 +30,12 @@ def register(app):
 
     @app.before_request
     def _refuse_nul():
-        # No text field can hold U+0000 (PostgreSQL refuses it outright): such input is
-        # never meaningful, so it gets a clear 400 before any view or query sees it.
-        if "\x00" in request.path or _has_nul(request.args.values()) or _has_nul(request.args.keys()):
-            abort(400)
-        if (
-            request.method == "POST"
-            and request.mimetype
-            in (
-                "application/x-www-form-urlencoded",
-                "multipart/form-data",
-            )
-            and (_has_nul(request.form.values()) or _has_nul(request.form.keys()))
-        ):
+        # No text can hold U+0000 (PostgreSQL refuses it outright): a path with one names
+        # nothing, a query string with one is a bad request. Forms refuse it field by field
+        # (app/forms.py), keeping what was typed.
+        if "\x00" in request.path:
+            abort(404)
+        if _has_nul(request.args.values()) or _has_nul(request.args.keys()):
             abort(400)
 
     @app.after_request

@@ -12,7 +12,7 @@ from tests.support import Databases, make_app
 # The live gunicorn server (tests/live.py) serves the browser journeys and concurrency tests.
 pytest_plugins = ["tests.live"]
 
-REFERENCE_TABLES = {"region", "sector", "theme", "alembic_version"}
+REFERENCE_TABLES = {"region", "sector", "theme", "alembic_version", "cache_generation"}
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

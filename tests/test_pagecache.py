@@ -137,3 +137,13 @@ def test_cached_api_answers_still_count_against_the_rate_limit(databases, tmp_pa
         with app.app_context():
             _db.session.remove()
             _db.engine.dispose()
+
+
+def test_a_missing_generation_row_is_recreated(cached):
+    app, _ = cached
+    with app.app_context():
+        _db.session.execute(sa.delete(pagecache.CacheGeneration))
+        _db.session.commit()
+        factories.innovation("Sesudah Hilang", region="33.02")
+        _db.session.commit()
+        assert pagecache.current_generation() == 1

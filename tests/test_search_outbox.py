@@ -228,11 +228,12 @@ def _get(url):
 @pytest.mark.skipif(not (Path(sys.executable).parent / "gunicorn").exists(), reason="gunicorn is not installed")
 def test_gunicorn_workers_and_concurrent_writers_lose_nothing(catalogue, db, tmp_path):
     port = _free_port()
+    log = open(ROOT / ".gunicorn-outbox-test.log", "w")  # noqa: SIM115 - closed below; kept for a failure's story
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "-w", "3", "-b", f"127.0.0.1:{port}", "wsgi:app"],
         cwd=ROOT,
         env=_env(catalogue),
-        stderr=subprocess.DEVNULL,
+        stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -260,6 +261,7 @@ def test_gunicorn_workers_and_concurrent_writers_lose_nothing(catalogue, db, tmp
     finally:
         server.terminate()
         server.wait(timeout=30)
+        log.close()
 
 
 def test_the_writer_is_taken_with_a_timeout(catalogue):

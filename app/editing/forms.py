@@ -23,32 +23,8 @@ LANGUAGE_LABELS = {"id": _l("Bahasa Indonesia"), "en": _l("English")}
 GUIDED_BODY = "## Latar Belakang\n\n\n## Inovasi\n\n\n## Hasil dan Dampak\n\n\n## Cara Mereplikasi\n\n"
 
 
-NUL_MESSAGE = _l("Berisi karakter yang tidak sah (NUL).")
-
-
-def _has_nul(value):
-    if isinstance(value, str):
-        return "\x00" in value
-    return isinstance(value, list | tuple) and any(_has_nul(item) for item in value)
-
-
 class _TextForm(Form):
-    """A form whose text may not hold a NUL character: it means nothing in a case study, and
-    PostgreSQL cannot store it, so it is refused with a message before anything is looked up."""
-
-    def validate(self, extra_validators=None):
-        """Validate the fields, then refuse any that holds a NUL character."""
-        valid = super().validate(extra_validators)
-        for field in self:
-            if _has_nul(field.data):
-                field.errors = [*field.errors, NUL_MESSAGE]
-                valid = False
-        return valid
-
-    @property
-    def has_nul(self):
-        """True when a field holds a NUL character (nothing else should be checked then)."""
-        return any(_has_nul(field.data) for field in self)
+    """The case-study forms (the NUL check they need is in the shared Form base)."""
 
 
 def _checkboxes(label):
