@@ -18,6 +18,8 @@ class Config:
         self.SEARCH_INDEX_DIR = env.get("SEARCH_INDEX_DIR") or None  # default set by the factory
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
         self.API_RATE_LIMIT = env.get("API_RATE_LIMIT", "300 per minute")
+        if env.get("LOGIN_RATE_LIMIT"):  # per address and per email; default in app/accounts/login.py
+            self.LOGIN_RATE_LIMIT = env["LOGIN_RATE_LIMIT"]
         self.CONTENT_DIR = env.get("SUAR_CONTENT_DIR") or None
         self.BABEL_DEFAULT_LOCALE = "id"
         self.LANGUAGES = ("id", "en")
