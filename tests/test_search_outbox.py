@@ -225,7 +225,6 @@ def _get(url):
         return response.status, response.read()
 
 
-@pytest.mark.skipif(not (Path(sys.executable).parent / "gunicorn").exists(), reason="gunicorn is not installed")
 def test_gunicorn_workers_and_concurrent_writers_lose_nothing(catalogue, db, tmp_path):
     port = _free_port()
     log = open(ROOT / ".gunicorn-outbox-test.log", "w")  # noqa: SIM115 - closed below; kept for a failure's story
