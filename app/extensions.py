@@ -1,4 +1,7 @@
-"""Flask extensions, created unbound here and bound to the app in ``create_app``."""
+"""Flask extensions, created unbound here and bound to the app in ``create_app``; and the
+two helpers every model uses."""
+
+from datetime import UTC, datetime
 
 from flask import request
 from flask_babel import Babel
@@ -29,6 +32,17 @@ login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 LOCALE_COOKIE = "lang"
+
+
+def utcnow():
+    """Now, in UTC: the default of every timestamp column (called per row, not at import)."""
+    return datetime.now(UTC)
+
+
+def sql_in(column, values):
+    """A CHECK constraint's text: ``column IN ('a', 'b')``."""
+    quoted = ", ".join(f"'{value}'" for value in values)
+    return f"{column} IN ({quoted})"
 
 
 def select_locale():

@@ -1,7 +1,7 @@
 """Users, their roles, and failed logins. Permission checks are methods of the user."""
 
 import secrets
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import AnonymousUserMixin, UserMixin
@@ -10,15 +10,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.catalog.models import Owner
 from app.extensions import db
+from app.extensions import utcnow as _utcnow
 from app.networks.models import Network, network_coordinator
 
 ROLES = ("admin", "editor", "coordinator", "official")
 # A case study its owner's officials may still change (docs/decisions/0032).
 AUTHOR_EDITABLE = ("draft", "returned")
-
-
-def _utcnow():
-    return datetime.now(UTC)
 
 
 def new_session_token():

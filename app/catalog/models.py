@@ -1,12 +1,14 @@
 """Catalogue models. An Innovation is one case study, credited to an Owner."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.extensions import sql_in as _in
+from app.extensions import utcnow as _utcnow
 from app.regions.models import Region
 
 OWNER_KINDS = ("ministry", "agency", "province", "regency", "city", "soe")
@@ -17,15 +19,6 @@ LANGUAGES = ("id", "en")
 # The editing workflow (docs/decisions/0030): only published case studies are public.
 STATUSES = ("draft", "submitted", "published", "returned", "archived")
 PUBLISHED = "published"
-
-
-def _utcnow():
-    return datetime.now(UTC)
-
-
-def _in(column, values):
-    quoted = ", ".join(f"'{v}'" for v in values)
-    return f"{column} IN ({quoted})"
 
 
 innovation_sector = sa.Table(

@@ -1,21 +1,18 @@
 """Revisions: every saved version of a case study, kept whole so that nothing is ever lost."""
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.catalog.models import Innovation
 from app.extensions import db
+from app.extensions import utcnow as _utcnow
 
 # What a revision records: a change of content, a step of the workflow, or both.
 ACTIONS = ("imported", "baseline", "created", "edited", "submitted", "returned", "published", "archived",
            "restored", "awarded")  # fmt: skip
-
-
-def _utcnow():
-    return datetime.now(UTC)
 
 
 class Revision(db.Model):

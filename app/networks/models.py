@@ -1,25 +1,18 @@
 """Network models: a JIPP network, the owners that are its members, and its activities."""
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.catalog.models import Innovation, Owner
 from app.extensions import db
+from app.extensions import sql_in as _in
+from app.extensions import utcnow as _utcnow
 from app.regions.models import Region
 
 MEMBER_ROLES = ("hub", "member")
 ACTIVITY_KINDS = ("learning_visit", "workshop", "replication_forum", "coaching", "staff_exchange", "competition_clinic")
-
-
-def _utcnow():
-    return datetime.now(UTC)
-
-
-def _in(column, values):
-    quoted = ", ".join(f"'{v}'" for v in values)
-    return f"{column} IN ({quoted})"
 
 
 # Users who coordinate a network; the User side lives in app.accounts.models.

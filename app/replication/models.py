@@ -1,13 +1,15 @@
 """Replication, its history (ReplicationEvent) and the inbox that tells people about it."""
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.catalog.models import Innovation, Institution, Owner
 from app.extensions import db
+from app.extensions import sql_in as _in
+from app.extensions import utcnow as _utcnow
 from app.networks.models import Membership, Network
 
 # Forward order of a replication; ``discontinued`` can be reached from any of them.
@@ -17,14 +19,6 @@ STAGES = (*PROGRESS, "discontinued")
 REPLICATED = ("piloting", "implemented", "institutionalized")
 TRANSFER_MODES = ("technical_assistance", "peer_learning", "study_visit", "staff_exchange", "self_directed")
 BUDGET_SOURCES = ("apbd", "dana_insentif_daerah", "village_funds", "other")
-
-
-def _utcnow():
-    return datetime.now(UTC)
-
-
-def _in(column, values):
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 def stage_dates_column(stage):

@@ -1,17 +1,13 @@
 """The search outbox: an ordered log of innovations whose index document must change."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import db, utcnow
 
 OPS = ("upsert", "delete")
-
-
-def utcnow():
-    return datetime.now(UTC)
 
 
 class SearchOutbox(db.Model):
