@@ -29,7 +29,10 @@ def switch(lang):
 
 @bp.after_app_request
 def _vary_on_language(response):
-    # The same URL answers in two languages: caches must keep them apart.
+    # The same URL answers in two languages: caches must keep them apart. (A page from the
+    # page cache was stored with these headers.)
+    if response.headers.get("X-Page-Cache") == "hit":
+        return response
     response.vary.update(("Cookie", "Accept-Language"))
     response.headers.setdefault("Content-Language", str(get_locale()))
     return response

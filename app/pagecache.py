@@ -7,6 +7,7 @@ worker and every server; an anonymous hit costs one tiny query instead of render
 Signed-in users, forms, flashed messages and anything that sets a cookie are never cached.
 """
 
+import os
 import time
 from collections import OrderedDict
 from threading import Lock
@@ -87,9 +88,69 @@ class _Store:
 _store = _Store()
 
 
+class _GenerationReader:
+    """Reads the generation on a connection of its own, one per process and database.
+
+    A cache hit must cost less than rendering by a wide margin, and the ORM session and the
+    pool cost more than the query itself (measured: 460 us through the session, 7 us on a
+    kept connection, on SQLite; 990 us and 140 us on PostgreSQL). The connection is taken
+    out of the engine's pool, reads in autocommit (so each read sees the latest commit),
+    and is opened again after a fork or an error.
+    """
+
+    QUERY = "SELECT value FROM cache_generation WHERE id = 1"
+
+    def __init__(self):
+        self.lock = Lock()
+        self.connections = {}  # (pid, database URL) -> detached pool connection
+
+    def read(self, engine):
+        key = (os.getpid(), engine.url.render_as_string(hide_password=False))
+        with self.lock:
+            try:
+                return self._read(engine, key)
+            except engine.dialect.loaded_dbapi.Error:
+                # A connection the server closed, or a restart: once more on a new one.
+                return self._read(engine, key)
+
+    def _read(self, engine, key):
+        connection = self.connections.get(key)
+        try:
+            if connection is None:
+                connection = self.connections[key] = self._open(engine)
+            cursor = connection.dbapi_connection.cursor()
+            try:
+                cursor.execute(self.QUERY)
+                row = cursor.fetchone()
+            finally:
+                cursor.close()
+        except engine.dialect.loaded_dbapi.Error:
+            self.connections.pop(key, None)
+            if connection is not None:
+                connection.invalidate()
+            raise
+        return row[0] if row else 0
+
+    @staticmethod
+    def _open(engine):
+        connection = engine.raw_connection()
+        connection.detach()  # the pool neither counts nor recycles it
+        engine.dialect.set_isolation_level(connection.dbapi_connection, "AUTOCOMMIT")
+        return connection
+
+    def close(self):
+        with self.lock:
+            for connection in self.connections.values():
+                connection.close()
+            self.connections.clear()
+
+
+_generation = _GenerationReader()
+
+
 def current_generation():
-    """The data generation (0 before anything was written)."""
-    return db.session.scalar(sa.select(CacheGeneration.value).where(CacheGeneration.id == 1)) or 0
+    """The committed data generation (0 before anything was written)."""
+    return _generation.read(db.engine)
 
 
 def _changes_public_data(session):
@@ -145,7 +206,7 @@ def _index_version():
 
 def serve_from_cache():
     """``before_request``: answer from the cache when the page is current."""
-    if not _cacheable_request():
+    if "page_cache_key" in g or not _cacheable_request():
         return None
     # Search answers also depend on the index, which catches up just after a commit.
     index = _index_version() if request.endpoint in SHORT_LIVED else ""
@@ -160,6 +221,26 @@ def serve_from_cache():
     return response
 
 
+def _endpoints_without_limits():
+    return current_app.extensions.setdefault("suar.pagecache", {"unlimited": set()})["unlimited"]
+
+
+def serve_before_limits():
+    """``before_request``, ahead of the rate limiter: hits on pages the limiter has been seen
+    to have no limit for skip its check (a fifth of a hit's cost). Pages with a limit (the
+    API) and pages not yet seen are served after the limiter, so every hit still counts."""
+    if request.endpoint in _endpoints_without_limits():
+        return serve_from_cache()
+    return None
+
+
+def _learn_limits():
+    from app.extensions import limiter
+
+    if limiter.enabled and not limiter.current_limits:
+        _endpoints_without_limits().add(request.endpoint)
+
+
 def store_in_cache(response):
     """``after_request``: keep a fresh, shareable page for the next anonymous reader."""
     key = g.pop("page_cache_key", None)
@@ -167,6 +248,7 @@ def store_in_cache(response):
         return response
     if response.status_code != 200 or response.is_streamed or "Set-Cookie" in response.headers:
         return response
+    _learn_limits()
     max_age = SHORT_AGE if request.endpoint in SHORT_LIVED else MAX_AGE
     headers = [(k, v) for k, v in response.headers.items() if k.lower() not in ("set-cookie", "content-length")]
     _store.put(key, g.page_cache_generation, max_age, response.status_code, headers, response.get_data())
@@ -174,13 +256,20 @@ def store_in_cache(response):
     return response
 
 
+def register_before_limits(app):
+    """Serve hits on pages without a rate limit; registered before the limiter."""
+    app.before_request(serve_before_limits)
+
+
 def register(app):
     """Serve and fill the cache around every request. Registered after the rate limiter, so
-    cached answers still count against it; its after_request runs last of the app's."""
+    cached answers on limited pages still count against it; its after_request runs last of
+    the app's."""
     app.before_request(serve_from_cache)
     app.after_request(store_in_cache)
 
 
 def clear():
-    """Empty this process's cache (tests)."""
+    """Empty this process's cache and close its generation connections (tests)."""
     _store.clear()
+    _generation.close()

@@ -147,3 +147,41 @@ def test_a_missing_generation_row_is_recreated(cached):
         factories.innovation("Sesudah Hilang", region="33.02")
         _db.session.commit()
         assert pagecache.current_generation() == 1
+
+
+def test_the_generation_survives_a_lost_connection(cached):
+    app, second = cached
+    with app.app_context():
+        pagecache.current_generation()
+        # The server closes the reader's connection (a restart, an idle timeout).
+        for connection in pagecache._generation.connections.values():
+            connection.dbapi_connection.close()
+        with second.app_context():
+            factories.innovation("Sesudah Putus", region="33.02")
+            _db.session.commit()
+            expected = _db.session.scalar(sa.select(pagecache.CacheGeneration.value))
+        assert pagecache.current_generation() == expected
+
+
+def test_hits_skip_the_limiter_only_on_pages_without_a_limit(databases, tmp_path_factory):
+    from app.extensions import limiter
+
+    was = limiter.enabled
+    app = make_app(databases, tmp_path_factory, PAGE_CACHE_ENABLED=True, RATELIMIT_ENABLED=True,
+                   RATELIMIT_STORAGE_URI="memory://", API_RATE_LIMIT="3 per minute")  # fmt: skip
+    limiter.reset()
+    try:
+        client = app.test_client()
+        for url in ("/inovasi", "/inovasi", "/api/v1/networks", "/api/v1/networks"):
+            client.get(url, environ_base={"REMOTE_ADDR": "10.9.9.8"})
+        learned = app.extensions["suar.pagecache"]["unlimited"]
+        assert "catalog.catalogue" in learned
+        assert "api.networks" not in learned
+        assert client.get("/inovasi").headers["X-Page-Cache"] == "hit"
+    finally:
+        limiter.reset()
+        limiter.enabled = was
+        pagecache.clear()
+        with app.app_context():
+            _db.session.remove()
+            _db.engine.dispose()

@@ -200,8 +200,9 @@ def _api_headers(response):
     response.headers["Access-Control-Expose-Headers"] = "ETag, Link"
     response.headers["Access-Control-Allow-Headers"] = "If-None-Match"
     if response.status_code == 200 and response.is_json:
-        _link_header(response)
-        response.add_etag()
+        if "ETag" not in response.headers:  # an answer from the page cache carries both
+            _link_header(response)
+            response.add_etag()
         response.make_conditional(request)
     return response
 
