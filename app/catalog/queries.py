@@ -19,35 +19,47 @@ def _province_of(column):
     return sa.func.substr(column, 1, 2)
 
 
-def conditions(filters, skip=None):
-    """SQL conditions on Innovation for the active filters, leaving out the facet ``skip``.
+def conditions(filters, skip=None, ids=Innovation.id):
+    """SQL conditions for the active filters, leaving out the facet ``skip``.
 
-    Only published case studies are ever selected: drafts and archived ones are not public.
+    They select innovations by ``ids``: Innovation.id, or a link table's innovation_id so
+    that a count over sectors, themes or awards need not visit the innovation rows unless a
+    filter reads their columns (docs/decisions/0035). Only published case studies are ever
+    selected: drafts and archived ones are not public.
     """
     active = {k: v for k, v in filters.active.items() if k != skip}
-    where = [Innovation.is_public]
+    where = [ids.not_in(Innovation.unpublished_ids())]
+    # Filters on related tables select ids (``id IN (...)``) rather than test each row
+    # (``EXISTS``): the planner then starts from the few matching links.
     if "sector" in active:
-        where.append(Innovation.sectors.any(Sector.slug == active["sector"]))
+        where.append(ids.in_(_linked(innovation_sector, innovation_sector.c.sector_id, Sector, active["sector"])))
     if "theme" in active:
-        where.append(Innovation.themes.any(Theme.slug == active["theme"]))
+        where.append(ids.in_(_linked(innovation_theme, innovation_theme.c.theme_id, Theme, active["theme"])))
+    if "award" in active:
+        where.append(ids.in_(sa.select(Award.innovation_id).where(Award.stage == active["award"])))
+    columns = []
     if "owner_kind" in active:
-        where.append(Innovation.owner.has(Owner.kind == active["owner_kind"]))
+        columns.append(Innovation.owner_id.in_(sa.select(Owner.id).where(Owner.kind == active["owner_kind"])))
     if "province" in active:
-        where.append(_province_of(Innovation.region_code) == active["province"])
+        columns.append(_province_of(Innovation.region_code) == active["province"])
     if "region" in active:
         code = active["region"]
-        where.append(sa.or_(Innovation.region_code == code, Innovation.region_code.startswith(code + ".")))
+        columns.append(sa.or_(Innovation.region_code == code, Innovation.region_code.startswith(code + ".")))
     if "year" in active:
-        where.append(Innovation.year == active["year"])
-    if "award" in active:
-        where.append(Innovation.awards.any(Award.stage == active["award"]))
+        columns.append(Innovation.year == active["year"])
     if "stage" in active:
-        where.append(Innovation.stage == active["stage"])
+        columns.append(Innovation.stage == active["stage"])
     if "digital" in active:
-        where.append(Innovation.digital.is_(active["digital"]))
+        columns.append(Innovation.digital.is_(active["digital"]))
     if "replicated" in active:
-        where.append(Innovation.replication_count > 0 if active["replicated"] else Innovation.replication_count == 0)
-    return where
+        columns.append(Innovation.replication_count > 0 if active["replicated"] else Innovation.replication_count == 0)
+    if columns and ids is not Innovation.id:
+        columns = [ids.in_(sa.select(Innovation.id).where(*columns))]
+    return where + columns
+
+
+def _linked(link, link_column, model, slug):
+    return sa.select(link.c.innovation_id).join(model, model.id == link_column).where(model.slug == slug)
 
 
 ORDER = {
@@ -81,56 +93,53 @@ def facet_counts(filters):
     """``{facet: {value: count}}`` for every facet, each option counted under the other filters."""
     counts = {}
     for facet in FACETS:
-        where = conditions(filters, skip=facet)
-        rows = db.session.execute(_facet_query(facet, where)).all()
+        rows = db.session.execute(_facet_query(facet, filters)).all()
         if facet in ("digital", "replicated"):
             rows = [(bool(key), n) for key, n in rows]  # SQLite answers 0/1
         counts[facet] = {key: n for key, n in rows if key is not None and n}
     return counts
 
 
-def _facet_query(facet, where):
-    count = sa.func.count(sa.distinct(Innovation.id))
-    if facet == "sector":
-        return (
-            sa.select(Sector.slug, count)
-            .join(innovation_sector, innovation_sector.c.sector_id == Sector.id)
-            .join(Innovation, Innovation.id == innovation_sector.c.innovation_id)
-            .where(*where)
-            .group_by(Sector.slug)
+def _facet_query(facet, filters):
+    skip = facet
+    if facet in ("sector", "theme"):
+        link, column, model = (
+            (innovation_theme, innovation_theme.c.theme_id, Theme)
+            if facet == "theme"
+            else (innovation_sector, innovation_sector.c.sector_id, Sector)
         )
-    if facet == "theme":
+        # A link is one innovation in one sector: counting links counts innovations.
         return (
-            sa.select(Theme.slug, count)
-            .join(innovation_theme, innovation_theme.c.theme_id == Theme.id)
-            .join(Innovation, Innovation.id == innovation_theme.c.innovation_id)
-            .where(*where)
-            .group_by(Theme.slug)
+            sa.select(model.slug, sa.func.count())
+            .select_from(link)
+            .join(model, model.id == column)
+            .where(*conditions(filters, skip, ids=link.c.innovation_id))
+            .group_by(model.slug)
         )
+    if facet == "award":
+        # One innovation may reach the Top 99 in two years: count it once per stage.
+        return (
+            sa.select(Award.stage, sa.func.count(sa.distinct(Award.innovation_id)))
+            .where(*conditions(filters, skip, ids=Award.innovation_id))
+            .group_by(Award.stage)
+        )
+    where = conditions(filters, skip)
     if facet == "owner_kind":
         return (
-            sa.select(Owner.kind, count)
-            .join(Innovation, Innovation.owner_id == Owner.id)
+            sa.select(Owner.kind, sa.func.count())
+            .select_from(Innovation)
+            .join(Owner, Innovation.owner_id == Owner.id)
             .where(*where)
             .group_by(Owner.kind)
         )
-    if facet == "award":
-        return (
-            sa.select(Award.stage, count)
-            .join(Innovation, Innovation.id == Award.innovation_id)
-            .where(*where)
-            .group_by(Award.stage)
-        )
-    if facet == "replicated":
-        key = Innovation.replication_count > 0
-        return sa.select(key, count).where(*where).group_by(key)
     column = {
         "province": _province_of(Innovation.region_code),
         "year": Innovation.year,
         "stage": Innovation.stage,
         "digital": Innovation.digital,
+        "replicated": Innovation.replication_count > 0,
     }[facet]
-    return sa.select(column, count).where(*where).group_by(column)
+    return sa.select(column, sa.func.count()).where(*where).group_by(column)
 
 
 def headline_figures():
@@ -193,4 +202,4 @@ def counts_by_province():
 
 def counts_by_sector():
     """``{sector slug: innovations}`` over the whole public catalogue (one query)."""
-    return dict(db.session.execute(_facet_query("sector", conditions(Filters()))).all())
+    return dict(db.session.execute(_facet_query("sector", Filters())).all())
