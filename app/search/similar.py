@@ -7,6 +7,10 @@ from app.search.engine import FIELD_BOOSTS
 
 KEY_TERMS = 15
 SHARED_SECTOR_BONUS = 0.3  # per shared sector: the same field of work is a good sign
+# A word found in more than 5% of the catalogue (and in more than 50 case studies) tells
+# little about what is alike, and walking its postings was most of a case-study page's time
+# at 20,000 innovations (Lucene's more-like-this has the same cut-off, maxDocFreqPct).
+MAX_DOC_SHARE, MAX_DOC_FLOOR = 0.05, 50
 
 
 def similar_docnums(snapshot, innovation, limit=5):
@@ -16,8 +20,11 @@ def similar_docnums(snapshot, innovation, limit=5):
     text = " ".join((innovation.title, innovation.title, innovation.summary, plain_text(innovation.body_md)))
     key_terms = snapshot.searcher.key_terms_from_text(fields[2], text, numterms=KEY_TERMS)
     scores = {}
+    reader = snapshot.reader
     for term, weight in key_terms:
         for field in fields:
+            if reader.doc_frequency(field, term) > max(MAX_DOC_FLOOR, MAX_DOC_SHARE * snapshot.field_docs[field]):
+                continue
             boost = FIELD_BOOSTS[field.removesuffix("_en")] * weight
             for docnum, score in snapshot.term_scores(field, term).items():
                 scores[docnum] = scores.get(docnum, 0.0) + boost * score
