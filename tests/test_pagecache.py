@@ -107,6 +107,11 @@ def test_api_answers_are_cached_and_keep_their_etag(cached):
     second = client.get("/api/v1/innovations")
     assert second.headers["X-Page-Cache"] == "hit" and second.headers["ETag"] == first.headers["ETag"]
     assert client.get("/api/v1/innovations", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    # A hit is answered with the headers the page was built with, each once.
+    for name in ("Link", "Access-Control-Allow-Origin", "Access-Control-Expose-Headers", "Vary", "Content-Language"):
+        assert second.headers.getlist(name) == first.headers.getlist(name), name
+    assert second.headers["Access-Control-Allow-Origin"] == "*"
+    assert second.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
 
 
 def test_generation_counts_writes(cached):

@@ -210,11 +210,15 @@ class Innovation(db.Model):
     @classmethod
     def unpublished_ids(cls):
         """SQL: the ids of the case studies that are not public (read from their small index)."""
-        unpublished = cls.__table__.alias("unpublished")
-        return sa.select(unpublished.c.id).where(unpublished.c.status != PUBLISHED)
+        return _UNPUBLISHED_IDS
 
     def __repr__(self):
         return f"<Innovation {self.slug}>"
+
+
+# Built once: an alias of a 33-column table costs a millisecond each time it is made.
+_unpublished = Innovation.__table__.alias("unpublished")
+_UNPUBLISHED_IDS = sa.select(_unpublished.c.id).where(_unpublished.c.status != PUBLISHED)
 
 
 class Award(db.Model):
