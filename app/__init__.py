@@ -46,11 +46,10 @@ def register_extensions(app):
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
-    # Hits on pages without a rate limit are served before the limiter's check; the rest
-    # after it (cached answers still count against it). Before the blueprints and the
-    # security headers, whose after_request hooks then run before the cache stores.
-    pagecache.register_before_limits(app)
     limiter.init_app(app)
+    # After the limiter (cached answers on limited pages still count against it), before
+    # the blueprints and the security headers (whose after_request hooks then run before
+    # the cache stores).
     pagecache.register(app)
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale

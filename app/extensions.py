@@ -51,11 +51,16 @@ def select_locale():
 
     if not has_request_context():  # commands and services outside a request speak Indonesian
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    languages = current_app.config["LANGUAGES"]
+    return locale_of(request, current_app.config)
+
+
+def locale_of(request, config):
+    """The language of a request (a Flask or a plain Werkzeug one): the page cache keys on it."""
+    languages = config["LANGUAGES"]
     chosen = request.cookies.get(LOCALE_COOKIE)
     if chosen in languages:
         return chosen
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return request.accept_languages.best_match(languages) or config["BABEL_DEFAULT_LOCALE"]
 
 
 @event.listens_for(Engine, "connect")

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from app import pagecache
 from app.extensions import db as _db
+from app.pagecache import generation
 from tests import factories
 from tests.accounts_fixtures import make_user, sign_in
 from tests.support import make_app
@@ -159,7 +160,7 @@ def test_the_generation_survives_a_lost_connection(cached):
     with app.app_context():
         pagecache.current_generation()
         # The server closes the reader's connection (a restart, an idle timeout).
-        for connection in pagecache._generation.connections.values():
+        for connection in generation._generation.connections.values():
             connection.dbapi_connection.close()
         with second.app_context():
             factories.innovation("Sesudah Putus", region="33.02")
@@ -168,8 +169,9 @@ def test_the_generation_survives_a_lost_connection(cached):
         assert pagecache.current_generation() == expected
 
 
-def test_hits_skip_the_limiter_only_on_pages_without_a_limit(databases, tmp_path_factory):
+def test_pages_under_a_rate_limit_are_stored_as_such(databases, tmp_path_factory):
     from app.extensions import limiter
+    from app.pagecache.store import store
 
     was = limiter.enabled
     app = make_app(databases, tmp_path_factory, PAGE_CACHE_ENABLED=True, RATELIMIT_ENABLED=True,
@@ -177,12 +179,10 @@ def test_hits_skip_the_limiter_only_on_pages_without_a_limit(databases, tmp_path
     limiter.reset()
     try:
         client = app.test_client()
-        for url in ("/inovasi", "/inovasi", "/api/v1/networks", "/api/v1/networks"):
+        for url in ("/inovasi", "/api/v1/networks"):
             client.get(url, environ_base={"REMOTE_ADDR": "10.9.9.8"})
-        learned = app.extensions["suar.pagecache"]["unlimited"]
-        assert "catalog.catalogue" in learned
-        assert "api.networks" not in learned
-        assert client.get("/inovasi").headers["X-Page-Cache"] == "hit"
+        limited = {key[2]: page.limited for key, page in store.entries.items()}
+        assert limited == {"/inovasi?": False, "/api/v1/networks?": True}
     finally:
         limiter.reset()
         limiter.enabled = was
@@ -190,3 +190,48 @@ def test_hits_skip_the_limiter_only_on_pages_without_a_limit(databases, tmp_path
         with app.app_context():
             _db.session.remove()
             _db.engine.dispose()
+
+
+@pytest.fixture
+def counted(cached):
+    """The first app, counting the requests that reach Flask's hooks."""
+    app, _ = cached
+    reached = []
+    app.before_request_funcs.setdefault(None, []).insert(0, lambda: reached.append(1))
+    return app, reached
+
+
+def test_the_front_answers_anonymous_readers_before_flask(counted):
+    app, reached = counted
+    assert _get(app, "/inovasi")[0] == "miss"
+    assert len(reached) == 1
+    state, html = _get(app, "/inovasi")
+    assert state == "hit" and "Inovasi Pertama" in html
+    assert len(reached) == 1  # answered without a request context
+
+
+def test_readers_with_a_session_cookie_are_served_by_flask(counted):
+    app, reached = counted
+    _get(app, "/inovasi")
+    client = app.test_client()
+    client.set_cookie("session", "anything")  # not signed in: Flask reads it and finds no user
+    response = client.get("/inovasi")
+    assert response.headers["X-Page-Cache"] == "hit" and len(reached) == 2
+
+
+def test_a_head_request_is_answered_without_a_body(counted):
+    app, _ = counted
+    _get(app, "/inovasi")
+    response = app.test_client().head("/inovasi")
+    assert response.headers["X-Page-Cache"] == "hit"
+    assert response.get_data() == b"" and int(response.headers["Content-Length"]) > 1000
+
+
+def test_a_forged_host_does_not_reach_other_readers(cached):
+    app, _ = cached
+    client = app.test_client()
+    forged = client.get("/feeds/innovations.atom", headers={"Host": "evil.example"}).get_data(as_text=True)
+    assert "evil.example" in forged
+    state, honest = _get(app, "/feeds/innovations.atom")
+    assert state == "miss" and "evil.example" not in honest
+    assert _get(app, "/feeds/innovations.atom")[0] == "hit"

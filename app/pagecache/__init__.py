@@ -1,0 +1,109 @@
+"""A page cache for anonymous readers, correct across workers and servers.
+
+Every write transaction that changes public data bumps one counter in the database (the
+data generation), in the same transaction (generation.py). A cached page is served only
+while the generation it was built under is still current, so a change is visible at once
+on every worker and every server. Signed-in users, forms, flashed messages and anything
+that sets a cookie are never cached.
+
+Pages are stored by Flask hooks here, after every other hook has run, and served from two
+places: by the WSGI front (front.py) to readers without a session cookie, before Flask does
+any work; and by a ``before_request`` hook to the other anonymous readers (docs/decisions/0006
+and 0035). A page under a rate limit is only served where the limiter counts it.
+"""
+
+import time
+
+from flask import current_app, g, request, session
+
+from app.extensions import locale_of
+from app.pagecache.generation import CacheGeneration, close_connections, current_generation
+from app.pagecache.store import Page, store
+
+__all__ = ["CacheGeneration", "current_generation", "register", "clear", "CACHED_ENDPOINTS"]
+
+# Pages and API answers that are the same for every anonymous reader of a language.
+CACHED_ENDPOINTS = {
+    "catalog.home", "catalog.catalogue", "catalog.innovation", "catalog.owner", "catalog.region",
+    "search.index", "stats.dashboard", "networks.index", "networks.show", "networks.activity",
+    "replication.show", "api.innovations", "api.innovation", "api.replications", "api.networks",
+    "api.network", "api.region", "api.stats_composition", "api.openapi_document", "opendata.api_docs",
+    "opendata.sitemap", "opendata.innovations_feed", "opendata.replications_feed",
+}  # fmt: skip
+# Search answers also depend on the index (stored with its version); keep them briefly.
+SHORT_LIVED = {"search.index", "api.innovations"}
+MAX_AGE, SHORT_AGE = 600, 30
+
+
+def page_key(request, config):
+    """What a stored page is found by. The host is part of it: absolute links (feeds, the
+    API's Link header, OpenGraph) are built from it, and a request with a forged Host must
+    not plant its links in the pages everyone else is served."""
+    return (request.scheme, request.host, request.full_path, locale_of(request, config))
+
+
+def index_version(app):
+    from app.search import index_version
+
+    return index_version(app)
+
+
+def _cacheable_request():
+    if request.method not in ("GET", "HEAD") or request.endpoint not in CACHED_ENDPOINTS:
+        return False
+    if not current_app.config.get("PAGE_CACHE_ENABLED", True):
+        return False
+    # Anonymous readers only: no signed-in user, no message waiting to be shown.
+    return "_user_id" not in session and "_flashes" not in session and "remember_token" not in request.cookies
+
+
+def serve_from_cache():
+    """``before_request``, after the rate limiter: answer from the cache when the page is current."""
+    if not _cacheable_request():
+        return None
+    app = current_app._get_current_object()
+    key = page_key(request, app.config)
+    index = index_version(app) if request.endpoint in SHORT_LIVED else None
+    g.page_cache = (key, current_generation(), index)
+    page = store.get(*g.page_cache)
+    if page is None:
+        return None
+    response = app.response_class(page.body, headers=page.headers)
+    response.headers["X-Page-Cache"] = "hit"
+    return response
+
+
+def store_in_cache(response):
+    """``after_request``, the last to run: keep a fresh, shareable page for the next reader."""
+    from app.extensions import limiter
+
+    built = g.pop("page_cache", None)
+    if built is None or response.headers.get("X-Page-Cache") == "hit":
+        return response
+    if response.status_code != 200 or response.is_streamed or "Set-Cookie" in response.headers:
+        return response
+    key, generation, index = built
+    max_age = SHORT_AGE if request.endpoint in SHORT_LIVED else MAX_AGE
+    headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in ("set-cookie", "content-length"))
+    limited = bool(limiter.enabled and limiter.current_limits)
+    store.put(key, Page(generation, index, limited, time.monotonic() + max_age, headers, response.get_data()))
+    response.headers["X-Page-Cache"] = "miss"
+    return response
+
+
+def register(app):
+    """Put the WSGI front before the app; serve and fill the cache around every request.
+    Registered after the rate limiter, so that cached answers still count against it, and
+    before the blueprints and the security headers, whose after_request hooks then run
+    before the cache stores."""
+    from app.pagecache.front import Front
+
+    app.before_request(serve_from_cache)
+    app.after_request(store_in_cache)
+    app.wsgi_app = Front(app, app.wsgi_app)
+
+
+def clear():
+    """Empty this process's cache and close its generation connections (tests)."""
+    store.clear()
+    close_connections()

@@ -1,0 +1,62 @@
+"""A per-process LRU of rendered pages, each kept with what it was built under."""
+
+import time
+from collections import OrderedDict
+from threading import Lock
+from typing import NamedTuple
+
+MAX_ENTRIES, MAX_BYTES = 2000, 64 * 1024 * 1024
+
+
+class Page(NamedTuple):
+    """A stored answer: always a 200, with every header the app gave it (but cookies)."""
+
+    generation: int  # the data generation it was built under
+    index: str | None  # the search index version, for answers that depend on the index
+    limited: bool  # a rate limit applies: only served where the limiter counts it
+    expires: float  # time.monotonic() after which it is dropped
+    headers: tuple
+    body: bytes
+
+
+class Store:
+    def __init__(self):
+        self.entries = OrderedDict()
+        self.size = 0
+        self.lock = Lock()
+
+    def peek(self, key):
+        """The page stored under ``key``, current or not (to learn what it depends on)."""
+        return self.entries.get(key)
+
+    def get(self, key, generation, index):
+        """The page under ``key`` if it was built under ``generation`` and ``index``."""
+        with self.lock:
+            page = self.entries.get(key)
+            if page is None:
+                return None
+            if page.generation != generation or page.index != index or page.expires < time.monotonic():
+                self._drop(key)
+                return None
+            self.entries.move_to_end(key)
+            return page
+
+    def put(self, key, page):
+        with self.lock:
+            if key in self.entries:
+                self._drop(key)
+            self.entries[key] = page
+            self.size += len(page.body)
+            while self.entries and (len(self.entries) > MAX_ENTRIES or self.size > MAX_BYTES):
+                self._drop(next(iter(self.entries)))
+
+    def _drop(self, key):
+        self.size -= len(self.entries.pop(key).body)
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+
+store = Store()
