@@ -26,6 +26,10 @@ def upgrade():
         batch_op.create_index("ix_innovation_sector_by_sector", ["sector_id", "innovation_id"], unique=False)
     with op.batch_alter_table("innovation_theme", schema=None) as batch_op:
         batch_op.create_index("ix_innovation_theme_by_theme", ["theme_id", "innovation_id"], unique=False)
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite's planner knows nothing of a new index until ANALYZE (PostgreSQL's
+        # autovacuum does this by itself); without it, it may keep scanning the rows.
+        op.execute("ANALYZE")
 
 
 def downgrade():
