@@ -1,9 +1,11 @@
 """Forms of the coordinators' pages: members and activities."""
 
+import re
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import SubmitField, TextAreaField
+from wtforms import SubmitField, TextAreaField, ValidationError
 
 from app.forms import (
     Form,
@@ -19,10 +21,14 @@ from app.forms import (
     text_field,
 )
 from app.networks.models import ACTIVITY_KINDS, MEMBER_ROLES
+from app.networks.queries import innovations_by_slug
 
 EARLIEST = date(2000, 1, 1)  # JIPP began in 2018; older dates are typing errors
 PLANNED_DAYS_AHEAD = 2 * 366  # an activity may be planned up to two years ahead
 MAX_REPORT = 20_000
+MAX_OTHER_INNOVATIONS = 20
+# A case study's address (…/inovasi/<slug>, with or without the site) or its slug alone.
+_CASE_STUDY = re.compile(r"^(?:.*/inovasi/)?([a-z0-9][a-z0-9-]{0,119})/?(?:[?#].*)?$")
 
 ACTIVITY_KIND_LABELS = {
     "learning_visit": _l("Kunjungan belajar"),
@@ -66,7 +72,10 @@ class ActivityForm(Form):
     date = date_field(_l("Tanggal"), [input_required(), date_between(EARLIEST, PLANNED_DAYS_AHEAD)])
     place = text_field(_l("Tempat"), 200, is_required=False)
     participants = multi_select_field(_l("Peserta (anggota jaringan)"), coerce=int, render_kw={"size": 8})
-    innovations = multi_select_field(_l("Inovasi yang dibahas"), coerce=int, render_kw={"size": 10})
+    innovations = multi_select_field(_l("Inovasi anggota yang dibahas"), coerce=int, render_kw={"size": 10})
+    other_innovations = TextAreaField(
+        _l("Inovasi lain yang dibahas (boleh kosong)"), [optional(), max_length(4000)], render_kw={"rows": 3}
+    )
     report = TextAreaField(
         _l("Laporan (Markdown, boleh kosong)"), [optional(), max_length(MAX_REPORT)], render_kw={"rows": 12}
     )
@@ -79,3 +88,20 @@ class ActivityForm(Form):
             owners.setdefault(owner.id, owner.name)
         self.participants.choices = options(sorted(owners.items(), key=lambda item: item[1]))
         self.innovations.choices = options(innovations)
+
+    def validate_other_innovations(self, field):
+        """Each line (or comma-separated entry) names a published case study by its address."""
+        entries = [e.strip() for e in re.split(r"[\n,]", field.data or "") if e.strip()]
+        if len(entries) > MAX_OTHER_INNOVATIONS:
+            raise ValidationError(_("Paling banyak %(n)d studi kasus.", n=MAX_OTHER_INNOVATIONS))
+        slugs = []
+        for entry in entries:
+            match = _CASE_STUDY.match(entry)
+            if match is None:
+                raise ValidationError(_("“%(entry)s” bukan alamat studi kasus.", entry=entry[:80]))
+            slugs.append(match.group(1))
+        found = innovations_by_slug(slugs) if slugs else {}
+        missing = [slug for slug in slugs if slug not in found]
+        if missing:
+            raise ValidationError(_("Tidak ada studi kasus terbit dengan alamat “%(slug)s”.", slug=missing[0]))
+        self.other_innovation_ids = [found[slug] for slug in slugs]

@@ -68,15 +68,25 @@ def networks_of_owner(owner):
     return [(network, membership) for network, membership in db.session.execute(query)]
 
 
-def innovation_choices():
-    """Every innovation as ``(id, "title (owner)")``, for the activity form."""
+def innovation_choices(network, activity=None):
+    """The activity form's innovations as ``(id, "title (owner)")``: those of the network's
+    members, and those the activity already names. Any other is named by its address
+    (``innovations_by_slug``): a list of every innovation would be 20,000 options long."""
+    owner_ids = sa.select(Membership.owner_id).where(Membership.network_id == network.id)
+    named = [i.id for i in activity.innovations] if activity is not None else []
     query = (
         sa.select(Innovation.id, Innovation.title, Owner.name)
         .join(Innovation.owner)
-        .where(Innovation.is_public)
+        .where(sa.or_(sa.and_(Innovation.owner_id.in_(owner_ids), Innovation.is_public), Innovation.id.in_(named)))
         .order_by(Innovation.title)
     )
     return [(i, f"{title} ({owner})") for i, title, owner in db.session.execute(query)]
+
+
+def innovations_by_slug(slugs):
+    """``{slug: id}`` of the published innovations among ``slugs``."""
+    query = sa.select(Innovation.slug, Innovation.id).where(Innovation.slug.in_(slugs), Innovation.is_public)
+    return dict(db.session.execute(query).all())
 
 
 def region_choices(first=None):

@@ -152,7 +152,7 @@ def new_activity(slug):
     """Record a knowledge-transfer activity of the network."""
     network = _network_for_edit(slug)
     form = ActivityForm()
-    form.set_choices(queries.memberships(network), queries.innovation_choices())
+    form.set_choices(queries.memberships(network), queries.innovation_choices(network))
     if form.validate_on_submit():
         activity = services.save_activity(services.new_activity(network), user=current_user, **_values(form))
         db.session.commit()
@@ -168,7 +168,7 @@ def edit_activity(slug, activity_id):
     activity = _activity_for_edit(slug, activity_id)
     network = activity.network
     form = ActivityForm(obj=_ActivityData(activity))
-    form.set_choices(queries.memberships(network), queries.innovation_choices(), activity)
+    form.set_choices(queries.memberships(network), queries.innovation_choices(network, activity), activity)
     if form.validate_on_submit():
         services.save_activity(activity, **_values(form))
         db.session.commit()
@@ -185,7 +185,7 @@ def _values(form):
         "place": form.place.data,
         "report": form.report.data,
         "participant_ids": form.participants.data or [],
-        "innovation_ids": form.innovations.data or [],
+        "innovation_ids": [*(form.innovations.data or []), *getattr(form, "other_innovation_ids", [])],
     }
 
 
