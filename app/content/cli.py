@@ -22,8 +22,21 @@ content_cli = click.Group("content", help="Case-study files.")
 def import_command(path, dry_run, force):
     """Import case studies from PATH (default: the content folder), all or nothing."""
     path = path or current_app.config["CONTENT_DIR"]
+    report = run_import(lambda: import_case_studies(path, dry_run=dry_run, force=force), path, dry_run)
+    if not dry_run:
+        refresh_statistics()
+    report_import(report, "innovations", dry_run)
+    for slug in report.skipped:
+        click.echo(
+            f"warning: {slug} was changed on the site since its last import; its file was not applied "
+            "(export it with 'flask content export', or import again with --force to overwrite the site's version)."
+        )
+
+
+def run_import(importer, path, dry_run):
+    """Run an all-or-nothing import: on problems list them and exit 1; commit unless dry."""
     try:
-        report = import_case_studies(path, dry_run=dry_run, force=force)
+        report = importer()
     except ImportFailed as failed:
         db.session.rollback()
         for problem in failed.problems:
@@ -34,18 +47,17 @@ def import_command(path, dry_run, force):
         db.session.rollback()
     else:
         db.session.commit()
-        refresh_statistics()
+    return report
+
+
+def report_import(report, noun, dry_run):
+    """One line of counts, then a warning for each file that disappeared."""
     verb = "Would import" if dry_run else "Imported"
     skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
     click.echo(
-        f"{verb} {report.total} innovations from {report.folder}: {len(report.created)} new, "
+        f"{verb} {report.total} {noun} from {report.folder}: {len(report.created)} new, "
         f"{len(report.updated)} updated, {len(report.unchanged)} unchanged{skipped}."
     )
-    for slug in report.skipped:
-        click.echo(
-            f"warning: {slug} was changed on the site since its last import; its file was not applied "
-            "(export it with 'flask content export', or import again with --force to overwrite the site's version)."
-        )
     for slug in report.missing:
         click.echo(f"warning: {slug} was imported from this folder but its file is gone; it was kept.")
 

@@ -167,7 +167,7 @@ def validate(path, data, lines, body, default_slug, reference, today=None):
         digital=check.boolean("digital"),
         legal_basis=check.text("legal_basis"),
         language=check.choice("language", LANGUAGES, "id"),
-        contact=_contact(check, data.get("contact")),
+        contact=check_contact(data.get("contact"), check.problem),
         sample=check.boolean("sample"),
     )
     return (None if check.problems else case), check.problems
@@ -226,11 +226,13 @@ def _awards(check, value, today):
     return sorted(set(awards))
 
 
-def _contact(check, value):
+def check_contact(value, problem):
+    """A ``contact: {name, email, phone}`` mapping, checked; ``problem(field, message)`` hears
+    what is wrong. Case-study and network files share it."""
     if value is None:
         return {}
     if not isinstance(value, dict) or set(value) - set(CONTACT_FIELDS):
-        check.problem("contact", "must be {name, email, phone}")
+        problem("contact", "must be {name, email, phone}")
         return {}
     contact = {}
     for key, limit in CONTACT_FIELDS.items():
@@ -239,11 +241,11 @@ def _contact(check, value):
             continue
         item = str(item).strip()
         if len(item) > limit:
-            check.problem("contact", f"{key} is longer than {limit} characters")
+            problem("contact", f"{key} is longer than {limit} characters")
         elif key == "email" and not _EMAIL.match(item):
-            check.problem("contact", f"email {item!r} is not an email address")
+            problem("contact", f"email {item!r} is not an email address")
         elif key == "phone" and not _PHONE.match(item):
-            check.problem("contact", f"phone {item!r} is not a phone number")
+            problem("contact", f"phone {item!r} is not a phone number")
         elif item:
             contact[key] = item
     return contact

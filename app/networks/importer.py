@@ -4,33 +4,18 @@ Only a network's own fields come from its file; members, coordinators and activi
 kept in the database by the people who run the network, and an import never touches them.
 """
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from app.content import files
+from app.content.importer import ImportReport
 from app.content.problems import ImportFailed, Problem
 from app.extensions import db
 from app.networks.models import Network
 from app.networks.schema import validate
 from app.regions.models import Region
 from app.rendering import render_markdown
-
-
-@dataclass
-class NetworkImportReport:
-    """What an import did (or, in a dry run, would do)."""
-
-    folder: str
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-
-    @property
-    def total(self):
-        return len(self.created) + len(self.updated) + len(self.unchanged)
 
 
 def discover(root):
@@ -67,7 +52,7 @@ def import_networks(path, dry_run=False):
     if problems:
         raise ImportFailed(problems)
 
-    report = NetworkImportReport(folder=str(folder))
+    report = ImportReport(folder=str(folder))
     _write(networks, report, dry_run)
     report.missing = _missing(folder, {n.slug for n in networks})
     return report

@@ -5,16 +5,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.content.problems import Problem
+from app.content.schema import check_contact
 from app.slugs import is_valid_slug
 
 KNOWN_FIELDS = {"name", "slug", "province", "launched", "legal_basis", "contact"}
 MAX_LENGTH = {"name": 200, "legal_basis": 1000}
 MAX_DESCRIPTION = 50_000
-CONTACT_FIELDS = {"name": 200, "email": 254, "phone": 40}
 FIRST_YEAR = 2000  # JIPP networks began in 2018; anything before this year is a typing error
 _LAUNCHED = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
-_PHONE = re.compile(r"^[0-9+()\-. ]{3,40}$")
 
 
 @dataclass
@@ -71,7 +69,7 @@ def validate(source, default_slug, provinces, today=None):
         description=description + "\n",
         launched=_launched(data.get("launched"), problem, today),
         legal_basis=_text(data, "legal_basis", problem),
-        contact=_contact(data.get("contact"), problem),
+        contact=check_contact(data.get("contact"), problem),
         fingerprint=source.fingerprint,
     )
     return (None if problems else network), problems
@@ -114,26 +112,3 @@ def _launched(value, problem, today):
         problem("launched", f"{text} is not a date between {FIRST_YEAR} and today")
         return None
     return text
-
-
-def _contact(value, problem):
-    if value is None:
-        return {}
-    if not isinstance(value, dict) or set(value) - set(CONTACT_FIELDS):
-        problem("contact", "must be {name, email, phone}")
-        return {}
-    contact = {}
-    for key, limit in CONTACT_FIELDS.items():
-        item = value.get(key)
-        if item is None:
-            continue
-        item = str(item).strip()
-        if len(item) > limit:
-            problem("contact", f"{key} is longer than {limit} characters")
-        elif key == "email" and not _EMAIL.match(item):
-            problem("contact", f"email {item!r} is not an email address")
-        elif key == "phone" and not _PHONE.match(item):
-            problem("contact", f"phone {item!r} is not a phone number")
-        elif item:
-            contact[key] = item
-    return contact
