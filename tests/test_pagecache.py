@@ -125,24 +125,29 @@ def test_generation_counts_writes(cached):
         assert _db.session.scalar(sa.select(sa.func.count()).select_from(pagecache.CacheGeneration)) == 1
 
 
-def test_cached_api_answers_still_count_against_the_rate_limit(databases, tmp_path_factory):
+@pytest.fixture
+def limited_app(databases, tmp_path_factory):
+    """An app with the cache and the rate limiter on: three API requests a minute."""
     from app.extensions import limiter
 
     was = limiter.enabled
     app = make_app(databases, tmp_path_factory, PAGE_CACHE_ENABLED=True, RATELIMIT_ENABLED=True,
                    RATELIMIT_STORAGE_URI="memory://", API_RATE_LIMIT="3 per minute")  # fmt: skip
     limiter.reset()
-    try:
-        client = app.test_client()
-        codes = [client.get("/api/v1/networks", environ_base={"REMOTE_ADDR": "10.9.9.9"}).status_code for _ in range(5)]
-        assert codes == [200, 200, 200, 429, 429]
-    finally:
-        limiter.reset()
-        limiter.enabled = was
-        pagecache.clear()
-        with app.app_context():
-            _db.session.remove()
-            _db.engine.dispose()
+    pagecache.clear()
+    yield app
+    limiter.reset()
+    limiter.enabled = was
+    pagecache.clear()
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def test_cached_api_answers_still_count_against_the_rate_limit(limited_app):
+    client = limited_app.test_client()
+    codes = [client.get("/api/v1/networks", environ_base={"REMOTE_ADDR": "10.9.9.9"}).status_code for _ in range(5)]
+    assert codes == [200, 200, 200, 429, 429]
 
 
 def test_a_missing_generation_row_is_recreated(cached):
@@ -169,27 +174,14 @@ def test_the_generation_survives_a_lost_connection(cached):
         assert pagecache.current_generation() == expected
 
 
-def test_pages_under_a_rate_limit_are_stored_as_such(databases, tmp_path_factory):
-    from app.extensions import limiter
+def test_pages_under_a_rate_limit_are_stored_as_such(limited_app):
     from app.pagecache.store import store
 
-    was = limiter.enabled
-    app = make_app(databases, tmp_path_factory, PAGE_CACHE_ENABLED=True, RATELIMIT_ENABLED=True,
-                   RATELIMIT_STORAGE_URI="memory://", API_RATE_LIMIT="3 per minute")  # fmt: skip
-    limiter.reset()
-    try:
-        client = app.test_client()
-        for url in ("/inovasi", "/api/v1/networks"):
-            client.get(url, environ_base={"REMOTE_ADDR": "10.9.9.8"})
-        limited = {key[2]: page.limited for key, page in store.entries.items()}
-        assert limited == {"/inovasi?": False, "/api/v1/networks?": True}
-    finally:
-        limiter.reset()
-        limiter.enabled = was
-        pagecache.clear()
-        with app.app_context():
-            _db.session.remove()
-            _db.engine.dispose()
+    client = limited_app.test_client()
+    for url in ("/inovasi", "/api/v1/networks"):
+        client.get(url, environ_base={"REMOTE_ADDR": "10.9.9.8"})
+    limited = {key[2]: page.limited for key, page in store.entries.items()}
+    assert limited == {"/inovasi?": False, "/api/v1/networks?": True}
 
 
 @pytest.fixture
