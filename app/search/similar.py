@@ -9,7 +9,7 @@ KEY_TERMS = 15
 SHARED_SECTOR_BONUS = 0.3  # per shared sector: the same field of work is a good sign
 # A word found in more than 5% of the catalogue (and in more than 50 case studies) tells
 # little about what is alike, and walking its postings was most of a case-study page's time
-# at 20,000 innovations (Lucene's more-like-this has the same cut-off, maxDocFreqPct).
+# at 20,000 innovations (Lucene's more-like-this offers the same cut-off: maxDocFreqPct).
 MAX_DOC_SHARE, MAX_DOC_FLOOR = 0.05, 50
 
 
