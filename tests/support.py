@@ -2,6 +2,7 @@
 
 import os
 import uuid
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from flask.testing import FlaskClient
@@ -71,3 +72,28 @@ def make_app(databases, tmp_path_factory, **overrides):
     with app.app_context():
         upgrade()
     return app
+
+
+@contextmanager
+def rate_limited_app(databases, tmp_path_factory, **overrides):
+    """An app with the rate limiter on (in memory), on a database of its own.
+
+    The limiter is one object shared by every app of the run, and ``init_app`` sets its
+    ``enabled`` flag for all of them: the flag and the counters are put back afterwards.
+    """
+    from app import pagecache
+    from app.extensions import db, limiter
+
+    was_enabled = limiter.enabled
+    app = make_app(databases, tmp_path_factory, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://", **overrides)
+    limiter.reset()
+    pagecache.clear()
+    try:
+        yield app
+    finally:
+        limiter.reset()
+        limiter.enabled = was_enabled
+        pagecache.clear()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()

@@ -1,8 +1,4 @@
-"""The login rate limit (Flask-Limiter), per address and per account, on an app that has it on.
-
-The limiter is one object shared by every app of the test run, and ``init_app`` sets its
-``enabled`` flag for all of them; the fixture puts the flag back afterwards.
-"""
+"""The login rate limit (Flask-Limiter), per address and per account, on an app that has it on."""
 
 import re
 
@@ -10,31 +6,18 @@ import pytest
 
 from app.accounts.models import User
 from app.extensions import db as _db
-from app.extensions import limiter
 from tests.accounts_fixtures import PASSWORD, make_user
-from tests.support import make_app
+from tests.support import rate_limited_app
 
 
 @pytest.fixture
 def limited_app(databases, tmp_path_factory):
-    was_enabled = limiter.enabled
-    app = make_app(
-        databases,
-        tmp_path_factory,
-        RATELIMIT_ENABLED=True,
-        RATELIMIT_STORAGE_URI="memory://",
-        LOGIN_MAX_FAILURES=1000,  # only the limiter is tested here
-    )
-    limiter.reset()
-    with app.app_context():
-        make_user("editor@example.go.id", "editor")
-        _db.session.remove()
-    yield app
-    limiter.reset()
-    limiter.enabled = was_enabled
-    with app.app_context():
-        _db.session.remove()
-        _db.engine.dispose()
+    # only the limiter is tested here, not the failed-login count
+    with rate_limited_app(databases, tmp_path_factory, LOGIN_MAX_FAILURES=1000) as app:
+        with app.app_context():
+            make_user("editor@example.go.id", "editor")
+            _db.session.remove()
+        yield app
 
 
 def _token(client):

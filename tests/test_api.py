@@ -9,12 +9,11 @@ from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAP
 
 from app.api.openapi import document
 from app.extensions import db as _db
-from app.extensions import limiter
 from app.networks.models import Activity
 from app.replication import services
 from tests import factories
 from tests.accounts_fixtures import add_member, make_network, make_user
-from tests.support import make_app
+from tests.support import rate_limited_app
 
 
 @pytest.fixture
@@ -161,21 +160,8 @@ def test_openapi_document_is_served_and_readable(client):
 
 @pytest.fixture
 def limited(databases, tmp_path_factory):
-    was = limiter.enabled
-    app = make_app(
-        databases,
-        tmp_path_factory,
-        RATELIMIT_ENABLED=True,
-        RATELIMIT_STORAGE_URI="memory://",
-        API_RATE_LIMIT="5 per minute",
-    )
-    limiter.reset()
-    yield app
-    limiter.reset()
-    limiter.enabled = was
-    with app.app_context():
-        _db.session.remove()
-        _db.engine.dispose()
+    with rate_limited_app(databases, tmp_path_factory, API_RATE_LIMIT="5 per minute") as app:
+        yield app
 
 
 def test_the_api_is_rate_limited_per_address(limited):

@@ -9,7 +9,7 @@ from app.extensions import db as _db
 from app.pagecache import generation
 from tests import factories
 from tests.accounts_fixtures import make_user, sign_in
-from tests.support import make_app
+from tests.support import make_app, rate_limited_app
 
 
 @pytest.fixture
@@ -128,20 +128,8 @@ def test_generation_counts_writes(cached):
 @pytest.fixture
 def limited_app(databases, tmp_path_factory):
     """An app with the cache and the rate limiter on: three API requests a minute."""
-    from app.extensions import limiter
-
-    was = limiter.enabled
-    app = make_app(databases, tmp_path_factory, PAGE_CACHE_ENABLED=True, RATELIMIT_ENABLED=True,
-                   RATELIMIT_STORAGE_URI="memory://", API_RATE_LIMIT="3 per minute")  # fmt: skip
-    limiter.reset()
-    pagecache.clear()
-    yield app
-    limiter.reset()
-    limiter.enabled = was
-    pagecache.clear()
-    with app.app_context():
-        _db.session.remove()
-        _db.engine.dispose()
+    with rate_limited_app(databases, tmp_path_factory, PAGE_CACHE_ENABLED=True, API_RATE_LIMIT="3 per minute") as app:
+        yield app
 
 
 def test_cached_api_answers_still_count_against_the_rate_limit(limited_app):
