@@ -1,16 +1,27 @@
 """Fixtures: one database per test run (SQLite file, or a PostgreSQL database created for
 the run and dropped after it), migrated once; each test starts with an empty catalogue."""
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from app.extensions import db as _db
 from tests.support import Databases, make_app
 
 # The live gunicorn server (tests/live.py) serves the browser journeys and concurrency tests.
 pytest_plugins = ["tests.live"]
+
+# Property-based tests: fresh random examples on a developer's machine (they hunt), a fixed
+# set in CI (a run on main is repeatable). ``HYPOTHESIS_PROFILE=hunt`` runs many more.
+settings.register_profile(
+    "suar", deadline=None, print_blob=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+settings.register_profile("ci", settings.get_profile("suar"), derandomize=True, database=None)
+settings.register_profile("hunt", settings.get_profile("suar"), max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "suar"))
 
 REFERENCE_TABLES = {"region", "sector", "theme", "alembic_version", "cache_generation"}
 FIXTURES = Path(__file__).parent / "fixtures"
