@@ -49,7 +49,7 @@ def _csv_response(rows, filename):
 
 
 def _bad_request(error):
-    return Response(f"{error.name}: {error.message}\n", status=400, mimetype="text/plain")
+    return Response(f"{error.name}: {error.english}\n", status=400, mimetype="text/plain")
 
 
 @bp.get("/export/innovations.csv")

@@ -1,41 +1,56 @@
-"""Facet options as a page shows them: label, count, the link that applies or removes it."""
+"""Facet options as a page shows them: label, count, the link that applies or removes it.
+
+The catalogue and the search page show the same facets, from counts keyed by the values
+the query string uses (``"true"``, ``"2020"``, ``"kesehatan"``).
+"""
 
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import get_locale
 
-from app.catalog.labels import AWARD_STAGE_LABELS, FACET_TITLES, OWNER_KIND_LABELS, STAGE_LABELS, YES_NO
+from app.catalog.filters import SORTS, param
+from app.catalog.labels import AWARD_STAGE_LABELS, FACET_TITLES, OWNER_KIND_LABELS, SORT_LABELS, STAGE_LABELS, YES_NO
 from app.catalog.models import Sector, Theme
 from app.extensions import db
 from app.regions.models import Region
 
+_FIXED = {
+    "owner_kind": OWNER_KIND_LABELS,
+    "stage": STAGE_LABELS,
+    "award": AWARD_STAGE_LABELS,
+    "digital": {param(k): v for k, v in YES_NO.items()},
+    "replicated": {param(k): v for k, v in YES_NO.items()},
+}
 
-def _names(model):
+
+def _names(model, values):
     locale = str(get_locale())
-    return {row.slug: row.name(locale) for row in db.session.scalars(sa.select(model))}
+    return {row.slug: row.name(locale) for row in db.session.scalars(sa.select(model).where(model.slug.in_(values)))}
 
 
-def _labels(facet, values):
+def labels(facet, values):
+    """``{value: label}`` for the values of one facet, in the reader's language."""
+    values = list(values)
     if facet == "sector":
-        return _names(Sector)
+        return _names(Sector, values)
     if facet == "theme":
-        return _names(Theme)
+        return _names(Theme, values)
     if facet == "province":
-        query = sa.select(Region.code, Region.name).where(Region.code.in_(list(values)))
+        query = sa.select(Region.code, Region.name).where(Region.code.in_(values))
         return dict(db.session.execute(query).all())
-    fixed = {"owner_kind": OWNER_KIND_LABELS, "stage": STAGE_LABELS, "award": AWARD_STAGE_LABELS}
-    if facet in fixed:
-        return fixed[facet]
-    if facet in ("digital", "replicated"):
-        return YES_NO
-    return {value: str(value) for value in values}
+    if facet in _FIXED:
+        return _FIXED[facet]
+    return {value: value for value in values}
 
 
 def _order(facet, options):
     if facet == "year":
-        return sorted(options, key=lambda o: -o["value"])
+        return sorted(options, key=lambda o: -int(o["value"]))
     if facet in ("sector", "theme", "province"):
         return sorted(options, key=lambda o: (-o["count"], str(o["label"])))
+    if facet in _FIXED:  # the order of the codes (stages from initiative on, yes before no)
+        order = list(_FIXED[facet])
+        return sorted(options, key=lambda o: order.index(o["value"]) if o["value"] in order else len(order))
     return options
 
 
@@ -43,27 +58,22 @@ def facet_options(filters, counts, endpoint):
     """For each facet: its title, its options (selected or not) and a link that clears it."""
     facets = []
     for facet, values in counts.items():
-        labels = _labels(facet, values)
-        selected = getattr(filters, facet)
-        options = []
-        for value, label in (
-            labels.items() if facet not in ("year", "province") else ((v, labels.get(v, v)) for v in values)
-        ):
-            count = values.get(value, 0)
-            if not count and value != selected:
-                continue
-            options.append(
-                {
-                    "value": value,
-                    "param": ("true" if value else "false") if isinstance(value, bool) else value,
-                    "label": label,
-                    "count": count,
-                    "selected": value == selected,
-                    "url": url_for(
-                        endpoint, **filters.to_args(**{facet: None if value == selected else value}, page=1)
-                    ),
-                }
-            )
+        chosen = getattr(filters, facet)
+        selected = param(chosen) if chosen is not None else None
+        shown = dict(values)
+        if selected is not None:
+            shown.setdefault(selected, 0)  # a filter that gives nothing stays visible, to clear it
+        names = labels(facet, shown)
+        options = [
+            {
+                "value": value,
+                "label": names.get(value, value),
+                "count": count,
+                "selected": value == selected,
+                "url": url_for(endpoint, **filters.to_args(**{facet: None if value == selected else value}, page=1)),
+            }
+            for value, count in shown.items()
+        ]
         facets.append(
             {
                 "name": facet,
@@ -74,3 +84,8 @@ def facet_options(filters, counts, endpoint):
             }
         )
     return facets
+
+
+def sort_choices(filters):
+    """``(value, label)`` of the sorts a reader may choose (relevance only with a query)."""
+    return [(name, SORT_LABELS[name]) for name in SORTS if name != "relevance" or filters.q]

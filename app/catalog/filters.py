@@ -1,30 +1,253 @@
-"""The catalogue's filters, parsed once from a query string and shared by the catalogue
-pages, search and the API: one meaning for ``?sector=kesehatan&province=33&page=2``."""
+"""The catalogue's filters and sorts, each defined once.
 
+A filter says how it is read from a query string, which innovations pass it in SQL, which
+documents pass it in the search index (their Facts), and, as a facet, which values an
+innovation has. A sort says its SQL order and its key on a document. The catalogue pages,
+the search index, the database fallback, the API and the CSV export all use these
+definitions (docs/decisions/0038), so ``?sector=kesehatan&digital=true&sort=title`` means
+the same thing on every path; tests/test_filter_paths.py holds them to it.
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
-from app.catalog.models import AWARD_STAGES, OWNER_KINDS, STAGES, Sector, Theme
+from app.catalog.models import (
+    AWARD_STAGES,
+    OWNER_KINDS,
+    STAGES,
+    Award,
+    Innovation,
+    Owner,
+    Sector,
+    Theme,
+    innovation_sector,
+    innovation_theme,
+)
 from app.extensions import db
 from app.regions.models import Region
 
-SORTS = ("relevance", "newest", "most_replicated", "title")
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 MAX_QUERY_LENGTH = 200
-FILTER_NAMES = (
-    "sector", "theme", "owner_kind", "province", "region", "year", "award", "stage", "digital", "replicated",
-)  # fmt: skip
 
 
 class FilterError(ValueError):
-    """A query-string value that does not name anything; the message says which and why."""
+    """A query-string value that names nothing: ``english`` says which and why in English (the
+    API's and the exports' errors), ``message`` in the reader's language (the pages)."""
 
-    def __init__(self, name, message):
-        super().__init__(f"{name}: {message}")
+    def __init__(self, name, english, message=None):
+        super().__init__(f"{name}: {english}")
         self.name = name
-        self.message = message
+        self.english = english
+        self.message = message if message is not None else english
+
+
+def province_of(column):
+    """The province code of a region code (Kemendagri): ``33.74`` -> ``33``."""
+    return sa.func.substr(column, 1, 2)
+
+
+def _in_region(column, code):
+    return sa.or_(column == code, column.startswith(code + "."))
+
+
+def _linked(link, link_column, model, slug):
+    return sa.select(link.c.innovation_id).join(model, model.id == link_column).where(model.slug == slug)
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One filter. ``sql`` gives either ("ids", a SELECT of innovation ids) or ("row", a
+    predicate on the innovation's own columns); ``holds`` tests an index document's Facts;
+    ``keys`` lists the facet values of a document (None for a filter without a facet)."""
+
+    name: str
+    read: Callable[[str], Any]
+    sql: Callable[[Any], tuple]
+    holds: Callable[[Any, Any], bool]
+    keys: Callable[[Any], tuple] | None = None
+
+
+def param(value):
+    """A filter value as the query string writes it: ``True`` -> ``"true"``, ``2020`` -> ``"2020"``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def ordered_counts(pairs):
+    """Facet counts as every path gives them: ``{value: count}``, most first, then by value."""
+    return dict(sorted(pairs, key=lambda pair: (-pair[1], pair[0])))
+
+
+# --- reading values ---------------------------------------------------------------------
+def _unknown(name, label):
+    def fail(value):
+        shown = value[:64]
+        raise FilterError(
+            name,
+            f"{shown!r} is not a known {name.replace('_', ' ')}",
+            _l("%(label)s “%(value)s” tidak dikenal.", label=label, value=shown),
+        )
+
+    return fail
+
+
+def _one_of(name, label, choices):
+    def read(value):
+        if value not in choices:
+            _unknown(name, label)(value)
+        return value
+
+    return read
+
+
+def _row_exists(name, label, column):
+    def read(value):
+        if len(value) > 64 or db.session.scalar(sa.select(sa.literal(True)).where(column == value)) is None:
+            _unknown(name, label)(value)
+        return value
+
+    return read
+
+
+def _region_of_kind(name, label, province_only):
+    def read(value):
+        kind = db.session.scalar(sa.select(Region.kind).where(Region.code == value[:13])) if len(value) <= 13 else None
+        if kind is None or (province_only and kind != "province"):
+            _unknown(name, label)(value)
+        return value
+
+    return read
+
+
+def _whole_number(name, low, high):
+    def read(value):
+        if not (value.isascii() and value.isdigit()) or len(value) > 6 or not low <= int(value) <= high:
+            raise FilterError(
+                name,
+                f"must be a whole number from {low} to {high}",
+                _l("%(name)s harus bilangan bulat dari %(low)s sampai %(high)s.", name=name, low=low, high=high),
+            )
+        return int(value)
+
+    return read
+
+
+def _yes_no(name):
+    def read(value):
+        if value not in ("true", "false"):
+            raise FilterError(name, "must be true or false", _l("%(name)s harus true atau false.", name=name))
+        return value == "true"
+
+    return read
+
+
+# --- the filters ------------------------------------------------------------------------
+FILTERS = {
+    f.name: f
+    for f in (
+        Filter(
+            "sector",
+            _row_exists("sector", _l("Sektor"), Sector.slug),
+            lambda v: ("ids", _linked(innovation_sector, innovation_sector.c.sector_id, Sector, v)),
+            lambda facts, v: v in facts.sectors,
+            lambda facts: facts.sectors,
+        ),
+        Filter(
+            "theme",
+            _row_exists("theme", _l("Tema"), Theme.slug),
+            lambda v: ("ids", _linked(innovation_theme, innovation_theme.c.theme_id, Theme, v)),
+            lambda facts, v: v in facts.themes,
+            lambda facts: facts.themes,
+        ),
+        Filter(
+            "owner_kind",
+            _one_of("owner_kind", _l("Jenis pemilik"), OWNER_KINDS),
+            lambda v: ("row", Innovation.owner_id.in_(sa.select(Owner.id).where(Owner.kind == v))),
+            lambda facts, v: facts.owner_kind == v,
+            lambda facts: (facts.owner_kind,),
+        ),
+        Filter(
+            "province",
+            _region_of_kind("province", _l("Provinsi"), province_only=True),
+            lambda v: ("row", province_of(Innovation.region_code) == v),
+            lambda facts, v: facts.province == v,
+            lambda facts: (facts.province,) if facts.province else (),
+        ),
+        Filter(
+            "region",
+            _region_of_kind("region", _l("Wilayah"), province_only=False),
+            lambda v: ("row", _in_region(Innovation.region_code, v)),
+            lambda facts, v: facts.region is not None and (facts.region == v or facts.region.startswith(v + ".")),
+        ),
+        Filter(
+            "year",
+            _whole_number("year", 1990, 2100),
+            lambda v: ("row", Innovation.year == v),
+            lambda facts, v: facts.year == v,
+            lambda facts: (facts.year,),
+        ),
+        Filter(
+            "award",
+            _one_of("award", _l("Penghargaan"), AWARD_STAGES),
+            lambda v: ("ids", sa.select(Award.innovation_id).where(Award.stage == v)),
+            lambda facts, v: v in facts.awards,
+            lambda facts: facts.awards,
+        ),
+        Filter(
+            "stage",
+            _one_of("stage", _l("Tahap"), STAGES),
+            lambda v: ("row", Innovation.stage == v),
+            lambda facts, v: facts.stage == v,
+            lambda facts: (facts.stage,),
+        ),
+        Filter(
+            "digital",
+            _yes_no("digital"),
+            lambda v: ("row", Innovation.digital.is_(v)),
+            lambda facts, v: facts.digital is v,
+            lambda facts: (facts.digital,),
+        ),
+        Filter(
+            "replicated",
+            _yes_no("replicated"),
+            lambda v: ("row", Innovation.replication_count > 0 if v else Innovation.replication_count == 0),
+            lambda facts, v: (facts.replication_count > 0) is v,
+            lambda facts: (facts.replication_count > 0,),
+        ),
+    )
+}
+FILTER_NAMES = tuple(FILTERS)
+FACETS = tuple(name for name, f in FILTERS.items() if f.keys is not None)
+
+
+@dataclass(frozen=True)
+class Sort:
+    """An order of the catalogue: SQL columns, and the same order as a key on Facts."""
+
+    name: str
+    sql: tuple
+    key: Callable[[Any], tuple] | None  # None: only the index can sort this way (relevance)
+
+
+SORTS = {
+    s.name: s
+    for s in (
+        Sort("relevance", (Innovation.year.desc(), Innovation.id.desc()), None),
+        Sort("newest", (Innovation.year.desc(), Innovation.id.desc()), lambda f: (-f.year, -f.id)),
+        Sort(
+            "most_replicated",
+            (Innovation.replication_count.desc(), Innovation.year.desc(), Innovation.id.desc()),
+            lambda f: (-f.replication_count, -f.year, -f.id),
+        ),
+        Sort("title", (Innovation.sort_title, Innovation.id), lambda f: (f.title_key, f.id)),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -61,7 +284,7 @@ class Filters:
                 continue
             if f.name == "sort" and value == state.default_sort:
                 continue
-            args[f.name] = ("true" if value else "false") if isinstance(value, bool) else value
+            args[f.name] = param(value) if isinstance(value, bool) else value
         return args
 
     @property
@@ -77,60 +300,26 @@ def parse_filters(args, default_per_page=20, strict=False):
     if strict:
         unknown = sorted(set(args) - {f.name for f in fields(Filters)})
         if unknown:
-            raise FilterError(unknown[0], "is not a known parameter")
+            name = unknown[0][:64]
+            raise FilterError(name, "is not a known parameter", _l("Parameter %(name)s tidak dikenal.", name=name))
     q = " ".join(args.get("q", "").split())
     if len(q) > MAX_QUERY_LENGTH:
-        raise FilterError("q", f"is longer than {MAX_QUERY_LENGTH} characters")
+        raise FilterError(
+            "q",
+            f"is longer than {MAX_QUERY_LENGTH} characters",
+            _l("Kata kunci paling banyak %(n)s karakter.", n=MAX_QUERY_LENGTH),
+        )
     values = {"q": q}
-    values["sector"] = _known(args, "sector", lambda v: _exists(Sector.slug, v))
-    values["theme"] = _known(args, "theme", lambda v: _exists(Theme.slug, v))
-    values["owner_kind"] = _known(args, "owner_kind", lambda v: v in OWNER_KINDS)
-    values["province"] = _known(args, "province", lambda v: _region_kind(v) == "province")
-    values["region"] = _known(args, "region", lambda v: _region_kind(v) is not None)
-    values["award"] = _known(args, "award", lambda v: v in AWARD_STAGES)
-    values["stage"] = _known(args, "stage", lambda v: v in STAGES)
-    values["year"] = _number(args, "year", 1990, 2100)
-    values["digital"] = _boolean(args, "digital")
-    values["replicated"] = _boolean(args, "replicated")
+    for name, spec in FILTERS.items():
+        raw = args.get(name)
+        values[name] = spec.read(raw) if raw not in (None, "") else None
     sort = args.get("sort") or ("relevance" if q else "newest")
     if sort not in SORTS or (sort == "relevance" and not q):
-        raise FilterError("sort", f"must be one of {', '.join(s for s in SORTS if q or s != 'relevance')}")
+        choices = ", ".join(s for s in SORTS if q or s != "relevance")
+        message = _l("Urutan harus salah satu dari: %(choices)s.", choices=choices)
+        raise FilterError("sort", f"must be one of {choices}", message)
     values["sort"] = sort
-    values["page"] = _number(args, "page", 1, MAX_PAGE) or 1
-    values["per_page"] = _number(args, "per_page", 1, MAX_PER_PAGE) or default_per_page
+    values["page"] = _whole_number("page", 1, MAX_PAGE)(args["page"]) if args.get("page") else 1
+    per_page = args.get("per_page")
+    values["per_page"] = _whole_number("per_page", 1, MAX_PER_PAGE)(per_page) if per_page else default_per_page
     return Filters(**values)
-
-
-def _known(args, name, is_known):
-    value = args.get(name)
-    if value is None or value == "":
-        return None
-    if len(value) > 64 or not is_known(value):
-        raise FilterError(name, f"{value[:64]!r} is not a known {name.replace('_', ' ')}")
-    return value
-
-
-def _number(args, name, low, high):
-    value = args.get(name)
-    if value is None or value == "":
-        return None
-    if not (value.isascii() and value.isdigit()) or len(value) > 6 or not low <= int(value) <= high:
-        raise FilterError(name, f"must be a whole number from {low} to {high}")
-    return int(value)
-
-
-def _boolean(args, name):
-    value = args.get(name)
-    if value is None or value == "":
-        return None
-    if value not in ("true", "false"):
-        raise FilterError(name, "must be true or false")
-    return value == "true"
-
-
-def _exists(column, value):
-    return db.session.scalar(sa.select(sa.literal(True)).where(column == value)) is not None
-
-
-def _region_kind(code):
-    return db.session.scalar(sa.select(Region.kind).where(Region.code == code))

@@ -1,10 +1,11 @@
 """Catalogue models. An Innovation is one case study, credited to an Owner."""
 
+import unicodedata
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.extensions import db
 from app.extensions import sql_in as _in
@@ -19,6 +20,18 @@ LANGUAGES = ("id", "en")
 # The editing workflow (docs/decisions/0030): only published case studies are public.
 STATUSES = ("draft", "submitted", "published", "returned", "archived")
 PUBLISHED = "published"
+
+
+def sort_key(title):
+    """How titles sort: lower case, accents dropped (``Émas`` beside ``emas``). Stored in
+    ``Innovation.sort_title`` so that SQL and the search index order by the same text."""
+    text = unicodedata.normalize("NFKD", " ".join((title or "").split()))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()[:300]
+
+
+# Code-point order on PostgreSQL too (its default collation skips spaces and punctuation),
+# the order of Python's sort and SQLite's.
+SORT_TEXT = sa.String(300).with_variant(sa.String(300, collation="C"), "postgresql")
 
 
 innovation_sector = sa.Table(
@@ -135,11 +148,13 @@ class Innovation(db.Model):
         # Every column a facet count or a headline figure reads, in one narrow index: those
         # queries scan it instead of 20,000 wide rows (docs/decisions/0035).
         sa.Index("ix_innovation_facets", "region_code", "year", "stage", "digital", "replication_count", "owner_id"),
+        sa.Index("ix_innovation_sort_title", "sort_title", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
     title: Mapped[str] = mapped_column(sa.String(300))
+    sort_title: Mapped[str] = mapped_column(SORT_TEXT, default="", server_default="")
     owner_id: Mapped[int] = mapped_column(sa.ForeignKey("owner.id"), index=True)
     institution_id: Mapped[int] = mapped_column(sa.ForeignKey("institution.id"), index=True)
     region_code: Mapped[str | None] = mapped_column(sa.ForeignKey("region.code"), index=True)
@@ -193,6 +208,11 @@ class Innovation(db.Model):
     awards: Mapped[list["Award"]] = relationship(
         back_populates="innovation", cascade="all, delete-orphan", order_by="(Award.year, Award.competition)"
     )
+
+    @validates("title")
+    def _keep_sort_title(self, key, value):
+        self.sort_title = sort_key(value)
+        return value
 
     @hybrid_property
     def is_public(self):

@@ -7,16 +7,11 @@ each option says how many innovations choosing it would give.
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.catalog.filters import Filters
+from app.catalog.filters import FACETS, FILTERS, SORTS, Filters, ordered_counts, param, province_of
 from app.catalog.models import Award, Innovation, Owner, Sector, Theme, innovation_sector, innovation_theme
 from app.extensions import db
 
-FACETS = ("sector", "theme", "owner_kind", "province", "year", "award", "stage", "digital", "replicated")
-
-
-def _province_of(column):
-    # Province codes are the two digits before the first dot (Kemendagri): 33.74 -> 33.
-    return sa.func.substr(column, 1, 2)
+ORDER = {name: sort.sql for name, sort in SORTS.items()}  # the CSV export orders by these too
 
 
 def conditions(filters, skip=None, ids=Innovation.id):
@@ -27,47 +22,21 @@ def conditions(filters, skip=None, ids=Innovation.id):
     filter reads their columns (docs/decisions/0035). Only published case studies are ever
     selected: drafts and archived ones are not public.
     """
-    active = {k: v for k, v in filters.active.items() if k != skip}
     where = [ids.not_in(Innovation.unpublished_ids())]
+    columns = []
     # Filters on related tables select ids (``id IN (...)``) rather than test each row
     # (``EXISTS``): the planner then starts from the few matching links.
-    if "sector" in active:
-        where.append(ids.in_(_linked(innovation_sector, innovation_sector.c.sector_id, Sector, active["sector"])))
-    if "theme" in active:
-        where.append(ids.in_(_linked(innovation_theme, innovation_theme.c.theme_id, Theme, active["theme"])))
-    if "award" in active:
-        where.append(ids.in_(sa.select(Award.innovation_id).where(Award.stage == active["award"])))
-    columns = []
-    if "owner_kind" in active:
-        columns.append(Innovation.owner_id.in_(sa.select(Owner.id).where(Owner.kind == active["owner_kind"])))
-    if "province" in active:
-        columns.append(_province_of(Innovation.region_code) == active["province"])
-    if "region" in active:
-        code = active["region"]
-        columns.append(sa.or_(Innovation.region_code == code, Innovation.region_code.startswith(code + ".")))
-    if "year" in active:
-        columns.append(Innovation.year == active["year"])
-    if "stage" in active:
-        columns.append(Innovation.stage == active["stage"])
-    if "digital" in active:
-        columns.append(Innovation.digital.is_(active["digital"]))
-    if "replicated" in active:
-        columns.append(Innovation.replication_count > 0 if active["replicated"] else Innovation.replication_count == 0)
+    for name, value in filters.active.items():
+        if name == skip:
+            continue
+        kind, clause = FILTERS[name].sql(value)
+        if kind == "ids":
+            where.append(ids.in_(clause))
+        else:
+            columns.append(clause)
     if columns and ids is not Innovation.id:
         columns = [ids.in_(sa.select(Innovation.id).where(*columns))]
     return where + columns
-
-
-def _linked(link, link_column, model, slug):
-    return sa.select(link.c.innovation_id).join(model, model.id == link_column).where(model.slug == slug)
-
-
-ORDER = {
-    "newest": (Innovation.year.desc(), Innovation.id.desc()),
-    "most_replicated": (Innovation.replication_count.desc(), Innovation.year.desc(), Innovation.id.desc()),
-    "title": (sa.func.lower(Innovation.title), Innovation.id),
-    "relevance": (Innovation.year.desc(), Innovation.id.desc()),
-}
 
 
 def with_card_data(query):
@@ -90,13 +59,14 @@ def browse(filters):
 
 
 def facet_counts(filters):
-    """``{facet: {value: count}}`` for every facet, each option counted under the other filters."""
+    """``{facet: {value: count}}`` for every facet, each value counted under the other
+    filters (what choosing it would give); values as the query string writes them."""
     counts = {}
     for facet in FACETS:
         rows = db.session.execute(_facet_query(facet, filters)).all()
         if facet in ("digital", "replicated"):
             rows = [(bool(key), n) for key, n in rows]  # SQLite answers 0/1
-        counts[facet] = {key: n for key, n in rows if key is not None and n}
+        counts[facet] = ordered_counts((param(key), n) for key, n in rows if key is not None and n)
     return counts
 
 
@@ -133,7 +103,7 @@ def _facet_query(facet, filters):
             .group_by(Owner.kind)
         )
     column = {
-        "province": _province_of(Innovation.region_code),
+        "province": province_of(Innovation.region_code),
         "year": Innovation.year,
         "stage": Innovation.stage,
         "digital": Innovation.digital,
@@ -149,7 +119,7 @@ def headline_figures():
         "innovations": db.session.scalar(sa.select(sa.func.count(Innovation.id)).where(public)),
         "owners": db.session.scalar(sa.select(sa.func.count(sa.distinct(Innovation.owner_id))).where(public)),
         "provinces": db.session.scalar(
-            sa.select(sa.func.count(sa.distinct(_province_of(Innovation.region_code)))).where(
+            sa.select(sa.func.count(sa.distinct(province_of(Innovation.region_code)))).where(
                 public, Innovation.region_code.is_not(None)
             )
         ),
@@ -193,7 +163,7 @@ def counts_by_region(codes):
 
 def counts_by_province():
     """``{province code: published innovations in it, its own and its regencies' and cities'}``."""
-    province = _province_of(Innovation.region_code)
+    province = province_of(Innovation.region_code)
     query = sa.select(province, sa.func.count(Innovation.id)).where(
         Innovation.is_public, Innovation.region_code.is_not(None)
     )
@@ -203,3 +173,15 @@ def counts_by_province():
 def counts_by_sector():
     """``{sector slug: innovations}`` over the whole public catalogue (one query)."""
     return dict(db.session.execute(_facet_query("sector", Filters())).all())
+
+
+def similar_by_sector(innovation, limit):
+    """The newest published innovations sharing a sector: "similar" when there is no index."""
+    sector_ids = [s.id for s in innovation.sectors]
+    query = (
+        sa.select(Innovation)
+        .where(Innovation.id != innovation.id, Innovation.is_public, Innovation.sectors.any(Sector.id.in_(sector_ids)))
+        .order_by(*ORDER["newest"])
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))

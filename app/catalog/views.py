@@ -8,7 +8,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from app.catalog import queries
-from app.catalog.facets import facet_options
+from app.catalog.facets import facet_options, sort_choices
 from app.catalog.filters import FilterError, parse_filters
 from app.catalog.labels import OWNER_KIND_LABELS, REGION_KIND_LABELS, SORT_LABELS, STAGE_LABELS, award_label
 from app.catalog.models import Innovation, Owner, Sector
@@ -52,6 +52,7 @@ def catalogue():
         innovations=innovations,
         total=total,
         facets=facet_options(filters, queries.facet_counts(filters), "catalog.catalogue"),
+        sorts=sort_choices(filters),
         error=None,
     )
 

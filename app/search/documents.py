@@ -9,10 +9,15 @@ from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from app.catalog.models import Innovation, Owner
 from app.regions.models import Region
-from app.search.analysis import SuarAnalyzer, fold, words
+from app.search.analysis import SuarAnalyzer, words
 
 # Text fields by language; an English case study fills the *_en fields instead.
 TEXT_FIELDS = {"id": ("title", "summary", "body"), "en": ("title_en", "summary_en", "body_en")}
+
+
+# The layout of the documents and their stored Facts; bump it with any change to either. A
+# generation built with another layout is not opened: it is rebuilt (index.py).
+FORMAT = "2"
 
 
 def make_schema():
@@ -59,8 +64,9 @@ class Facts:
     awards: tuple
     stage: str
     replication_count: int
-    title_key: str
+    title_key: str  # Innovation.sort_title: the index sorts titles exactly as SQL does
     language: str
+    digital: bool
 
     @classmethod
     def from_stored(cls, value):
@@ -131,8 +137,9 @@ def document(innovation):
         awards=awards,
         stage=innovation.stage,
         replication_count=innovation.replication_count or 0,
-        title_key=fold(innovation.title),
+        title_key=innovation.sort_title,
         language=lang,
+        digital=bool(innovation.digital),
     )
     return {
         "id": str(innovation.id),

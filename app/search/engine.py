@@ -169,10 +169,18 @@ class Snapshot:
             self._add_term_scores(total, "spell", word, SURFACE_WEIGHT, True)
         return total
 
-    def word_frequency(self, word):
-        """The share of documents whose text holds ``word`` (any field, either language)."""
-        docs = self.word_docs(word)
-        return len(docs) / max(self.doc_count, 1)
+    def live_frequency(self, field, term):
+        """How many live documents hold ``term`` in ``field``. Whoosh keeps a deleted
+        document's terms until its segment is merged (doc_frequency counts them): a word
+        found only in an archived case study must not be suggested to anyone."""
+
+        def compute():
+            if not self.reader.doc_frequency(field, term):
+                return 0
+            blocks = (ids for segreader, _, _ in self.leaves for ids, _ in _postings(segreader, field, term))
+            return sum(sum(1 for _ in ids) for ids in blocks)
+
+        return self.memo(("live", field, term), compute)
 
     def word_docs(self, word):
         """Document numbers whose text holds ``word``."""

@@ -1,89 +1,79 @@
-"""Filters, facet counts and sort orders over a snapshot's in-memory facts.
+"""The catalogue's filters, facets and sorts over a snapshot's in-memory facts.
 
-Sets of documents per filter value and sort orders are remembered per snapshot, and counts
-are taken with C-level tools (itemgetter, Counter), so that a facet over 20,000 documents
-costs a few milliseconds. The meaning of each filter is the same as in database.py.
+Each filter and sort is the catalogue's own definition (app/catalog/filters.py), applied to
+the documents' Facts. Sets of documents per filter value and sort orders are remembered per
+snapshot, and counts are taken with C-level tools (Counter, chain), so that a facet over
+20,000 documents costs a few milliseconds.
 """
 
 import heapq
 from collections import Counter
 from itertools import chain
-from operator import itemgetter
 
-FACETS = ("sector", "owner_kind", "province", "year", "award")
-MULTI = {"sector": "sectors", "theme": "themes", "award": "awards"}
-SINGLE = {"owner_kind": "owner_kind", "province": "province", "year": "year", "stage": "stage"}
+from app.catalog.filters import FACETS, FILTERS, SORTS, ordered_counts, param
 
 
-def _docs_where(snapshot, name, value):
+def docs_where(snapshot, name, value):
+    """The live documents passing filter ``name`` = ``value`` (remembered per snapshot)."""
+
     def compute():
-        live = snapshot.live
-        if name in MULTI:
-            column = snapshot.column(MULTI[name])
-            return frozenset(n for n in live if value in column[n])
-        if name in SINGLE:
-            column = snapshot.column(SINGLE[name])
-            return frozenset(n for n in live if column[n] == value)
-        if name == "region":  # the region itself and every region inside it
-            column, inside = snapshot.column("region"), value + "."
-            return frozenset(n for n in live if column[n] and (column[n] == value or column[n].startswith(inside)))
-        if name == "replicated":
-            column = snapshot.column("replication_count")
-            return frozenset(n for n in live if (column[n] > 0) == value)
-        raise ValueError(name)
+        holds, facts = FILTERS[name].holds, snapshot.facts
+        return frozenset(n for n in snapshot.live if holds(facts[n], value))
 
     return snapshot.memo(("where", name, value), compute)
 
 
-def allowed_docs(snapshot, filters):
-    """The documents passing every active filter, or None when no filter is active."""
-    active = filters.active
-    if not active:
-        return None
-    sets = sorted((_docs_where(snapshot, name, value) for name, value in active.items()), key=len)
-    return set(sets[0]).intersection(*sets[1:])
+def filter_sets(snapshot, filters):
+    """``{filter name: documents passing it}`` for every active filter."""
+    return {name: docs_where(snapshot, name, value) for name, value in filters.active.items()}
 
 
-def _pick(column, docnums):
-    if len(docnums) == 1:
-        return (column[docnums[0]],)
-    return itemgetter(*docnums)(column)
+def intersect(base, sets):
+    """``base`` (a set of document numbers, or None for every document) within every one of ``sets``."""
+    ordered = sorted(sets, key=len)
+    if base is None:
+        if not ordered:
+            return None
+        base, ordered = ordered[0], ordered[1:]
+    result = set(base)
+    for docs in ordered:
+        result &= docs
+    return result
 
 
-def count_facets(snapshot, docnums):
-    """Facet counts over ``docnums``, each facet sorted by count (most first)."""
-    docnums = list(docnums)
-    if not docnums:
-        return {name: {} for name in FACETS}
-    provinces = Counter(_pick(snapshot.column("province"), docnums))
-    provinces.pop(None, None)
-    years = Counter(_pick(snapshot.column("year"), docnums))
-    return {
-        "sector": dict(Counter(chain.from_iterable(_pick(snapshot.column("sectors"), docnums))).most_common()),
-        "owner_kind": dict(Counter(_pick(snapshot.column("owner_kind"), docnums)).most_common()),
-        "province": dict(provinces.most_common()),
-        "year": {str(year): count for year, count in years.most_common()},
-        "award": dict(Counter(chain.from_iterable(_pick(snapshot.column("awards"), docnums))).most_common()),
-    }
+def count_facets(snapshot, base, sets):
+    """Facet counts: each facet over ``base`` (the documents a query matches, None for all)
+    within every active filter but its own, as the catalogue counts them."""
+    everything = None
+    counts = {}
+    for facet in FACETS:
+        others = [docs for name, docs in sets.items() if name != facet]
+        if len(others) == len(sets):  # the facet's own filter is not active: one shared set
+            if everything is None:
+                everything = _docs(snapshot, intersect(base, others))
+            docnums = everything
+        else:
+            docnums = _docs(snapshot, intersect(base, others))
+        keys = FILTERS[facet].keys
+        facts = snapshot.facts
+        counter = Counter(chain.from_iterable(keys(facts[n]) for n in docnums))
+        counter.pop(None, None)
+        counts[facet] = ordered_counts((param(key), n) for key, n in counter.items())
+    return counts
 
 
-SORT_KEYS = {
-    "newest": lambda f: (-f.year, f.title_key, f.id),
-    "most_replicated": lambda f: (-f.replication_count, -f.year, f.title_key, f.id),
-    "title": lambda f: (f.title_key, f.id),
-}
+def _docs(snapshot, docnums):
+    return snapshot.live if docnums is None else docnums
 
 
 def sorted_page(snapshot, docnums, sort, first, count):
     """``count`` document numbers from position ``first`` of ``docnums`` in ``sort`` order."""
-    key = SORT_KEYS.get(sort, SORT_KEYS["newest"])
-    order = snapshot.order(sort, key)
-    if docnums is snapshot.live:  # the whole catalogue
+    order = snapshot.order(sort, SORTS[sort].key)
+    if docnums is None:  # the whole catalogue
         return order[first : first + count]
-    wanted = docnums if isinstance(docnums, set | frozenset) else set(docnums)
     page, seen = [], 0
     for n in order:
-        if n in wanted:
+        if n in docnums:
             if seen >= first:
                 page.append(n)
                 if len(page) == count:
@@ -93,8 +83,8 @@ def sorted_page(snapshot, docnums, sort, first, count):
 
 
 def ranked_page(snapshot, scores, first, count):
-    """``count`` document numbers from position ``first`` by score (ties: newest, then title)."""
-    top = heapq.nlargest(first + count, scores, key=scores.__getitem__)
+    """``count`` document numbers from position ``first`` by score (ties: newest first)."""
     facts = snapshot.facts
-    top.sort(key=lambda n: (-scores[n], -facts[n].year, facts[n].title_key))
+    rank = lambda n: (scores[n], facts[n].year, facts[n].id)  # noqa: E731
+    top = heapq.nlargest(first + count, scores, key=rank)
     return top[first : first + count]

@@ -27,13 +27,14 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
 
 from app.catalog.models import Innovation
-from app.search.documents import document, load_innovations, make_schema
+from app.search.documents import FORMAT, document, load_innovations, make_schema
 from app.search.models import SearchOutbox
 
 log = logging.getLogger(__name__)
 
 POINTER = "CURRENT"
 APPLIED = "applied"
+FORMAT_FILE = "format"  # the document layout a generation was built with
 BATCH = 500  # innovations loaded from the database at a time
 KEEP_GENERATIONS = 2  # the current one and the one before, which a searcher may still read
 
@@ -59,6 +60,13 @@ def _write_atomically(path, text):
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
+
+
+def _read(path):
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
 
 
 @contextmanager
@@ -103,6 +111,8 @@ class IndexStore:
         path = self.current_path()
         if path is None:
             raise IndexMissing(f"no search index in {self.root}")
+        if _read(path / FORMAT_FILE) != FORMAT:
+            raise IndexMissing(f"the search index in {path} was built by another version of Suar")
         key = str(path)
         with self._lock:
             ix = self._indexes.get(key)
@@ -229,6 +239,7 @@ class IndexStore:
                 raise
         ix.close()
         _write_atomically(path / APPLIED, str(mark))
+        _write_atomically(path / FORMAT_FILE, FORMAT)
         return len(ids)
 
     def _drop_old_generations(self, keep):

@@ -6,6 +6,7 @@ Without an index a small catalogue is indexed on the spot; a large one is listed
 database when there is no query, and a query gets SearchUnavailable (a clear message).
 """
 
+import logging
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,19 +16,20 @@ from flask import current_app
 from markupsafe import Markup
 from sqlalchemy.orm import defer, joinedload, selectinload
 
+from app.catalog import queries as catalog_queries
 from app.catalog.models import Innovation
 from app.extensions import db
 from app.regions.models import Region
 from app.search import query as query_module
-from app.search.database import search_database, similar_by_sector
 from app.search.engine import Snapshot
-from app.search.facets import allowed_docs, count_facets, ranked_page, sorted_page
+from app.search.facets import count_facets, filter_sets, intersect, ranked_page, sorted_page
 from app.search.highlight import snippet
 from app.search.index import IndexMissing, IndexStore, RebuildBusy
 from app.search.models import SearchOutbox
 from app.search.similar import similar_docnums
 from app.search.vocabulary import load as load_vocabulary
 
+log = logging.getLogger(__name__)
 AUTO_BUILD_LIMIT = 5000  # innovations: above this, a missing index is rebuilt by the command only
 
 
@@ -96,17 +98,25 @@ def snapshot(app=None):
         path, ix = store.open_current()
     path = str(path)
     cached = getattr(_local, "snapshots", {}).get(path)
-    if cached is not None:
-        searcher = cached.searcher.refresh()  # reuses the readers of unchanged segments
-        if searcher is cached.searcher:
-            return cached
-    else:
-        for old in getattr(_local, "snapshots", {}).values():
-            old.searcher.close()  # a rebuilt index: let the old generation's files go
-        searcher = ix.searcher()
+    if cached is not None and ix.latest_generation() == cached.searcher.reader().generation():
+        return cached
+    # A new searcher rather than Whoosh's refresh(): refresh() reuses no reader in Whoosh
+    # 2.7.4 (it looks old readers up by the wrong key) and, when a concurrent merge deletes
+    # a segment while it opens the new ones, its retry closes the old readers twice and
+    # raises ReaderClosed. Facts and lengths are cached per segment (engine.py) anyway.
+    searcher = ix.searcher()
+    for old in getattr(_local, "snapshots", {}).values():
+        _close_quietly(old.searcher)
     snap = Snapshot(searcher, path)
     _local.snapshots = {path: snap}
     return snap
+
+
+def _close_quietly(searcher):
+    try:
+        searcher.close()
+    except Exception:  # already closed, or its files are gone: nothing is left to free
+        log.debug("an old searcher could not be closed", exc_info=True)
 
 
 def _catch_up(app, store):
@@ -146,32 +156,32 @@ def search(filters):
     except IndexMissing:
         if filters.q:
             raise SearchUnavailable("the search index is not available yet") from None
-        return search_database(filters)
-    facts = snap.facts
-    allowed = allowed_docs(snap, filters)
+        return _search_database(filters)
+    sets = filter_sets(snap, filters)
     plan = None
     if filters.q:
         plan = query_module.plan_query(filters.q, snap, vocabulary(), region_index())
-        scores = query_module.score(plan, snap, allowed)
-        matched = scores.keys()
+        scores = query_module.score(plan, snap)
+        base = set(scores)
     else:
-        scores = {}
-        matched = allowed if allowed is not None else snap.live
-    if allowed is None and not filters.q:  # the whole catalogue: the same counts every time
-        facets = snap.memo("all-facets", lambda: count_facets(snap, snap.live))  # noqa: B023
+        scores, base = {}, None
+    matched = intersect(base, sets.values())
+    if base is None and not sets:  # the whole catalogue: the same counts every time
+        facets = snap.memo("all-facets", lambda: count_facets(snap, None, {}))
     else:
-        facets = count_facets(snap, matched)
+        facets = count_facets(snap, base, sets)
     first = (filters.page - 1) * filters.per_page
     if filters.sort == "relevance" and plan is not None:
-        page_docs = ranked_page(snap, scores, first, filters.per_page)
+        page_docs = ranked_page(snap, {n: scores[n] for n in matched}, first, filters.per_page)
     else:
         page_docs = sorted_page(snap, matched, filters.sort, first, filters.per_page)
+    facts = snap.facts
     rows = fetch([facts[n].id for n in page_docs])
     words = frozenset(plan.highlight_words()) if plan else frozenset()
     hits = [Hit(rows[facts[n].id], scores.get(n, 0.0), words) for n in page_docs if facts[n].id in rows]
     return SearchResult(
         hits=hits,
-        total=len(matched),
+        total=len(matched) if matched is not None else snap.doc_count,
         page=filters.page,
         per_page=filters.per_page,
         facets=facets,
@@ -180,13 +190,28 @@ def search(filters):
     )
 
 
+def _search_database(filters):
+    """The catalogue's own SQL answer when there is no index (and so no text query)."""
+    innovations, total = catalog_queries.browse(filters)
+    return SearchResult(
+        hits=[Hit(innovation) for innovation in innovations],
+        total=total,
+        page=filters.page,
+        per_page=filters.per_page,
+        facets=catalog_queries.facet_counts(filters),
+        from_index=False,
+    )
+
+
 def fetch(ids):
     """Innovation rows by id, with what a result list shows, as ``{id: innovation}``."""
     if not ids:
         return {}
+    # The index may lag behind the database for a moment (a case study archived while the
+    # writer was busy): every hit is checked against the public scope before it is shown.
     query = (
         sa.select(Innovation)
-        .where(Innovation.id.in_(ids))
+        .where(Innovation.id.in_(ids), Innovation.is_public)
         .options(
             defer(Innovation.body_html),  # lists show the summary; the page that needs it loads it
             joinedload(Innovation.owner),
@@ -204,26 +229,10 @@ def similar(innovation, limit=5):
     try:
         snap = snapshot()
     except IndexMissing:
-        return similar_by_sector(innovation, limit)
+        return catalog_queries.similar_by_sector(innovation, limit)
     docnums = similar_docnums(snap, innovation, limit)
     rows = fetch([snap.facts[n].id for n in docnums])
     return [rows[snap.facts[n].id] for n in docnums if snap.facts[n].id in rows]
-
-
-def facet_names(facets, locale):
-    """Display names of the sector and province facet values, in the reader's language."""
-    from app.catalog.models import Sector
-
-    sectors = list(facets.get("sector", {}))
-    provinces = list(facets.get("province", {}))
-    names = {"sector": {}, "province": {}}
-    if sectors:
-        for sector in db.session.scalars(sa.select(Sector).where(Sector.slug.in_(sectors))):
-            names["sector"][sector.slug] = sector.name(locale)
-    if provinces:
-        rows = db.session.execute(sa.select(Region.code, Region.name).where(Region.code.in_(provinces)))
-        names["province"] = dict(rows.all())
-    return names
 
 
 def innovation_url(innovation, external=False):

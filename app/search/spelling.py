@@ -22,7 +22,7 @@ def correct(word, snapshot, vocabulary, extra_known=()):
     """The closest known word to an unknown ``word``, or None when it is known or nothing is close."""
     if len(word) < 4 or not word.isalpha() or word in vocabulary.known_words or word in extra_known:
         return None
-    if snapshot.doc_frequency("spell", word):
+    if snapshot.live_frequency("spell", word):
         return None
     return snapshot.memo(("correct", word), lambda: _closest(word, snapshot, vocabulary))
 
@@ -43,7 +43,10 @@ def _closest(word, snapshot, vocabulary):
         for candidate in candidates:
             distance = _distance(word, candidate, limit)
             if distance <= limit:
-                rank = (distance, -snapshot.doc_frequency("spell", candidate), candidate)
+                frequency = snapshot.live_frequency("spell", candidate)
+                if not frequency and candidate not in vocabulary.known_words:
+                    continue  # only in deleted (archived, unpublished) case studies
+                rank = (distance, -frequency, candidate)
                 best = min(best, rank) if best else rank
         if best:
             return best[2]

@@ -1,11 +1,11 @@
 """The search page ``/cari``: thin: read the filters, search, render."""
 
 from flask import Blueprint, render_template, request
-from flask_babel import get_locale
 
-from app.catalog.filters import FilterError, Filters, parse_filters
+from app.catalog.facets import facet_options, sort_choices
+from app.catalog.filters import MAX_QUERY_LENGTH, FilterError, Filters, parse_filters
 from app.search import outbox, panels  # noqa: F401 - session events feed the index; panels register
-from app.search.service import SearchUnavailable, facet_names, innovation_url, search
+from app.search.service import SearchUnavailable, innovation_url, search
 
 bp = Blueprint("search", __name__)
 
@@ -16,13 +16,17 @@ def index():
     try:
         filters = parse_filters(request.args)
     except FilterError as error:
-        fallback = Filters(q=" ".join(request.args.get("q", "").split())[:200])
+        fallback = Filters(q=" ".join(request.args.get("q", "").split())[:MAX_QUERY_LENGTH])
         return render_template("search/index.html", filters=fallback, result=None, error=error), 400
     try:
         result = search(filters)
     except SearchUnavailable:
         return render_template("search/index.html", filters=filters, result=None, unavailable=True), 503
-    names = facet_names(result.facets, str(get_locale()))
     return render_template(
-        "search/index.html", filters=filters, result=result, names=names, innovation_url=innovation_url
+        "search/index.html",
+        filters=filters,
+        result=result,
+        facets=facet_options(filters, result.facets, "search.index"),
+        sorts=sort_choices(filters),
+        innovation_url=innovation_url,
     )
