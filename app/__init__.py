@@ -15,6 +15,7 @@ def create_app(config=None):
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config if config is not None else Config())
     _apply_defaults(app)
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -34,6 +35,12 @@ def _apply_defaults(app):
         app.config["CONTENT_DIR"] = str(PROJECT_ROOT / "content")
     app.config.setdefault("REFERENCE_DIR", str(PROJECT_ROOT / "content" / "reference"))
     app.config.setdefault("PROVINCES_GEOJSON", str(Path(app.config["REFERENCE_DIR"]) / "provinces.geojson"))
+
+
+def register_converters(app):
+    from app.urls import register
+
+    register(app)
 
 
 def register_extensions(app):

@@ -2,6 +2,8 @@
 
 from urllib.parse import urlsplit
 
+from werkzeug.routing import IntegerConverter
+
 
 def safe_next(target):
     """``target`` if it is a path on this site, else None: ``next`` never leaves the site."""
@@ -13,3 +15,18 @@ def safe_next(target):
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+class RecordId(IntegerConverter):
+    """``<int:...>`` in every route: a record id, 1 to 2^31 - 1 (PostgreSQL's integer). A
+    larger number names no record: a 404, never an overflow error from the database."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+def register(app):
+    """Route converters of the whole app (before any route is added)."""
+    app.url_map.converters["int"] = RecordId

@@ -168,7 +168,7 @@ def test_pages_under_a_rate_limit_are_stored_as_such(limited_app):
     client = limited_app.test_client()
     for url in ("/inovasi", "/api/v1/networks"):
         client.get(url, environ_base={"REMOTE_ADDR": "10.9.9.8"})
-    limited = {key[2]: page.limited for key, page in store.entries.items()}
+    limited = {key[3]: page.limited for key, page in store.entries.items()}
     assert limited == {"/inovasi?": False, "/api/v1/networks?": True}
 
 

@@ -111,22 +111,22 @@ def test_anonymous_user_answers_no(app):
 
     visitor = AnonymousUser()
     assert not visitor.is_authenticated and not visitor.is_admin and not visitor.has_role("admin")
-    assert not visitor.can_manage_users() and not visitor.can_edit_network(object())
+    assert not visitor.can("users.manage") and not visitor.can("network.edit", object())
 
 
-def test_model_methods(db, networks, people):  # noqa: F811
+def test_the_permission_table(db, networks, people):  # noqa: F811
     jatim, sulsel = networks["jatim"], networks["sulsel"]
     coordinator, other = people["coordinator"], people["other_coordinator"]
-    assert jatim.is_coordinated_by(coordinator) and not jatim.is_coordinated_by(other)
-    assert coordinator.can_edit_network(jatim) and not coordinator.can_edit_network(sulsel)
-    assert people["editor"].can_edit_network(sulsel) and people["admin"].can_edit_network(sulsel)
-    assert not people["official"].can_edit_network(jatim)
-    assert people["admin"].can_manage_users() and not people["editor"].can_manage_users()
+    assert coordinator.can("network.edit", jatim) and not coordinator.can("network.edit", sulsel)
+    assert other.can("network.edit", sulsel) and not other.can("network.edit", jatim)
+    assert people["editor"].can("network.edit", sulsel) and people["admin"].can("network.edit", sulsel)
+    assert not people["official"].can("network.edit", jatim)
+    assert people["admin"].can("users.manage") and not people["editor"].can("users.manage")
     coordinator.active = False
-    assert not jatim.is_coordinated_by(coordinator) and not coordinator.can_edit_network(jatim)
+    assert not coordinator.can("network.edit", jatim)
     admin = people["admin"]
     admin.active = False
-    assert not admin.can_manage_users()
+    assert not admin.can("users.manage")
     db.session.rollback()
 
 

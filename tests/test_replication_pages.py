@@ -6,9 +6,9 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from app.regions.maps import PALETTE
 from app.replication import services
 from app.replication.models import Replication
-from app.stats.provinces_map import PALETTE
 from tests import factories
 from tests.accounts_fixtures import csrf_token, sign_in, submit
 from tests.test_replication import world  # noqa: F401 - the shared fixture

@@ -257,6 +257,7 @@ def _route_values(staff, replication, activity_id, membership_id):
         "activity_id": activity_id,
         "membership_id": membership_id,
         "user_id": staff["coordinator"].id,
+        "step": "terbitkan",
     }
 
 

@@ -112,7 +112,7 @@ def test_bad_choices_get_a_clear_message(client, top99_2019, query):
 
 
 def test_map_escapes_names_and_links_provinces(app):
-    from app.stats.provinces_map import render
+    from app.regions.maps import render
 
     svg, legend = render(
         app.config["PROVINCES_GEOJSON"],

@@ -32,7 +32,7 @@ def _labels():
 
 def _require_user_admin():
     """Only admins manage users (403 for everyone else who is signed in)."""
-    if not current_user.can_manage_users():
+    if not current_user.can("users.manage"):
         abort(403)
 
 

@@ -8,14 +8,13 @@ from flask_login import AnonymousUserMixin, UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.accounts import permissions
 from app.catalog.models import Owner
 from app.extensions import db
 from app.extensions import utcnow as _utcnow
 from app.networks.models import Network, network_coordinator
 
 ROLES = ("admin", "editor", "coordinator", "official")
-# A case study its owner's officials may still change (docs/decisions/0032).
-AUTHOR_EDITABLE = ("draft", "returned")
 
 
 def new_session_token():
@@ -38,7 +37,15 @@ class UserRole(db.Model):
     role: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
 
 
-class User(UserMixin, db.Model):
+class PermissionsMixin:
+    """``user.can(action, record)``: the one table of app/accounts/permissions.py."""
+
+    def can(self, action, record=None, **context):
+        """True when this user (or visitor) may take ``action`` on ``record``."""
+        return permissions.allowed(self, action, record, **context)
+
+
+class User(PermissionsMixin, UserMixin, db.Model):
     """A person who signs in: an admin, editor, network coordinator or regional official."""
 
     __tablename__ = "user_account"
@@ -117,141 +124,28 @@ class User(UserMixin, db.Model):
         """Editors curate the catalogue and may edit every network."""
         return self.is_active and self.has_role("editor")
 
-    # Permissions
-    def can_manage_users(self):
-        """Create, deactivate and assign roles to users: admins only."""
-        return self.is_admin
-
-    def can_edit_network(self, network):
-        """Manage a network's members and activities: admins, editors, its own coordinators."""
-        return self.is_admin or self.is_editor or network.is_coordinated_by(self)
-
-    def can_edit_activity(self, activity):
-        """Edit an activity: whoever may edit its network."""
-        return self.can_edit_network(activity.network)
-
-    # Case studies (app/editing)
     @property
     def is_curator(self):
         """Editors and admins review, publish, archive and edit every case study."""
         return self.is_admin or self.is_editor
 
-    def is_official_of(self, innovation):
-        """An active official of the owner credited with ``innovation``."""
-        owner_id = self.owner_id if self.is_active and self.has_role("official") else None
-        return owner_id is not None and owner_id == innovation.owner_id
-
-    def can_create_innovation(self):
-        """Write a new case study: editors, admins, and officials who belong to an owner."""
-        return self.is_curator or (self.is_active and self.has_role("official") and self.owner_id is not None)
-
-    def can_view_innovation(self, innovation):
-        """Published ones everyone; the others their owner's officials, their author and curators."""
-        if innovation.is_public or self.is_curator or self.is_official_of(innovation):
-            return True
-        return self.is_active and innovation.created_by_id == self.id
-
-    def can_view_history(self, innovation):
-        """The revision history: curators, the owner's officials and the author."""
-        return (
-            self.is_curator
-            or self.is_official_of(innovation)
-            or (self.is_active and innovation.created_by_id == self.id)
-        )
-
-    def can_edit_innovation(self, innovation):
-        """Curators always; the owner's officials while it is a draft or returned to them."""
-        return self.is_curator or (self.is_official_of(innovation) and innovation.status in AUTHOR_EDITABLE)
-
-    def can_submit_innovation(self, innovation):
-        """Send a draft or returned case study for review: whoever may edit it."""
-        return innovation.status in AUTHOR_EDITABLE and self.can_edit_innovation(innovation)
-
-    def can_publish(self, innovation):
-        """Publish a case study (again, after archiving): curators only."""
-        return self.is_curator and innovation.status != "published"
-
-    def can_return_innovation(self, innovation):
-        """Return a submitted case study to its authors with a comment: curators."""
-        return self.is_curator and innovation.status == "submitted"
-
-    def can_archive_innovation(self, innovation):
-        """Take a published case study out of the catalogue: curators."""
-        return self.is_curator and innovation.status == "published"
-
-    def can_restore_revision(self, innovation):
-        """Make an old version the current one (as a new revision): curators."""
-        return self.is_curator
-
     def __repr__(self):
         return f"<User {self.email}>"
 
 
-class AnonymousUser(AnonymousUserMixin):
+class AnonymousUser(PermissionsMixin, AnonymousUserMixin):
     """A visitor who has not signed in: holds no role, may change nothing."""
 
     roles = frozenset()
     is_admin = False
     is_editor = False
+    is_curator = False
     networks = ()
     owner = None
+    owner_id = None
 
     def has_role(self, role):
         """Anonymous visitors hold no role."""
-        return False
-
-    def can_manage_users(self):
-        """Anonymous visitors manage nothing."""
-        return False
-
-    def can_edit_network(self, network):
-        """Anonymous visitors edit nothing."""
-        return False
-
-    def can_edit_activity(self, activity):
-        """Anonymous visitors edit nothing."""
-        return False
-
-    is_curator = False
-
-    def is_official_of(self, innovation):
-        """Anonymous visitors belong to no owner."""
-        return False
-
-    def can_create_innovation(self):
-        """Anonymous visitors write nothing."""
-        return False
-
-    def can_view_innovation(self, innovation):
-        """Anonymous visitors read published case studies only."""
-        return innovation.is_public
-
-    def can_view_history(self, innovation):
-        """Anonymous visitors see no revision history."""
-        return False
-
-    def can_edit_innovation(self, innovation):
-        """Anonymous visitors edit nothing."""
-        return False
-
-    def can_submit_innovation(self, innovation):
-        """Anonymous visitors submit nothing."""
-        return False
-
-    def can_publish(self, innovation):
-        """Anonymous visitors publish nothing."""
-        return False
-
-    def can_return_innovation(self, innovation):
-        """Anonymous visitors review nothing."""
-        return False
-
-    def can_archive_innovation(self, innovation):
-        """Anonymous visitors archive nothing."""
-        return False
-
-    def can_restore_revision(self, innovation):
-        """Anonymous visitors restore nothing."""
         return False
 
 

@@ -103,7 +103,7 @@ def replication_query(args):
     unknown = sorted(set(args) - REPLICATION_FILTERS)
     if unknown:
         raise FilterError(unknown[0], "is not a known parameter")
-    query = sa.select(Replication).where(Replication.innovation.has(Innovation.is_public)).order_by(Replication.id)
+    query = sa.select(Replication).where(Replication.is_public).order_by(Replication.id)
     if args.get("innovation"):
         query = query.where(Replication.innovation.has(Innovation.slug == args["innovation"][:120]))
     if args.get("adopter_region"):
@@ -153,7 +153,7 @@ def innovations_feed():
 def replications_feed():
     items = db.session.scalars(
         sa.select(Replication)
-        .where(Replication.innovation.has(Innovation.is_public))
+        .where(Replication.is_public)
         .order_by(Replication.updated_at.desc(), Replication.id.desc())
         .limit(FEED_SIZE)
     ).all()
@@ -184,7 +184,7 @@ def sitemap():
     pages += [url_for("catalog.owner", slug=s, _external=True) for s in db.session.scalars(sa.select(Owner.slug))]
     pages += [url_for("catalog.region", code=c, _external=True) for c in db.session.scalars(sa.select(Region.code))]
     pages += [url_for("networks.show", slug=s, _external=True) for s in db.session.scalars(sa.select(Network.slug))]
-    replications = sa.select(Replication.id).where(Replication.innovation.has(Innovation.is_public))
+    replications = sa.select(Replication.id).where(Replication.is_public)
     pages += [url_for("replication.show", replication_id=i, _external=True) for i in db.session.scalars(replications)]
     return Response(render_template("feeds/sitemap.xml", pages=pages), mimetype="application/xml")
 

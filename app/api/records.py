@@ -5,10 +5,12 @@ import sqlalchemy as sa
 from flask import current_app, jsonify, request, url_for
 from sqlalchemy.orm import selectinload
 
+from app.accounts.models import AnonymousUser
 from app.api import openapi
 from app.api.exports import replication_query
 from app.api.serializers import innovation_item
 from app.api.views import bp
+from app.catalog.access import innovation_or_none
 from app.catalog.filters import MAX_PAGE, MAX_PER_PAGE, FilterError
 from app.catalog.models import AWARD_STAGES, Innovation, Owner
 from app.extensions import db, limiter
@@ -18,6 +20,8 @@ from app.regions.models import Region
 from app.replication.models import Replication
 from app.stats.queries import composition
 
+# The API is read by anyone and answers alike for everyone: what the public may see.
+PUBLIC = AnonymousUser()
 # Per address, shared by every API route (declared once, when this module is imported).
 limiter.limit(lambda: current_app.config.get("API_RATE_LIMIT", "300 per minute"))(bp)
 
@@ -66,7 +70,7 @@ def _stages():
 @bp.get("/innovations/<slug>")
 def innovation(slug):
     """The whole record of one innovation, with its sanitised body and its replications."""
-    item = db.session.scalar(sa.select(Innovation).where(Innovation.slug == slug[:120], Innovation.is_public))
+    item = innovation_or_none(slug, PUBLIC)
     if item is None:
         return jsonify(error=f"no innovation {slug[:120]!r}"), 404
     record = innovation_item(item)
@@ -159,7 +163,9 @@ def region(code):
         .order_by(Innovation.year.desc())
     ).all()
     adopted = db.session.scalars(
-        sa.select(Replication).where(Replication.adopter.has(Owner.region_code == item.code)).order_by(Replication.id)
+        sa.select(Replication)
+        .where(Replication.is_public, Replication.adopter.has(Owner.region_code == item.code))
+        .order_by(Replication.id)
     ).all()
     return jsonify(
         code=item.code,

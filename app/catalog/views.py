@@ -3,22 +3,23 @@
 import re
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.catalog import queries
+from app.catalog.access import innovation_or_404, owner_or_404, region_or_404
 from app.catalog.facets import facet_options, sort_choices
 from app.catalog.filters import FilterError, parse_filters
 from app.catalog.labels import OWNER_KIND_LABELS, REGION_KIND_LABELS, SORT_LABELS, STAGE_LABELS, award_label
-from app.catalog.models import Innovation, Owner, Sector
+from app.catalog.models import Owner, Sector
 from app.extensions import db
 from app.regions.models import Region
 
 bp = Blueprint("catalog", __name__)
 
 _HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
-_TAG = re.compile(r"<[^>]+>")
 
 
 @bp.get("/")
@@ -59,24 +60,28 @@ def catalogue():
 
 @bp.get("/inovasi/<slug>")
 def innovation(slug):
-    item = db.first_or_404(sa.select(Innovation).where(Innovation.slug == slug))
     # Not published: only its authors and the editors see it (with its status); for anyone
     # else it does not exist.
-    if not item.is_public and not current_user.can_view_innovation(item):
-        abort(404)
-    toc = [(anchor, _TAG.sub("", text)) for anchor, text in _HEADING.findall(item.body_html)]
-    return render_template("catalog/innovation.html", innovation=item, toc=toc)
+    item = innovation_or_404(slug, current_user)
+    return render_template("catalog/innovation.html", innovation=item, toc=table_of_contents(item.body_html))
+
+
+def table_of_contents(body_html):
+    """``[(anchor, heading text)]`` of the body's sections; the text as plain text (entities
+    read, tags dropped) so that the template escapes it exactly once."""
+    # The body is sanitised HTML (app/rendering.py): reading it as markup only drops its tags.
+    return [(anchor, Markup(text).striptags()) for anchor, text in _HEADING.findall(body_html)]  # noqa: S704
 
 
 @bp.get("/pemilik/<slug>")
 def owner(slug):
-    item = db.first_or_404(sa.select(Owner).where(Owner.slug == slug))
+    item = owner_or_404(slug)
     return render_template("catalog/owner.html", owner=item, innovations=queries.newest(None, owner_id=item.id))
 
 
 @bp.get("/wilayah/<code>")
 def region(code):
-    item = db.get_or_404(Region, code[:13])
+    item = region_or_404(code)
     children = item.children
     counts = queries.counts_by_region([item.code, *(child.code for child in children)])
     owner = db.session.scalar(sa.select(Owner).where(Owner.region_code == item.code, Owner.kind == item.kind))

@@ -13,7 +13,7 @@ from app.editing.labels import STATUS_LABELS
 @panels.provide("innovation_status", order=10)
 def status_banner(innovation):
     """Status, the editor's last comment when returned, and links to edit and to the history."""
-    if not (current_user.can_edit_innovation(innovation) or current_user.can_view_history(innovation)):
+    if not (current_user.can("innovation.edit", innovation) or current_user.can("innovation.history", innovation)):
         return None
     returned = history.last_return(innovation) if innovation.status == "returned" else None
     form = ReviewForm(formdata=None, version=str(innovation.version))

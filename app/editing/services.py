@@ -11,7 +11,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import changes
 from app.catalog.models import GOVERNMENT_KINDS, Innovation, Sector, Theme
+from app.changes import Refused
 from app.content.export import case_of, same_content
 from app.content.importer import fill, load_reference, owner_and_institution, owner_conflicts
 from app.content.schema import validate
@@ -22,28 +24,29 @@ from app.regions.models import Region
 from app.slugs import is_valid_slug, slugify
 
 WEB_PATH = "web"  # what the case-study rules call the form in their problems
-# Which workflow step leads from which statuses to which status, and who may take it.
+# The workflow: each step's target status, the statuses it leads from, and the action of
+# the permission table (app/accounts/permissions.py) that the user must hold.
 TRANSITIONS = {
-    "submitted": (("draft", "returned"), "submitted", "can_submit_innovation"),
-    "published": (("draft", "submitted", "returned", "archived"), "published", "can_publish"),
-    "returned": (("submitted",), "returned", "can_return_innovation"),
-    "archived": (("published",), "archived", "can_archive_innovation"),
+    "submitted": (("draft", "returned"), "innovation.submit"),
+    "published": (("draft", "submitted", "returned", "archived"), "innovation.publish"),
+    "returned": (("submitted",), "innovation.return"),
+    "archived": (("published",), "innovation.archive"),
 }
 
 
-class Invalid(ValueError):
+class Invalid(Refused):
     """The case study breaks the rules: ``problems`` is ``[(form field or None, message)]``."""
 
     def __init__(self, problems):
-        super().__init__(f"{len(problems)} problem(s)")
+        super().__init__(problems[0][1] if problems else None, problems[0][0] if problems else None)
         self.problems = problems
 
 
-class NotAllowed(PermissionError):
+class NotAllowed(changes.NotAllowed):
     """The user may not take this step now (for instance, it was published meanwhile)."""
 
 
-class Conflict(Exception):
+class Conflict(changes.Conflict):
     """Someone else saved the case study after it was loaded.
 
     ``loaded`` is the snapshot that was loaded (None when not known), ``current`` the
@@ -172,16 +175,16 @@ def _flush(innovation):
 
 def transition(innovation, status, *, user, comment=None):
     """Move ``innovation`` to ``status`` (a workflow step) and record it; a return needs a comment."""
-    sources, target, permission = TRANSITIONS[status]
-    if innovation.status not in sources or not getattr(user, permission)(innovation):
+    sources, action = TRANSITIONS[status]
+    if innovation.status not in sources or not user.can(action, innovation):
         raise NotAllowed(status)
     if status == "returned" and not (comment or "").strip():
         raise Invalid([("comment", str(_l("Tulis apa yang perlu diperbaiki penulis.")))])
     history.ensure_baseline(innovation)
     before = innovation.status
-    innovation.status = target
+    innovation.status = status
     _flush(innovation)
-    return history.record(innovation, target, user=user, status_from=before, comment=comment)
+    return history.record(innovation, status, user=user, status_from=before, comment=comment)
 
 
 def restore(innovation, number, *, user, expected_version, comment=None):

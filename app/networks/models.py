@@ -89,12 +89,6 @@ class Network(db.Model):
             return None
         return ("year", "month", "day")[self.launched.count("-")]
 
-    def is_coordinated_by(self, user):
-        """True when ``user`` is an active coordinator assigned to this network."""
-        if not (user.is_authenticated and user.is_active and user.has_role("coordinator")):
-            return False
-        return any(c.id == user.id for c in self.coordinators)
-
     def __repr__(self):
         return f"<Network {self.slug}>"
 
@@ -140,6 +134,11 @@ class Activity(db.Model):
     network: Mapped[Network] = relationship(back_populates="activities")
     participants: Mapped[list[Owner]] = relationship(secondary=activity_participant, order_by=Owner.name)
     innovations: Mapped[list[Innovation]] = relationship(secondary=activity_innovation, order_by=Innovation.title)
+
+    @property
+    def public_innovations(self):
+        """The case studies discussed that are public: one archived since stays linked, unseen."""
+        return [innovation for innovation in self.innovations if innovation.is_public]
 
     def __repr__(self):
         return f"<Activity {self.id} {self.kind} {self.date}>"

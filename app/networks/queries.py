@@ -17,11 +17,6 @@ def all_networks():
     return [(network, m, a) for network, m, a in db.session.execute(query)]
 
 
-def network_by_slug(slug):
-    """The network with this slug, or None."""
-    return db.session.scalars(sa.select(Network).where(Network.slug == slug)).first()
-
-
 def memberships(network):
     """The network's memberships, hubs first, then by owner name."""
     query = (
@@ -73,11 +68,11 @@ def innovation_choices(network, activity=None):
     members, and those the activity already names. Any other is named by its address
     (``innovations_by_slug``): a list of every innovation would be 20,000 options long."""
     owner_ids = sa.select(Membership.owner_id).where(Membership.network_id == network.id)
-    named = [i.id for i in activity.innovations] if activity is not None else []
+    named = [i.id for i in activity.public_innovations] if activity is not None else []
     query = (
         sa.select(Innovation.id, Innovation.title, Owner.name)
         .join(Innovation.owner)
-        .where(sa.or_(sa.and_(Innovation.owner_id.in_(owner_ids), Innovation.is_public), Innovation.id.in_(named)))
+        .where(Innovation.is_public, sa.or_(Innovation.owner_id.in_(owner_ids), Innovation.id.in_(named)))
         .order_by(Innovation.title)
     )
     return [(i, f"{title} ({owner})") for i, title, owner in db.session.execute(query)]

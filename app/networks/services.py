@@ -1,15 +1,17 @@
 """Changes to a network's members and activities. Services flush, never commit."""
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app.catalog.models import Innovation, Owner
 from app.catalog.owners import government_owner
+from app.changes import Refused
 from app.extensions import db
 from app.networks.models import Activity, Membership
 from app.rendering import render_markdown
 
 
-class MembershipExists(ValueError):
+class MembershipExists(Refused):
     """The owner is already a member of the network."""
 
 
@@ -18,7 +20,7 @@ def add_member(network, region, role, since):
     owner = government_owner(region)
     exists = sa.select(Membership.id).where(Membership.network_id == network.id, Membership.owner_id == owner.id)
     if db.session.scalar(exists) is not None:
-        raise MembershipExists(owner.name)
+        raise MembershipExists(_l("Pemerintah daerah ini sudah menjadi anggota jaringan."), field="region")
     membership = Membership(network=network, owner=owner, role=role, since=since)
     db.session.add(membership)
     db.session.flush()
@@ -34,7 +36,11 @@ def remove_member(membership):
 def save_activity(activity, *, kind, title, date, place, report, participant_ids, innovation_ids, user=None):
     """Fill ``activity`` (new or existing) from checked values and render its report."""
     participants = list(db.session.scalars(sa.select(Owner).where(Owner.id.in_(participant_ids))))
-    innovations = list(db.session.scalars(sa.select(Innovation).where(Innovation.id.in_(innovation_ids))))
+    innovations = list(
+        db.session.scalars(sa.select(Innovation).where(Innovation.id.in_(innovation_ids), Innovation.is_public))
+    )
+    # The form offers public case studies only: links to ones archived since are kept.
+    innovations += [i for i in activity.innovations if not i.is_public]
     activity.kind = kind
     activity.title = title
     activity.date = date

@@ -1,11 +1,13 @@
 """Network pages for everyone; member and activity pages for the network's coordinators."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.changes import commit
 from app.extensions import csrf, db
 from app.networks import panels, queries, services  # noqa: F401 - panels registers itself
+from app.networks.access import activity_or_404, membership_or_404, network_or_404
 from app.networks.forms import (
     ACTIVITY_KIND_LABELS,
     MEMBER_ROLE_LABELS,
@@ -13,7 +15,6 @@ from app.networks.forms import (
     MemberForm,
     RemoveMemberForm,
 )
-from app.networks.models import Activity, Membership
 from app.regions.models import Region
 
 bp = Blueprint("networks", __name__, url_prefix="/jaringan")
@@ -27,46 +28,6 @@ def _labels():
     return {"kind_labels": ACTIVITY_KIND_LABELS, "role_labels": MEMBER_ROLE_LABELS}
 
 
-def _network_or_404(slug):
-    network = queries.network_by_slug(slug)
-    if network is None:
-        abort(404)
-    return network
-
-
-def _network_for_edit(slug):
-    """The network, if the current user may manage it (404 unknown, 403 not allowed)."""
-    network = _network_or_404(slug)
-    if not current_user.can_edit_network(network):
-        abort(403)
-    return network
-
-
-def _membership_for_edit(slug, membership_id):
-    """A membership of this network that the current user may end; another network's is a 404."""
-    network = _network_for_edit(slug)
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.network_id != network.id:
-        abort(404)
-    return membership
-
-
-def _activity_of(slug, activity_id):
-    network = _network_or_404(slug)
-    activity = db.session.get(Activity, activity_id)
-    if activity is None or activity.network_id != network.id:
-        abort(404)
-    return activity
-
-
-def _activity_for_edit(slug, activity_id):
-    """An activity of this network that the current user may edit."""
-    activity = _activity_of(slug, activity_id)
-    if not current_user.can_edit_activity(activity):
-        abort(403)
-    return activity
-
-
 @bp.get("")
 def index():
     """Every network, with its members and activities counted."""
@@ -76,7 +37,7 @@ def index():
 @bp.get("/<slug>")
 def show(slug):
     """A network: description, members, coordinators, activities, the members' innovations."""
-    network = _network_or_404(slug)
+    network = network_or_404(slug, current_user)
     members = queries.memberships(network)
     innovation_total, innovations = queries.member_innovations(network)
     return render_template(
@@ -86,19 +47,19 @@ def show(slug):
         provinces=queries.member_provinces(members),
         innovation_total=innovation_total,
         innovations=innovations,
-        can_edit=current_user.can_edit_network(network),
+        can_edit=current_user.can("network.edit", network),
     )
 
 
 @bp.get("/<slug>/kegiatan/<int:activity_id>")
 def activity(slug, activity_id):
     """One activity and its report."""
-    activity = _activity_of(slug, activity_id)
+    activity = activity_or_404(slug, activity_id, current_user)
     return render_template(
         "networks/activity.html",
         network=activity.network,
         activity=activity,
-        can_edit=current_user.can_edit_activity(activity),
+        can_edit=current_user.can("activity.edit", activity),
     )
 
 
@@ -106,20 +67,16 @@ def activity(slug, activity_id):
 @login_required
 def members(slug):
     """The network's members and coordinators, with the form that adds a member."""
-    network = _network_for_edit(slug)
+    network = network_or_404(slug, current_user, "network.edit")
     form = MemberForm()
     form.set_region_choices(queries.region_choices(first=network.province_code))
     if form.validate_on_submit():
         region = db.session.get(Region, form.region.data)
-        try:
-            membership = services.add_member(network, region, form.role.data, form.since.data)
-        except services.MembershipExists:
-            db.session.rollback()
-            form.region.errors.append(_("Pemerintah daerah ini sudah menjadi anggota jaringan."))
-        else:
-            db.session.commit()
+        membership, refused = commit(services.add_member, network, region, form.role.data, form.since.data)
+        if refused is None:
             flash(_("%(owner)s ditambahkan sebagai anggota.", owner=membership.owner.name), "success")
             return redirect(url_for("networks.members", slug=network.slug))
+        form.region.errors.append(refused.message)
     return render_template(
         "networks/members.html",
         network=network,
@@ -133,15 +90,14 @@ def members(slug):
 @login_required
 def remove_member(slug, membership_id):
     """End a membership."""
-    membership = _membership_for_edit(slug, membership_id)
+    membership = membership_or_404(slug, membership_id, current_user)
     network = membership.network
     form = RemoveMemberForm()
     if not form.validate_on_submit():
         flash(form.csrf_token.errors[0] if form.csrf_token.errors else _("Permintaan tidak sah."), "error")
         return redirect(url_for("networks.members", slug=network.slug))
     name = membership.owner.name
-    services.remove_member(membership)
-    db.session.commit()
+    commit(services.remove_member, membership)
     flash(_("%(owner)s tidak lagi menjadi anggota.", owner=name), "success")
     return redirect(url_for("networks.members", slug=network.slug))
 
@@ -150,12 +106,12 @@ def remove_member(slug, membership_id):
 @login_required
 def new_activity(slug):
     """Record a knowledge-transfer activity of the network."""
-    network = _network_for_edit(slug)
+    network = network_or_404(slug, current_user, "network.edit")
     form = ActivityForm()
     form.set_choices(queries.memberships(network), queries.innovation_choices(network))
     if form.validate_on_submit():
-        activity = services.save_activity(services.new_activity(network), user=current_user, **_values(form))
-        db.session.commit()
+        activity, _refused = commit(services.save_activity, services.new_activity(network), user=current_user,
+                                    **_values(form))  # fmt: skip
         flash(_("Kegiatan disimpan."), "success")
         return redirect(url_for("networks.activity", slug=network.slug, activity_id=activity.id))
     return render_template("networks/activity_form.html", network=network, form=form, activity=None)
@@ -165,13 +121,12 @@ def new_activity(slug):
 @login_required
 def edit_activity(slug, activity_id):
     """Change an activity of the network."""
-    activity = _activity_for_edit(slug, activity_id)
+    activity = activity_or_404(slug, activity_id, current_user, "activity.edit")
     network = activity.network
     form = ActivityForm(obj=_ActivityData(activity))
     form.set_choices(queries.memberships(network), queries.innovation_choices(network, activity), activity)
     if form.validate_on_submit():
-        services.save_activity(activity, **_values(form))
-        db.session.commit()
+        commit(services.save_activity, activity, **_values(form))
         flash(_("Kegiatan disimpan."), "success")
         return redirect(url_for("networks.activity", slug=network.slug, activity_id=activity.id))
     return render_template("networks/activity_form.html", network=network, form=form, activity=activity)
@@ -196,4 +151,4 @@ class _ActivityData:
         self.kind, self.title, self.date = activity.kind, activity.title, activity.date
         self.place, self.report = activity.place, activity.report_md
         self.participants = [o.id for o in activity.participants]
-        self.innovations = [i.id for i in activity.innovations]
+        self.innovations = [i.id for i in activity.public_innovations]

@@ -36,10 +36,12 @@ MAX_AGE, SHORT_AGE = 600, 30
 
 
 def page_key(request, config):
-    """What a stored page is found by. The host is part of it: absolute links (feeds, the
-    API's Link header, OpenGraph) are built from it, and a request with a forged Host must
-    not plant its links in the pages everyone else is served."""
-    return (request.scheme, request.host, request.full_path, locale_of(request, config))
+    """What a stored page is found by: everything its links are built from. Absolute links
+    (feeds, the API's Link header, OpenGraph) come from the scheme and host, and every link
+    from the script root (SCRIPT_NAME, which gunicorn takes from a trusted proxy's header): a
+    request with a forged Host or SCRIPT_NAME must not plant its links in the pages everyone
+    else is served."""
+    return (request.scheme, request.host, request.script_root, request.full_path, locale_of(request, config))
 
 
 def index_version(app):

@@ -4,6 +4,7 @@ import json
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.catalog.models import Innovation, Institution, Owner
@@ -77,6 +78,16 @@ class Replication(db.Model):
         back_populates="replication", order_by="ReplicationEvent.id", passive_deletes=True
     )
 
+    @hybrid_property
+    def is_public(self):
+        """A replication is public when its case study is (also as SQL)."""
+        return self.innovation.is_public
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_sql(cls):
+        return cls.innovation_id.not_in(Innovation.unpublished_ids())
+
     @property
     def evidence_links(self):
         """The evidence links, one per line of ``evidence``."""
@@ -99,14 +110,6 @@ class Replication(db.Model):
         if self.network is not None:
             found.setdefault(self.network.id, self.network)
         return list(found.values())
-
-    def is_editable_by(self, user):
-        """Editors and admins; coordinators of a network the adopter or origin belongs to."""
-        if not user.is_authenticated:
-            return False
-        if user.is_admin or user.is_editor:
-            return True
-        return any(network.is_coordinated_by(user) for network in self.networks_involved())
 
     def __repr__(self):
         return f"<Replication {self.id} {self.stage}>"

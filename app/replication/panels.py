@@ -8,19 +8,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import panels
+from app.accounts.permissions import member_ids
 from app.extensions import db
-from app.replication import permissions
+from app.regions.maps import province_map
 from app.replication.forms import InterestForm
 from app.replication.models import PROGRESS, STAGES, Replication
 
 
 def _of(*where):
-    from app.catalog.models import Innovation
-
     # A case study that is not public (a draft, archived) does not show through its replications.
     query = (
         sa.select(Replication)
-        .where(*where, Replication.innovation.has(Innovation.is_public))
+        .where(*where, Replication.is_public)
         .order_by(Replication.updated_at.desc(), Replication.id.desc())
     )
     return list(db.session.scalars(query))
@@ -28,8 +27,6 @@ def _of(*where):
 
 def adopter_map(replications, title, highlight=()):
     """Provinces coloured by the number of adopters in them, and the legend."""
-    from app.stats.views import province_map
-
     counts = Counter((r.adopter.region_code or "").split(".")[0] for r in replications if r.adopter.region_code)
     return province_map(dict(counts), title, highlight=highlight)
 
@@ -48,8 +45,8 @@ def case_study(innovation):
         replicated=[r for r in replications if r.counts_as_replicated],
         map_svg=map_svg,
         legend=legend,
-        can_log=permissions.can_log(current_user, innovation),
-        can_interest=permissions.can_express_interest(current_user, innovation),
+        can_log=current_user.can("innovation.log_replication", innovation),
+        can_interest=current_user.can("innovation.express_interest", innovation),
         already=any(r.adopter_id == getattr(current_user.owner, "id", None) for r in replications),
         interest_form=InterestForm(),
     )
@@ -74,7 +71,7 @@ def region_page(region):
 
 @panels.provide("network", order=10)
 def network_page(network):
-    members = permissions.member_ids([network])
+    members = member_ids([network])
     replications = _of(sa.or_(Replication.network_id == network.id, Replication.adopter_id.in_(members or {0})))
     pipeline = {stage: [r for r in replications if r.stage == stage] for stage in STAGES}
     map_svg = legend = None

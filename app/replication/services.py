@@ -12,9 +12,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import changes
 from app.catalog.models import Innovation, Institution
+from app.changes import Refused
 from app.extensions import db
-from app.networks.models import Membership, Network
+from app.networks.models import Network
 from app.rendering import render_markdown
 from app.replication.models import (
     PROGRESS,
@@ -34,16 +36,11 @@ FIELDS = (
 )  # fmt: skip
 
 
-class ReplicationError(ValueError):
+class ReplicationError(Refused):
     """A change the rules do not allow; ``field`` names the form field it concerns."""
 
-    def __init__(self, message, field=None):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
 
-
-class Conflict(Exception):
+class Conflict(changes.Conflict):
     """Someone else saved the replication first; ``current`` is what they saved."""
 
     def __init__(self, current):
@@ -149,7 +146,7 @@ def update(replication, *, user, expected_version, stage=None, stage_date=None, 
 def express_interest(user, innovation):
     """An official says "we want to replicate this": an ``interest`` replication for their
     owner, and a message in the inbox of the people who can help."""
-    if not (user.is_authenticated and user.has_role("official") and user.owner is not None):
+    if not user.can("innovation.express_interest", innovation):
         raise ReplicationError(_l("Hanya pejabat yang terdaftar pada sebuah instansi dapat menyatakan minat."))
     replication = create(innovation, user.owner, "interest", user=user)
     notify(replication, "interest", exclude=user)
@@ -177,6 +174,15 @@ def notify(replication, kind, exclude=None):
     return recipients
 
 
+def mark_read(items):
+    """Mark inbox items as read (their first showing)."""
+    now = datetime.now(UTC)
+    for item in items:
+        if item.read_at is None:
+            item.read_at = now
+    db.session.flush()
+
+
 def refresh_count(innovation):
     """Recount the adopters with whom the innovation runs (kept on the innovation).
 
@@ -199,22 +205,6 @@ def refresh_count(innovation):
     set_committed_value(innovation, "replication_count", count)
 
 
-def networks_for(innovation, adopter):
-    """Networks that could facilitate: those the adopter or the origin owner belongs to."""
-    query = (
-        sa.select(Network)
-        .join(Membership)
-        .where(
-            Membership.owner_id.in_((adopter.id, innovation.owner_id))
-            if adopter
-            else Membership.owner_id == innovation.owner_id
-        )
-        .distinct()
-        .order_by(Network.name)
-    )
-    return list(db.session.scalars(query))
-
-
 def _apply_fields(replication, fields):
     unknown = set(fields) - set(FIELDS)
     if unknown:
@@ -226,9 +216,24 @@ def _apply_fields(replication, fields):
         elif name == "adopter_unit":
             replication.adopter_unit = _unit(replication.adopter, value)
         elif name == "network_id":
-            replication.network = db.session.get(Network, value) if value else None
+            network = db.session.get(Network, value) if value else None
+            if network is not None and network is not replication.network:
+                _check_facilitator(replication, network)
+            replication.network = network
         else:
             setattr(replication, name, value if value not in ("",) else None)
+
+
+def _check_facilitator(replication, network):
+    """A network facilitates a replication only if the adopter or the origin is its member:
+    naming it puts the replication in its public pipeline and in its coordinators' hands."""
+    from app.accounts.permissions import networks_of
+
+    if network.id not in networks_of(replication.adopter.id, replication.innovation.owner_id):
+        message = _l(
+            "%(network)s tidak beranggotakan daerah yang mereplikasi maupun pemilik inovasinya.", network=network.name
+        )
+        raise ReplicationError(message, field="network")
 
 
 def _unit(owner, name):
@@ -278,8 +283,3 @@ def _record(replication, user, from_stage, to_stage, changes, note, flush=True):
 
 def _id(user):
     return getattr(user, "id", None) if user is not None and getattr(user, "is_authenticated", False) else None
-
-
-def innovation_by_slug(slug):
-    """The innovation with this slug, or None."""
-    return db.session.scalar(sa.select(Innovation).where(Innovation.slug == slug))

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from app import panels
 from app.networks.queries import memberships
+from app.regions.maps import province_map
 
 
 @panels.provide("network", order=5)
@@ -15,8 +16,6 @@ def member_map(network):
     members = memberships(network)
     if not members:
         return None
-    from app.stats.views import province_map
-
     counts = Counter((m.owner.region_code or "").split(".")[0] for m in members if m.owner.region_code)
     map_svg, legend = province_map(dict(counts), _("Anggota %(network)s menurut provinsi", network=network.name),
                                    highlight=set(counts))  # fmt: skip

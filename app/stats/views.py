@@ -1,12 +1,13 @@
 """``/statistik``: the competition's composition, the province map, sectors, themes, trend."""
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request
 from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 
 from app.catalog.labels import AWARD_STAGE_LABELS, OWNER_KIND_LABELS
 from app.catalog.models import AWARD_STAGES
-from app.stats import charts, panels, provinces_map, queries  # noqa: F401 - panels registers itself
+from app.regions.maps import province_map
+from app.stats import charts, panels, queries  # noqa: F401 - panels registers itself
 
 bp = Blueprint("stats", __name__)
 
@@ -25,18 +26,6 @@ def _choice(years):
     if not (year.isascii() and year.isdigit() and int(year) in years):
         raise BadChoice(_("Tidak ada data penghargaan untuk tahun %(year)s.", year=year[:10]))
     return int(year), stage
-
-
-def province_map(values, title, highlight=()):
-    """The province map with ``values`` ({code: number}), each province linking to its page."""
-    return provinces_map.render(
-        current_app.config["PROVINCES_GEOJSON"],
-        values,
-        title,
-        lambda name, value: f"{name}: {format_number(value)}",
-        highlight=highlight,
-        link=lambda code: url_for("catalog.region", code=code),
-    )
 
 
 @bp.get("/statistik")

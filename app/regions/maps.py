@@ -1,7 +1,8 @@
 """The province map, drawn as SVG on the server from content/reference/provinces.geojson.
 
 No tiles, no script, no internet: shapes are projected and simplified once per process,
-and each page only chooses the colours. Every map comes with a data table beside it.
+and each page only chooses the colours. Every map comes with a data table beside it. The
+statistics, network and replication pages all draw it through ``province_map``.
 """
 
 import json
@@ -138,3 +139,18 @@ def render(geojson_path, values, title, label, highlight=(), link=None):
         legend.append((PALETTE[min(i, len(PALETTE) - 1)], low, bound))
         low = bound + 1
     return Markup("".join(parts)), legend  # noqa: S704 every text above went through escape()
+
+
+def province_map(values, title, highlight=()):
+    """The province map with ``values`` ({code: number}), each province linking to its page."""
+    from flask import current_app, url_for
+    from flask_babel import format_number
+
+    return render(
+        current_app.config["PROVINCES_GEOJSON"],
+        values,
+        title,
+        lambda name, value: f"{name}: {format_number(value)}",
+        highlight=highlight,
+        link=lambda code: url_for("catalog.region", code=code),
+    )

@@ -1,0 +1,212 @@
+"""Who may do what: every permission of the site in one table, asked as
+``user.can(action, record)`` by views, loaders, templates, form choice lists and imports.
+
+A rule takes the user (signed in or anonymous: the helpers below answer False for a visitor)
+and the record, and returns True or False. Seeing comes first: a rule for acting on a record
+holds only if the user may see it, so that a record one may not see is a 404 everywhere and
+never a 403 that confirms it exists (docs/decisions/0039). tests/test_permissions.py checks
+the table role by role.
+"""
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.networks.models import Membership
+
+# A case study its owner's officials may still change (docs/decisions/0032).
+AUTHOR_EDITABLE = ("draft", "returned")
+
+
+# --- who the user is ----------------------------------------------------------------------
+def _active(user):
+    return bool(user.is_authenticated and user.is_active)
+
+
+def _has(user, role):
+    return _active(user) and user.has_role(role)
+
+
+def curator(user):
+    """Editors and admins curate the catalogue, every network and every replication."""
+    return _has(user, "admin") or _has(user, "editor")
+
+
+def official_of(user, innovation):
+    """An active official of the owner credited with ``innovation``."""
+    return _has(user, "official") and user.owner_id is not None and user.owner_id == innovation.owner_id
+
+
+def coordinated_networks(user):
+    """The networks ``user`` coordinates (none unless an active coordinator)."""
+    return list(user.networks) if _has(user, "coordinator") else []
+
+
+def coordinates(user, network):
+    """True when ``user`` is an active coordinator assigned to ``network``."""
+    return any(n.id == network.id for n in coordinated_networks(user))
+
+
+def member_ids(networks):
+    """Owner ids of the members of ``networks``."""
+    ids = [n.id for n in networks]
+    if not ids:
+        return set()
+    return set(db.session.scalars(sa.select(Membership.owner_id).where(Membership.network_id.in_(ids))))
+
+
+def networks_of(*owner_ids):
+    """Ids of the networks any of ``owner_ids`` belongs to."""
+    query = sa.select(Membership.network_id).where(Membership.owner_id.in_([i for i in owner_ids if i is not None]))
+    return set(db.session.scalars(query))
+
+
+# --- case studies -------------------------------------------------------------------------
+def view_innovation(user, innovation):
+    """Published ones everyone; the others their owner's officials, their author and curators."""
+    return innovation.is_public or see_unpublished(user, innovation)
+
+
+def see_unpublished(user, innovation):
+    """Curators, the owner's officials and the author see a case study in every status."""
+    return curator(user) or official_of(user, innovation) or (_active(user) and innovation.created_by_id == user.id)
+
+
+def create_innovation(user, record=None):
+    """Write a new case study: curators, and officials who belong to an owner."""
+    return curator(user) or (_has(user, "official") and user.owner_id is not None)
+
+
+def edit_innovation(user, innovation):
+    """Curators always; the owner's officials while it is a draft or returned to them."""
+    return curator(user) or (official_of(user, innovation) and innovation.status in AUTHOR_EDITABLE)
+
+
+def submit_innovation(user, innovation):
+    """Send a draft or returned case study for review: whoever may edit it."""
+    return innovation.status in AUTHOR_EDITABLE and edit_innovation(user, innovation)
+
+
+def _curator_when(*statuses, exclude=False):
+    def rule(user, innovation):
+        return curator(user) and ((innovation.status not in statuses) if exclude else (innovation.status in statuses))
+
+    return rule
+
+
+def express_interest(user, innovation):
+    """An official of another owner may say "we want to replicate" a published case study."""
+    return (
+        innovation.is_public
+        and _has(user, "official")
+        and user.owner_id is not None
+        and user.owner_id != innovation.owner_id
+    )
+
+
+def log_replication(user, innovation, adopter=None):
+    """Log a replication of a published case study (by ``adopter`` when known): curators; a
+    coordinator when the origin or the adopter is a member of a network they coordinate."""
+    if not innovation.is_public:
+        return False
+    if curator(user):
+        return True
+    members = member_ids(coordinated_networks(user))
+    if not members:
+        return False
+    return adopter is None or innovation.owner_id in members or adopter.id in members
+
+
+def facilitate(user, innovation, adopter, network):
+    """Name ``network`` as the one that facilitates ``adopter`` copying ``innovation``: the
+    adopter or the origin must be one of its members (its public pipeline shows the
+    replication and its coordinators may then change it)."""
+    return log_replication(user, innovation, adopter) and network.id in networks_of(adopter.id, innovation.owner_id)
+
+
+# --- replications, networks, people --------------------------------------------------------
+def view_replication(user, replication):
+    """A replication is as visible as its case study."""
+    return view_innovation(user, replication.innovation)
+
+
+def edit_replication(user, replication):
+    """Curators; coordinators of a network the adopter or the origin belongs to (or the one
+    that facilitates it), while the case study is one they may see."""
+    if not view_replication(user, replication):
+        return False
+    return curator(user) or any(coordinates(user, n) for n in replication.networks_involved())
+
+
+def import_replications(user, record=None):
+    """Upload a CSV of replications: curators and coordinators (each row is then checked)."""
+    return curator(user) or bool(coordinated_networks(user))
+
+
+def view_network(user, record):
+    """Networks and their activities are public."""
+    return True
+
+
+def edit_network(user, network):
+    """Manage a network's members and activities: curators and its own coordinators."""
+    return curator(user) or coordinates(user, network)
+
+
+def edit_activity(user, activity):
+    """Change an activity: whoever may edit its network."""
+    return edit_network(user, activity.network)
+
+
+def manage_users(user, record=None):
+    """Create, change and deactivate accounts: admins only."""
+    return _has(user, "admin")
+
+
+def record_awards(user, record=None):
+    """Record competition results for many case studies at once: curators."""
+    return curator(user)
+
+
+def use_inbox(user, record=None):
+    """Read one's own inbox: anyone signed in."""
+    return _active(user)
+
+
+RULES = {
+    "innovation.view": view_innovation,
+    "innovation.create": create_innovation,
+    "innovation.edit": edit_innovation,
+    "innovation.history": see_unpublished,
+    "innovation.submit": submit_innovation,
+    "innovation.publish": _curator_when("published", exclude=True),
+    "innovation.return": _curator_when("submitted"),
+    "innovation.archive": _curator_when("published"),
+    "innovation.restore": lambda user, innovation: curator(user),  # an old version, in any status
+    "innovation.express_interest": express_interest,
+    "innovation.log_replication": log_replication,
+    "replication.view": view_replication,
+    "replication.edit": edit_replication,
+    "replication.facilitate": facilitate,
+    "replications.import": import_replications,
+    "network.view": view_network,
+    "activity.view": view_network,
+    "network.edit": edit_network,
+    "activity.edit": edit_activity,
+    "users.manage": manage_users,
+    "awards.record": record_awards,
+    "inbox.use": use_inbox,
+}
+# Acting on a record needs seeing it first: these rules are only asked after view passed.
+VIEW_OF = {"innovation": "innovation.view", "replication": "replication.view"}
+
+
+def allowed(user, action, record=None, **context):
+    """True when ``user`` may take ``action`` (a key of RULES) on ``record``."""
+    try:
+        rule = RULES[action]
+    except KeyError:
+        raise KeyError(f"no permission rule named {action!r}") from None
+    kind = action.split(".")[0]
+    if record is not None and kind in VIEW_OF and action != VIEW_OF[kind] and not RULES[VIEW_OF[kind]](user, record):
+        return False
+    return bool(rule(user, record, **context))
