@@ -47,7 +47,7 @@ def register_extensions(app):
     from flask_babel import get_locale
 
     from app import pagecache
-    from app.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
+    from app.extensions import babel, csrf, db, escape_lazy_strings, limiter, login_manager, migrate, select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
@@ -60,6 +60,7 @@ def register_extensions(app):
     pagecache.register(app)
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
+    escape_lazy_strings()
 
 
 def register_blueprints(app):

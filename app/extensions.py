@@ -5,12 +5,14 @@ from datetime import UTC, datetime
 
 from flask import request
 from flask_babel import Babel
+from flask_babel.speaklater import LazyString
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from markupsafe import escape
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 
@@ -43,6 +45,20 @@ def sql_in(column, values):
     """A CHECK constraint's text: ``column IN ('a', 'b')``."""
     quoted = ", ".join(f"'{value}'" for value in values)
     return f"{column} IN ({quoted})"
+
+
+def _lazy_string_as_html(self):
+    return escape(str(self))
+
+
+def escape_lazy_strings():
+    """A lazy translation is text: its HTML is its escaped text.
+
+    Flask-Babel 4.0's LazyString.__html__ returns the string as it is, which Jinja (and
+    Markup, and the ``join`` filter) take for safe markup: a message such as
+    ``_l("Bukan tautan yang sah: %(line)s", line=what_was_typed)`` printed what a user typed
+    as HTML. No message of ours holds markup (tests/test_security_attacks.py holds to it)."""
+    LazyString.__html__ = _lazy_string_as_html
 
 
 def select_locale():

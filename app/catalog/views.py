@@ -76,7 +76,10 @@ def table_of_contents(body_html):
 @bp.get("/pemilik/<slug>")
 def owner(slug):
     item = owner_or_404(slug)
-    return render_template("catalog/owner.html", owner=item, innovations=queries.newest(None, owner_id=item.id))
+    innovations = queries.newest(None, owner_id=item.id)
+    # The units that run its published case studies: a unit named only in a draft is not public.
+    units = sorted({i.institution_id: i.institution for i in innovations}.values(), key=lambda unit: unit.name)
+    return render_template("catalog/owner.html", owner=item, innovations=innovations, units=units)
 
 
 @bp.get("/wilayah/<code>")
