@@ -1,5 +1,5 @@
 # make run: set up, migrate, import the content, serve on http://127.0.0.1:5000
-# make test: set up with the dev tools, then ruff and the whole pytest suite
+# make test: set up with the dev tools, then ruff, the import contracts and the whole pytest suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -18,6 +18,7 @@ run: setup translations
 test: setup-dev translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 setup: $(VENV)/.runtime
@@ -48,6 +49,7 @@ messages: $(VENV)/.runtime
 lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

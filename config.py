@@ -18,6 +18,14 @@ class Config:
         self.SEARCH_INDEX_DIR = env.get("SEARCH_INDEX_DIR") or None  # default set by the factory
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
         self.API_RATE_LIMIT = env.get("API_RATE_LIMIT", "300 per minute")
+        # Search (app/search): the index catches up after each commit and before each read;
+        # a writer that cannot get the index's lock gives up after SEARCH_WRITE_TIMEOUT
+        # seconds (the change waits in the outbox); a missing index is built on the spot
+        # only for a catalogue up to SEARCH_AUTO_BUILD_LIMIT innovations.
+        self.SEARCH_SYNC_AFTER_COMMIT = True
+        self.SEARCH_SYNC_ON_READ = True
+        self.SEARCH_WRITE_TIMEOUT = 5.0
+        self.SEARCH_AUTO_BUILD_LIMIT = 5000
         if env.get("LOGIN_RATE_LIMIT"):  # per address and per email; default in app/accounts/login.py
             self.LOGIN_RATE_LIMIT = env["LOGIN_RATE_LIMIT"]
         self.CONTENT_DIR = env.get("SUAR_CONTENT_DIR") or None

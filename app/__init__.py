@@ -66,9 +66,9 @@ def register_extensions(app):
 def register_blueprints(app):
     from app.accounts.admin import bp as user_admin_bp
     from app.accounts.views import bp as accounts_bp
-    from app.api import records  # noqa: F401 - adds its routes to the API blueprint
+    from app.api import records, views  # noqa: F401 - they add their routes to the API blueprint
+    from app.api.blueprint import bp as api_bp
     from app.api.exports import bp as opendata_bp
-    from app.api.views import bp as api_bp
     from app.catalog.views import bp as catalog_bp
     from app.editing.views import bp as editing_bp
     from app.i18n import bp as i18n_bp
@@ -110,11 +110,9 @@ def register_commands(app):
     from app.networks.cli import networks_cli
     from app.replication.cli import replications_cli
     from app.search.cli import search_cli
-    from app.synthetic import bench_cli
 
     app.cli.add_command(content_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(networks_cli)
     app.cli.add_command(replications_cli)
     app.cli.add_command(search_cli)
-    app.cli.add_command(bench_cli)

@@ -42,10 +42,13 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def flask(env, *args, timeout=3600):
+SEED = (str(ROOT / "bench" / "synthetic.py"),)  # the synthetic catalogue (bench/synthetic.py)
+
+
+def flask(env, *args, timeout=3600, tool=("-m", "flask", "--app", "wsgi")):
     started = time.perf_counter()
     result = subprocess.run(
-        [PYTHON, "-m", "flask", "--app", "wsgi", *args],
+        [PYTHON, *tool, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -142,11 +145,17 @@ def main():
         flask(env, "networks", "import")
         flask(env, "replications", "import")
         flask(
-            env, "bench", "seed", "--innovations", str(options.innovations), "--replications", str(options.replications)
+            env,
+            "seed",
+            "--innovations",
+            str(options.innovations),
+            "--replications",
+            str(options.replications),
+            tool=SEED,
         )
         flask(env, "search", "reindex")
         (workdir / ".seeded").touch()
-    slug = flask(env, "bench", "sample-slug").strip().splitlines()[-1]
+    slug = flask(env, "sample-slug", tool=SEED).strip().splitlines()[-1]
 
     passes = ("on", "off") if options.cache == "both" else (options.cache,)
     for cache in passes:

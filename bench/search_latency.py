@@ -29,7 +29,7 @@ from app.regions.models import Region  # noqa: E402
 from app.search import search  # noqa: E402
 from app.search.index import IndexStore  # noqa: E402
 from app.search.service import snapshot  # noqa: E402
-from app.synthetic import write_case_studies  # noqa: E402
+from bench.synthetic import write_case_studies  # noqa: E402
 from config import Config  # noqa: E402
 
 QUERIES = [

@@ -9,7 +9,7 @@ from app.accounts.models import AnonymousUser
 from app.api import openapi
 from app.api.exports import replication_query
 from app.api.serializers import innovation_item
-from app.api.views import bp
+from app.api.blueprint import bp
 from app.catalog.access import innovation_or_none
 from app.catalog.filters import MAX_PAGE, MAX_PER_PAGE, FilterError
 from app.catalog.models import AWARD_STAGES, Innovation, Owner
@@ -23,7 +23,7 @@ from app.stats.queries import composition
 # The API is read by anyone and answers alike for everyone: what the public may see.
 PUBLIC = AnonymousUser()
 # Per address, shared by every API route (declared once, when this module is imported).
-limiter.limit(lambda: current_app.config.get("API_RATE_LIMIT", "300 per minute"))(bp)
+limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])(bp)
 
 
 def _paging(args):

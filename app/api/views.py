@@ -1,12 +1,12 @@
 """``/api/v1``: innovations with the catalogue's filters, in rank order, with facets."""
 
-from flask import Blueprint, jsonify, request
+from flask import jsonify, request
 
+from app.api.blueprint import bp
 from app.api.serializers import innovation_item
 from app.catalog.filters import FilterError, parse_filters
 from app.search import SearchUnavailable, search
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 @bp.errorhandler(FilterError)

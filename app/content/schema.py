@@ -12,7 +12,6 @@ KNOWN_FIELDS = {
     "title", "slug", "institution", "owner", "owner_kind", "region", "year", "started", "stage",
     "awards", "sectors", "themes", "digital", "legal_basis", "language", "contact", "summary", "sample",
 }  # fmt: skip
-REQUIRED_FIELDS = ("title", "institution", "owner", "owner_kind", "year", "sectors", "summary")
 MAX_LENGTH = {"title": 300, "institution": 300, "owner": 200, "legal_basis": 1000, "summary": 3000}
 CONTACT_FIELDS = {"name": 200, "email": 254, "phone": 40}
 _STARTED = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2]))?$")

@@ -53,7 +53,7 @@ def index_version(app):
 def _cacheable_request():
     if request.method not in ("GET", "HEAD") or request.endpoint not in CACHED_ENDPOINTS:
         return False
-    if not current_app.config.get("PAGE_CACHE_ENABLED", True):
+    if not current_app.config["PAGE_CACHE_ENABLED"]:
         return False
     # Anonymous readers only: no signed-in user, no message waiting to be shown.
     return "_user_id" not in session and "_flashes" not in session and "remember_token" not in request.cookies

@@ -33,7 +33,7 @@ class Front:
 
     def _lookup(self, environ):
         config = self.app.config
-        if environ["REQUEST_METHOD"] not in ("GET", "HEAD") or not config.get("PAGE_CACHE_ENABLED", True):
+        if environ["REQUEST_METHOD"] not in ("GET", "HEAD") or not config["PAGE_CACHE_ENABLED"]:
             return None
         if any(name in environ for name in _CONDITIONAL):
             return None

@@ -5,8 +5,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 
-REGION_KINDS = ("province", "regency", "city")
-
 
 class Region(db.Model):
     """An official region; ``33`` is Jawa Tengah, ``33.74`` Kota Semarang inside it."""

@@ -7,8 +7,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db, utcnow
 
-OPS = ("upsert", "delete")
-
 
 class SearchOutbox(db.Model):
     """One change to an innovation, written in the transaction that made it.

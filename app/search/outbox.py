@@ -113,8 +113,8 @@ def _after_flush(session, flush_context):
 def _after_commit(session):
     written = session.info.pop(WRITTEN, False)
     session.info.pop(LOCKED, None)
-    if written and has_app_context() and current_app.config.get("SEARCH_SYNC_AFTER_COMMIT", True):
-        apply_pending(current_app, timeout=current_app.config.get("SEARCH_WRITE_TIMEOUT", 5.0))
+    if written and has_app_context() and current_app.config["SEARCH_SYNC_AFTER_COMMIT"]:
+        apply_pending(current_app, timeout=current_app.config["SEARCH_WRITE_TIMEOUT"])
 
 
 def _after_transaction_end(session, transaction):

@@ -25,7 +25,6 @@ from app.search.vocabulary import entry_keys as _keys
 
 SYNONYM_WEIGHT = 0.9  # another term of the same group
 SECOND_HOP_WEIGHT = 0.7  # a synonym of a synonym or translation
-CORRECTION_WEIGHT = 0.9  # a typo's correction
 COMMON_SHARE = 0.4  # a word in more than this share of documents ranks, but does not select
 COMMON_WEIGHT = 0.4
 TIEBREAK = 0.2  # a document using two synonyms of a concept gets a little more than one

@@ -30,7 +30,6 @@ from app.search.similar import similar_docnums
 from app.search.vocabulary import load as load_vocabulary
 
 log = logging.getLogger(__name__)
-AUTO_BUILD_LIMIT = 5000  # innovations: above this, a missing index is rebuilt by the command only
 
 
 class SearchUnavailable(RuntimeError):
@@ -84,12 +83,12 @@ def snapshot(app=None):
     """This thread's snapshot of the current index, refreshed when the index changed."""
     app = app or current_app._get_current_object()
     store = _store(app)
-    if app.config.get("SEARCH_SYNC_ON_READ", True):
+    if app.config["SEARCH_SYNC_ON_READ"]:
         _catch_up(app, store)
     try:
         path, ix = store.open_current()
     except IndexMissing:
-        if _count_innovations() > app.config.get("SEARCH_AUTO_BUILD_LIMIT", AUTO_BUILD_LIMIT):
+        if _count_innovations() > app.config["SEARCH_AUTO_BUILD_LIMIT"]:
             raise
         try:
             store.rebuild(db.engine, wait=False)

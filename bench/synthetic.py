@@ -1,5 +1,11 @@
 """A synthetic catalogue for benchmarks: realistic Indonesian-like case studies and
-replications, written through the same services as real data (``flask bench seed``).
+replications, written through the same services as real data.
+
+    python bench/synthetic.py seed --innovations 20000 --replications 50000
+    python bench/synthetic.py sample-slug
+
+It runs against the database of the environment (``DATABASE_URL``), like ``flask``. It lives
+in bench/, not in the app: it is a tool of the benchmarks, not a feature of the site.
 
 Each case study dwells on a few words of its sector, as real ones do, with function words,
 everyday words and invented names around them; one in ten is in English. They are all
@@ -7,17 +13,20 @@ marked ``sample: true``.
 """
 
 import random
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-import click
-import sqlalchemy as sa
-from flask import current_app
-from flask.cli import with_appcontext
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from app.extensions import db, refresh_statistics
-from app.regions.models import Region
+import click  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
+from flask import current_app  # noqa: E402
+
+from app.extensions import db, refresh_statistics  # noqa: E402
+from app.regions.models import Region  # noqa: E402
 
 TOPICS = {
     "kesehatan": (
@@ -245,7 +254,6 @@ bench_cli = click.Group("bench", help="Synthetic data for benchmarks.")
 @click.option("--innovations", type=click.IntRange(0, 200_000), default=20_000, show_default=True)
 @click.option("--replications", type=click.IntRange(0, 500_000), default=50_000, show_default=True)
 @click.option("--seed", type=int, default=7, show_default=True, help="Random seed: the same seed gives the same data.")
-@with_appcontext
 def seed_command(innovations, replications, seed):
     """Add synthetic innovations (through the importer) and replications (through the
     replication service). The search index is not fed here: run ``flask search reindex``."""
@@ -308,10 +316,16 @@ def seed_command(innovations, replications, seed):
 
 
 @bench_cli.command("sample-slug")
-@with_appcontext
 def sample_slug():
     """Print the slug of a synthetic case study with replications (for the load benchmark)."""
     from app.catalog.models import Innovation
 
     query = sa.select(Innovation.slug).order_by(Innovation.replication_count.desc(), Innovation.id).limit(1)
     click.echo(db.session.scalar(query) or "")
+
+
+if __name__ == "__main__":
+    from app import create_app
+
+    with create_app().app_context():
+        bench_cli()
