@@ -7,9 +7,9 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import AnonymousUser
 from app.api import openapi
+from app.api.blueprint import bp
 from app.api.exports import replication_query
 from app.api.serializers import innovation_item
-from app.api.blueprint import bp
 from app.catalog.access import innovation_or_none
 from app.catalog.filters import MAX_PAGE, MAX_PER_PAGE, FilterError
 from app.catalog.models import AWARD_STAGES, Innovation, Owner

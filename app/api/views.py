@@ -8,7 +8,6 @@ from app.catalog.filters import FilterError, parse_filters
 from app.search import SearchUnavailable, search
 
 
-
 @bp.errorhandler(FilterError)
 def bad_filter(error):
     return jsonify(error=str(error)), 400
