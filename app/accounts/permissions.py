@@ -186,7 +186,7 @@ RULES = {
     "innovation.log_replication": log_replication,
     "replication.view": view_replication,
     "replication.edit": edit_replication,
-    "replication.facilitate": facilitate,
+    "innovation.replication_network": facilitate,
     "replications.import": import_replications,
     "network.view": view_network,
     "activity.view": view_network,
