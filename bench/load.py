@@ -4,7 +4,7 @@
                                    [--seconds 10] [--connections 16] [--workers 2]
 
 Builds a fresh SQLite database (or uses DATABASE_URL), imports the sample content, seeds
-a synthetic catalogue through the services (``flask bench seed``), builds the search
+a synthetic catalogue through the services (``bench/synthetic.py seed``), builds the search
 index, then serves Suar and ``bench/bare_app.py`` with gunicorn (same worker count) and
 drives each page with wrk (Debian package ``wrk``) at the same concurrency. Prints
 requests per second, p50/p95 latency, each page's ratio to the bare page, and the memory
