@@ -160,3 +160,11 @@ def test_every_filter_on_every_page_is_a_clear_answer(client, db):
                 assert "<script>" not in bad.get_data(as_text=True), (path, name)
             else:
                 assert bad.mimetype in ("application/json", "text/plain") and bad.headers["X-Content-Type-Options"]
+
+
+def test_an_empty_catalogue_with_an_index_answers_every_search(app, client, db):
+    IndexStore(app.config["SEARCH_INDEX_DIR"]).rebuild(db.engine)  # an index of nothing
+    for url in ("/cari?q=stunting", "/cari", "/api/v1/innovations", "/api/v1/innovations?q=x&digital=true"):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    assert client.get("/api/v1/innovations").get_json()["total"] == 0

@@ -70,6 +70,8 @@ class Snapshot:
         self.facts = [None] * total  # None for a deleted document
         lengths = {field: [0] * total for field in LENGTH_FIELDS}
         for segreader, offset in self.reader.leaf_readers():
+            if segreader.segment() is None:  # an index of nothing (Whoosh's EmptyReader)
+                continue
             segment = _segment(generation, segreader)
             self.leaves.append((segreader, offset, segment))
             count = len(segment.facts)

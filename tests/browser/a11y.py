@@ -27,6 +27,8 @@ CHECK = """
 
 
 def assert_accessible(page):
-    """Fail with the list of problems on the current page."""
+    """Fail with the list of problems on the current page (once it has loaded: a click may
+    have started a navigation that a busy machine has not finished)."""
+    page.wait_for_load_state()
     problems = page.evaluate(CHECK)
     assert not problems, f"{page.url}: {problems}"

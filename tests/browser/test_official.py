@@ -20,7 +20,8 @@ def test_official_searches_filters_and_asks_to_replicate(page, login):
     page.locator(".hero-search button").click()
     page.wait_for_url(re.compile(r"/cari\?q=stunting"))
     assert_accessible(page)
-    page.locator(".facets a", has_text="Jawa Tengah").first.click()
+    # The search page filters as the catalogue does: choosing a province submits the form.
+    page.get_by_label("Provinsi").select_option("33")  # Jawa Tengah
     page.wait_for_url(re.compile(r"province=33"))
     result = page.locator("a[href='/inovasi/doling-tengkes-brebes']")
     assert result.count() == 1, page.content()[:3000]
