@@ -138,6 +138,16 @@ def test_bad_input_is_400_json(client, data, spec, url):
     check(spec, response)
 
 
+@pytest.mark.parametrize("method", ["POST", "DELETE", "TRACE"])
+def test_an_unsupported_method_is_405_with_the_allowed_ones(client, method):
+    # RFC 9110 requires Allow on a 405; the site's own error pages replaced Werkzeug's, which had it.
+    for url in ("/api/v1/networks", "/api/v1/innovations/tidak-ada", "/inovasi"):
+        response = client.open(url, method=method)
+        assert response.status_code == 405
+        assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+    assert client.open("/api/v1/networks", method=method).get_json() == {"error": "method not allowed"}
+
+
 @pytest.mark.parametrize(
     "url", ["/api/v1/innovations/tidak-ada", "/api/v1/networks/tidak-ada", "/api/v1/regions/99", "/api/v1/tidak-ada"]
 )
