@@ -78,6 +78,15 @@ def test_one_innovation_is_the_whole_record(client, data, spec):
     assert body["replications"][0]["evidence"] == ["https://example.go.id/perbup"]
 
 
+def test_a_record_never_shows_its_contact_person(client, db):
+    # Contacts are personal data, for signed-in users only (docs/architecture.md, UU 27/2022).
+    item = factories.innovation(contact_name="Budi Kontak", contact_email="budi@example.go.id", contact_phone="0812")
+    _db.session.commit()
+    response = client.get(f"/api/v1/innovations/{item.slug}")
+    assert response.status_code == 200 and "contact" not in response.get_json()
+    assert not any(text in response.get_data(as_text=True) for text in ("Budi Kontak", "budi@example", "0812"))
+
+
 def test_network_record(client, data):
     body = client.get("/api/v1/networks/jipp-jawa-timur").get_json()
     assert body["coordinators"] == ["Sri Rahayu"] and body["members"][0]["role"] == "hub"

@@ -80,7 +80,6 @@ def innovation(slug):
         legal_basis=item.legal_basis,
         language=item.language,
         sample=item.sample,
-        contact={"name": item.contact_name, "email": item.contact_email, "phone": item.contact_phone},
         body_html=item.body_html,
         replications=[replication_item(r) for r in replications],
     )
