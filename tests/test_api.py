@@ -7,7 +7,7 @@ import pytest
 from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 
-from app.api.openapi import document
+from app.api.openapi import document, vocabulary
 from app.extensions import db as _db
 from app.networks.models import Activity
 from app.replication import services
@@ -41,8 +41,9 @@ def data(db):
 
 
 @pytest.fixture(scope="module")
-def spec():
-    return OpenAPI.from_dict(document("http://localhost/api/v1"))  # validates the document itself
+def spec(app):
+    with app.app_context():
+        return OpenAPI.from_dict(document("http://localhost/api/v1", vocabulary()))  # validates the document itself
 
 
 def check(spec, response):
@@ -155,6 +156,29 @@ def test_an_unsupported_method_is_405_with_the_allowed_ones(client, method):
         assert response.status_code == 405
         assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
     assert client.open("/api/v1/networks", method=method).get_json() == {"error": "method not allowed"}
+
+
+def _parameter(doc, path, name):
+    return next(p for p in doc["paths"][path]["get"]["parameters"] if p["name"] == name)
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [("/innovations", "page"), ("/innovations", "per_page"), ("/innovations", "year"), ("/replications", "page"),
+     ("/replications", "per_page"), ("/stats/composition", "year")],
+)  # fmt: skip
+def test_the_document_states_the_bounds_the_api_keeps(client, data, path, name):
+    schema = _parameter(client.get("/api/v1/openapi.json").get_json(), path, name)["schema"]
+    low, high = schema["minimum"], schema["maximum"]
+    statuses = [client.get(f"/api/v1{path}?{name}={n}").status_code for n in (low - 1, low, high, high + 1)]
+    assert statuses == [400, 200, 200, 400]
+
+
+def test_the_document_says_which_parameters_are_required(client, data):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert _parameter(doc, "/stats/composition", "year")["required"] is True
+    assert client.get("/api/v1/stats/composition").status_code == 400
+    assert client.get("/api/v1/stats/composition?year=2019").status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -192,9 +192,9 @@ def sitemap():
 @bp.get("/api")
 def api_docs():
     """A readable page about the API, made from the same OpenAPI document it serves."""
-    from app.api.openapi import document
+    from app.api.openapi import document, vocabulary
 
-    spec = document(url_for("api.innovations", _external=True).rsplit("/innovations", 1)[0])
+    spec = document(url_for("api.innovations", _external=True).rsplit("/innovations", 1)[0], vocabulary())
     return render_template("api/docs.html", spec=spec)
 
 

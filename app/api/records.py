@@ -188,7 +188,8 @@ def stats_composition():
 
 @bp.get("/openapi.json")
 def openapi_document():
-    return jsonify(openapi.document(url_for("api.innovations", _external=True).rsplit("/innovations", 1)[0]))
+    base = url_for("api.innovations", _external=True).rsplit("/innovations", 1)[0]
+    return jsonify(openapi.document(base, openapi.vocabulary()))
 
 
 @bp.after_request
