@@ -139,7 +139,8 @@ def test_read_only_cors(client, data):
     ["/api/v1/innovations?per_page=100000", "/api/v1/innovations?page=0", "/api/v1/innovations?year=abc",
      "/api/v1/innovations?sector=%27%20OR%201%3D1--", "/api/v1/innovations?colour=red", "/api/v1/innovations?sort=relevance",
      "/api/v1/replications?page=-1", "/api/v1/replications?per_page=101", "/api/v1/replications?status=done",
-     "/api/v1/replications?adopter_region=99.99", "/api/v1/stats/composition", "/api/v1/stats/composition?year=2019&award=winner",
+     "/api/v1/replications?adopter_region=99.99", "/api/v1/replications?innovation=Bukan_Slug",
+     f"/api/v1/replications?network={'a' * 121}", "/api/v1/stats/composition", "/api/v1/stats/composition?year=2019&award=winner",
      "/api/v1/stats/composition?year=2019%3B+DROP+TABLE", "/api/v1/stats/composition?year=2019&x=1"],
 )  # fmt: skip
 def test_bad_input_is_400_json(client, data, spec, url):
@@ -156,6 +157,16 @@ def test_an_unsupported_method_is_405_with_the_allowed_ones(client, method):
         assert response.status_code == 405
         assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
     assert client.open("/api/v1/networks", method=method).get_json() == {"error": "method not allowed"}
+
+
+def test_a_slug_names_its_record_exactly(client, db):
+    # Slugs were cut to 120 characters before the lookup: a longer one named another record.
+    long = factories.innovation(slug="s" * 120)
+    _db.session.commit()
+    assert client.get(f"/api/v1/innovations/{long.slug}").status_code == 200
+    for url in (f"/api/v1/innovations/{long.slug}-lagi", f"/api/v1/networks/{'n' * 121}"):
+        assert client.get(url).status_code == 404
+    assert client.get(f"/api/v1/replications?innovation={long.slug}x").status_code == 400
 
 
 def _parameter(doc, path, name):

@@ -16,6 +16,7 @@ from app.networks.models import Network
 from app.networks.queries import memberships
 from app.regions.models import Region
 from app.replication.models import Replication
+from app.slugs import is_valid_slug
 from app.stats.queries import composition
 
 # Per address, shared by every API route (declared once, when this module is imported).
@@ -66,7 +67,9 @@ def _stages():
 @bp.get("/innovations/<slug>")
 def innovation(slug):
     """The whole record of one innovation, with its sanitised body and its replications."""
-    item = db.session.scalar(sa.select(Innovation).where(Innovation.slug == slug[:120], Innovation.is_public))
+    item = None
+    if is_valid_slug(slug):  # anything else names nothing; cut short, it could name another record
+        item = db.session.scalar(sa.select(Innovation).where(Innovation.slug == slug, Innovation.is_public))
     if item is None:
         return jsonify(error=f"no innovation {slug[:120]!r}"), 404
     record = innovation_item(item)
@@ -120,7 +123,9 @@ def networks():
 @bp.get("/networks/<slug>")
 def network(slug):
     """A network: members, coordinators' names, activities."""
-    item = db.session.scalar(sa.select(Network).where(Network.slug == slug[:120]))
+    item = None
+    if is_valid_slug(slug):
+        item = db.session.scalar(sa.select(Network).where(Network.slug == slug))
     if item is None:
         return jsonify(error=f"no network {slug[:120]!r}"), 404
     record = _network_summary(item)
