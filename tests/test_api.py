@@ -185,6 +185,15 @@ def test_the_document_states_the_bounds_the_api_keeps(client, data, path, name):
     assert statuses == [400, 200, 200, 400]
 
 
+def test_empty_values_are_taken_as_the_document_says(client, data):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    for path, item in doc["paths"].items():
+        for parameter in (p for p in item["get"]["parameters"] if p["in"] == "query"):
+            others = "&year=2019" if path == "/stats/composition" and parameter["name"] != "year" else ""
+            status = client.get(f"/api/v1{path}?{parameter['name']}={others}").status_code
+            assert status == (200 if parameter.get("allowEmptyValue") else 400), (path, parameter["name"])
+
+
 def test_the_document_says_which_parameters_are_required(client, data):
     doc = client.get("/api/v1/openapi.json").get_json()
     assert _parameter(doc, "/stats/composition", "year")["required"] is True

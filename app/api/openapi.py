@@ -45,8 +45,12 @@ def vocabulary():
     )
 
 
-def _query(name, description, schema, required=False):
-    return {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
+def _query(name, description, schema, required=False, empty=True):
+    """A query parameter; ``empty``: ``name=`` is taken as not given (as an HTML form sends it)."""
+    parameter = {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
+    if empty:
+        parameter["allowEmptyValue"] = True
+    return parameter
 
 
 def _path(name, description, schema):
@@ -165,14 +169,20 @@ def _paths(vocab):
         ),
         "/regions/{code}": get(
             "A region, what it owns and what it adopted",
-            [_path("code", region, ref("RegionCode"))],
+            # A pattern, not the list: a code that names no region is a 404 here, not bad input.
+            [_path("code", region, {"type": "string", "pattern": "^[0-9]{2}([.][0-9]{2})?$"})],
             _responses(ref("Region"), errors=("400", "404", "429")),
         ),
         "/stats/composition": get(
             "Distinct owners and innovations per owner kind for an award stage",
             [
-                _query("year", "Competition year", YEARS, required=True),
-                _query("award", "Award stage reached (default top99)", {"type": "string", "enum": list(AWARD_STAGES)}),
+                _query("year", "Competition year", YEARS, required=True, empty=False),
+                _query(
+                    "award",
+                    "Award stage reached (default top99)",
+                    {"type": "string", "enum": list(AWARD_STAGES)},
+                    empty=False,
+                ),
             ],
             _responses(ref("Composition")),
         ),
@@ -194,6 +204,7 @@ def document(server_url, vocab):
             "description": "Read-only, public data of Suar: innovations, replications, networks, regions and "
             f"statistics. No login. Lists are paged (`page`, `per_page` up to {MAX_PER_PAGE}) with a `Link` "
             "header; answers carry an `ETag` (send `If-None-Match` for a 304); CORS allows any origin to read. "
+            "A filter given empty (`sector=`) is as if not given. "
             'Errors are JSON, `{"error": "..."}`: 400 for bad input (an unknown parameter too), 404 for no '
             "such record, 429 over the rate limit per address.",
         },
