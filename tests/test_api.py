@@ -227,10 +227,10 @@ def limited(databases, tmp_path_factory):
         yield app
 
 
-def test_the_api_is_rate_limited_per_address(limited):
+def test_the_api_is_rate_limited_per_address(limited, spec):
     client = limited.test_client()
     codes = [client.get("/api/v1/networks", environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code for _ in range(7)]
     assert codes == [200] * 5 + [429] * 2
-    limited_response = client.get("/api/v1/networks", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    limited_response = check(spec, client.get("/api/v1/networks", environ_base={"REMOTE_ADDR": "10.0.0.9"}))
     assert limited_response.is_json and "rate limit" in limited_response.get_json()["error"]
     assert client.get("/api/v1/networks", environ_base={"REMOTE_ADDR": "10.0.0.10"}).status_code == 200
