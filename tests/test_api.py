@@ -137,7 +137,7 @@ def test_read_only_cors(client, data):
 @pytest.mark.parametrize(
     "url",
     ["/api/v1/innovations?per_page=100000", "/api/v1/innovations?page=0", "/api/v1/innovations?year=abc",
-     "/api/v1/innovations?sector=%27%20OR%201%3D1--", "/api/v1/innovations?colour=red", "/api/v1/innovations?sort=relevance",
+     "/api/v1/innovations?sector=%27%20OR%201%3D1--", f"/api/v1/innovations?q={'a%20%20' * 70}", "/api/v1/innovations?colour=red", "/api/v1/innovations?sort=relevance",
      "/api/v1/replications?page=-1", "/api/v1/replications?per_page=101", "/api/v1/replications?status=done",
      "/api/v1/replications?adopter_region=99.99", "/api/v1/replications?innovation=Bukan_Slug",
      f"/api/v1/replications?network={'a' * 121}", "/api/v1/stats/composition", "/api/v1/stats/composition?year=2019&award=winner",

@@ -112,7 +112,7 @@ def _innovation_filters(vocab):
     return [
         _query(
             "q",
-            f"Words to search for, at most {MAX_QUERY_LENGTH} characters once spaces are squeezed",
+            f"Words to search for, at most {MAX_QUERY_LENGTH} characters",
             {"type": "string", "maxLength": MAX_QUERY_LENGTH},
         ),
         _query("sector", "Sector slug", {"type": "string", "enum": list(vocab.sectors)}),
