@@ -194,6 +194,21 @@ def test_empty_values_are_taken_as_the_document_says(client, data):
             assert status == (200 if parameter.get("allowEmptyValue") else 400), (path, parameter["name"])
 
 
+def test_the_document_says_where_an_unknown_parameter_is_refused(client, data):
+    # Lists and statistics refuse one (a mistyped filter); records ignore their query string.
+    doc = client.get("/api/v1/openapi.json").get_json()
+    records = {"/innovations/{slug}": data[0].slug, "/networks/{slug}": "jipp-jawa-timur", "/regions/{code}": "33.02"}
+    for path, item in doc["paths"].items():
+        url = "/api/v1" + re.sub(r"\{\w+\}", records.get(path, ""), path)
+        query = {"year": 2019} if path == "/stats/composition" else {}
+        says = "unknown parameter" in item["get"]["responses"]["400"]["description"]
+        statuses = (
+            client.get(url, query_string=query).status_code,
+            client.get(url, query_string={**query, "zz": 1}).status_code,
+        )
+        assert statuses == (200, 400 if says else 200), path
+
+
 def test_the_document_says_which_parameters_are_required(client, data):
     doc = client.get("/api/v1/openapi.json").get_json()
     assert _parameter(doc, "/stats/composition", "year")["required"] is True

@@ -87,23 +87,29 @@ def _header(name):
     return {"$ref": f"#/components/headers/{name}"}
 
 
-def _responses(schema, paged=False, errors=("400", "429")):
-    """200 with ``schema``, 304 on a matching If-None-Match, and the ``errors`` this operation gives."""
+def _responses(schema, paged=False, filters=False, record=False, search=False):
+    """200 with ``schema``, 304 on a matching If-None-Match, and the errors this operation gives.
+
+    ``filters``: it refuses unknown parameters and values; the others ignore their query string,
+    but for a NUL character (refused site-wide)."""
     headers = {"ETag": _header("ETag"), "Access-Control-Allow-Origin": _header("Access-Control-Allow-Origin")}
     if paged:
         headers["Link"] = _header("Link")
-    error_text = {
-        "400": "Bad input: a filter value that names nothing, a bad number, an unknown parameter, a NUL character",
-        "404": "No such record",
+    errors = {
+        "400": "Bad input: a value that names nothing, a bad number, an unknown parameter, a NUL character"
+        if filters
+        else "A NUL character in the query string (other parameters are ignored)",
+        "404": "No such record" if record else None,
         "429": "Too many requests from this address",
-        "503": "The search index is being built: try again shortly",
+        "503": "The search index is being built: try again shortly" if search else None,
     }
     return {
         "200": {"description": "OK", "headers": headers, "content": {"application/json": {"schema": schema}}},
         "304": {"description": "Not modified: the If-None-Match ETag is still current", "headers": headers},
         **{
-            code: {"description": error_text[code], "content": {"application/json": {"schema": ref("Error")}}}
-            for code in errors
+            code: {"description": text, "content": {"application/json": {"schema": ref("Error")}}}
+            for code, text in errors.items()
+            if text
         },
     }
 
@@ -143,12 +149,12 @@ def _paths(vocab):
         "/innovations": get(
             "Innovations in rank order, with facets",
             _innovation_filters(vocab),
-            _responses(ref("InnovationList"), paged=True, errors=("400", "429", "503")),
+            _responses(ref("InnovationList"), paged=True, filters=True, search=True),
         ),
         "/innovations/{slug}": get(
             "One innovation, its body and replications",
             [_path("slug", "Innovation slug", SLUG)],
-            _responses(ref("InnovationRecord"), errors=("400", "404", "429")),
+            _responses(ref("InnovationRecord"), record=True),
         ),
         "/replications": get(
             "Replications of published innovations",
@@ -159,19 +165,19 @@ def _paths(vocab):
                 _query("network", "Network slug", SLUG),
                 *PAGING,
             ],
-            _responses(ref("ReplicationList"), paged=True),
+            _responses(ref("ReplicationList"), paged=True, filters=True),
         ),
         "/networks": get("The JIPP networks", [], _responses(ref("NetworkList"))),
         "/networks/{slug}": get(
             "A network: members, coordinators, activities",
             [_path("slug", "Network slug", SLUG)],
-            _responses(ref("Network"), errors=("400", "404", "429")),
+            _responses(ref("Network"), record=True),
         ),
         "/regions/{code}": get(
             "A region, what it owns and what it adopted",
             # A pattern, not the list: a code that names no region is a 404 here, not bad input.
             [_path("code", region, {"type": "string", "pattern": "^[0-9]{2}([.][0-9]{2})?$"})],
-            _responses(ref("Region"), errors=("400", "404", "429")),
+            _responses(ref("Region"), record=True),
         ),
         "/stats/composition": get(
             "Distinct owners and innovations per owner kind for an award stage",
@@ -184,7 +190,7 @@ def _paths(vocab):
                     empty=False,
                 ),
             ],
-            _responses(ref("Composition")),
+            _responses(ref("Composition"), filters=True),
         ),
         "/openapi.json": get(
             "This document",
@@ -205,8 +211,8 @@ def document(server_url, vocab):
             f"statistics. No login. Lists are paged (`page`, `per_page` up to {MAX_PER_PAGE}) with a `Link` "
             "header; answers carry an `ETag` (send `If-None-Match` for a 304); CORS allows any origin to read. "
             "A filter given empty (`sector=`) is as if not given. "
-            'Errors are JSON, `{"error": "..."}`: 400 for bad input (an unknown parameter too), 404 for no '
-            "such record, 429 over the rate limit per address.",
+            'Errors are JSON, `{"error": "..."}`: 400 for bad input (on lists and statistics, an unknown '
+            "parameter too), 404 for no such record, 429 over the rate limit per address.",
         },
         "servers": [{"url": server_url}],
         "paths": _paths(vocab),
