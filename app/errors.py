@@ -41,9 +41,11 @@ def register(app):
 
     @app.errorhandler(405)
     def method_not_allowed(error):
+        # RFC 9110: a 405 names the methods the resource does support.
+        allow = {"Allow": ", ".join(error.valid_methods or ())}
         if _api():
-            return _json(405, "method not allowed")
-        return render_template("errors/400.html", message=None), 405
+            return jsonify(error="method not allowed"), 405, allow
+        return render_template("errors/400.html", message=None), 405, allow
 
     @app.errorhandler(429)
     def too_many(error):

@@ -7,7 +7,7 @@ import pytest
 from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 
-from app.api.openapi import document
+from app.api.openapi import document, vocabulary
 from app.extensions import db as _db
 from app.networks.models import Activity
 from app.replication import services
@@ -41,8 +41,9 @@ def data(db):
 
 
 @pytest.fixture(scope="module")
-def spec():
-    return OpenAPI.from_dict(document("http://localhost/api/v1"))  # validates the document itself
+def spec(app):
+    with app.app_context():
+        return OpenAPI.from_dict(document("http://localhost/api/v1", vocabulary()))  # validates the document itself
 
 
 def check(spec, response):
@@ -76,6 +77,15 @@ def test_one_innovation_is_the_whole_record(client, data, spec):
     assert body["slug"] == data[0].slug and body["body_html"].startswith("<h2")
     assert body["replications"][0]["local_name"] == "SEHAT" and body["replications"][0]["status"] == "implemented"
     assert body["replications"][0]["evidence"] == ["https://example.go.id/perbup"]
+
+
+def test_a_record_never_shows_its_contact_person(client, db):
+    # Contacts are personal data, for signed-in users only (docs/architecture.md, UU 27/2022).
+    item = factories.innovation(contact_name="Budi Kontak", contact_email="budi@example.go.id", contact_phone="0812")
+    _db.session.commit()
+    response = client.get(f"/api/v1/innovations/{item.slug}")
+    assert response.status_code == 200 and "contact" not in response.get_json()
+    assert not any(text in response.get_data(as_text=True) for text in ("Budi Kontak", "budi@example", "0812"))
 
 
 def test_network_record(client, data):
@@ -127,15 +137,83 @@ def test_read_only_cors(client, data):
 @pytest.mark.parametrize(
     "url",
     ["/api/v1/innovations?per_page=100000", "/api/v1/innovations?page=0", "/api/v1/innovations?year=abc",
-     "/api/v1/innovations?sector=%27%20OR%201%3D1--", "/api/v1/innovations?colour=red", "/api/v1/innovations?sort=relevance",
+     "/api/v1/innovations?sector=%27%20OR%201%3D1--", f"/api/v1/innovations?q={'a%20%20' * 70}", "/api/v1/innovations?colour=red", "/api/v1/innovations?sort=relevance",
      "/api/v1/replications?page=-1", "/api/v1/replications?per_page=101", "/api/v1/replications?status=done",
-     "/api/v1/replications?adopter_region=99.99", "/api/v1/stats/composition", "/api/v1/stats/composition?year=2019&award=winner",
+     "/api/v1/replications?adopter_region=99.99", "/api/v1/replications?innovation=Bukan_Slug",
+     f"/api/v1/replications?network={'a' * 121}", "/api/v1/stats/composition", "/api/v1/stats/composition?year=2019&award=winner",
      "/api/v1/stats/composition?year=2019%3B+DROP+TABLE", "/api/v1/stats/composition?year=2019&x=1"],
 )  # fmt: skip
 def test_bad_input_is_400_json(client, data, spec, url):
     response = client.get(url)
     assert response.status_code == 400 and response.is_json and response.get_json()["error"]
     check(spec, response)
+
+
+@pytest.mark.parametrize("method", ["POST", "DELETE", "TRACE"])
+def test_an_unsupported_method_is_405_with_the_allowed_ones(client, method):
+    # RFC 9110 requires Allow on a 405; the site's own error pages replaced Werkzeug's, which had it.
+    for url in ("/api/v1/networks", "/api/v1/innovations/tidak-ada", "/inovasi"):
+        response = client.open(url, method=method)
+        assert response.status_code == 405
+        assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+    assert client.open("/api/v1/networks", method=method).get_json() == {"error": "method not allowed"}
+
+
+def test_a_slug_names_its_record_exactly(client, db):
+    # Slugs were cut to 120 characters before the lookup: a longer one named another record.
+    long = factories.innovation(slug="s" * 120)
+    _db.session.commit()
+    assert client.get(f"/api/v1/innovations/{long.slug}").status_code == 200
+    for url in (f"/api/v1/innovations/{long.slug}-lagi", f"/api/v1/networks/{'n' * 121}"):
+        assert client.get(url).status_code == 404
+    assert client.get(f"/api/v1/replications?innovation={long.slug}x").status_code == 400
+
+
+def _parameter(doc, path, name):
+    return next(p for p in doc["paths"][path]["get"]["parameters"] if p["name"] == name)
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [("/innovations", "page"), ("/innovations", "per_page"), ("/innovations", "year"), ("/replications", "page"),
+     ("/replications", "per_page"), ("/stats/composition", "year")],
+)  # fmt: skip
+def test_the_document_states_the_bounds_the_api_keeps(client, data, path, name):
+    schema = _parameter(client.get("/api/v1/openapi.json").get_json(), path, name)["schema"]
+    low, high = schema["minimum"], schema["maximum"]
+    statuses = [client.get(f"/api/v1{path}?{name}={n}").status_code for n in (low - 1, low, high, high + 1)]
+    assert statuses == [400, 200, 200, 400]
+
+
+def test_empty_values_are_taken_as_the_document_says(client, data):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    for path, item in doc["paths"].items():
+        for parameter in (p for p in item["get"]["parameters"] if p["in"] == "query"):
+            others = "&year=2019" if path == "/stats/composition" and parameter["name"] != "year" else ""
+            status = client.get(f"/api/v1{path}?{parameter['name']}={others}").status_code
+            assert status == (200 if parameter.get("allowEmptyValue") else 400), (path, parameter["name"])
+
+
+def test_the_document_says_where_an_unknown_parameter_is_refused(client, data):
+    # Lists and statistics refuse one (a mistyped filter); records ignore their query string.
+    doc = client.get("/api/v1/openapi.json").get_json()
+    records = {"/innovations/{slug}": data[0].slug, "/networks/{slug}": "jipp-jawa-timur", "/regions/{code}": "33.02"}
+    for path, item in doc["paths"].items():
+        url = "/api/v1" + re.sub(r"\{\w+\}", records.get(path, ""), path)
+        query = {"year": 2019} if path == "/stats/composition" else {}
+        says = "unknown parameter" in item["get"]["responses"]["400"]["description"]
+        statuses = (
+            client.get(url, query_string=query).status_code,
+            client.get(url, query_string={**query, "zz": 1}).status_code,
+        )
+        assert statuses == (200, 400 if says else 200), path
+
+
+def test_the_document_says_which_parameters_are_required(client, data):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert _parameter(doc, "/stats/composition", "year")["required"] is True
+    assert client.get("/api/v1/stats/composition").status_code == 400
+    assert client.get("/api/v1/stats/composition?year=2019").status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -164,10 +242,10 @@ def limited(databases, tmp_path_factory):
         yield app
 
 
-def test_the_api_is_rate_limited_per_address(limited):
+def test_the_api_is_rate_limited_per_address(limited, spec):
     client = limited.test_client()
     codes = [client.get("/api/v1/networks", environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code for _ in range(7)]
     assert codes == [200] * 5 + [429] * 2
-    limited_response = client.get("/api/v1/networks", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    limited_response = check(spec, client.get("/api/v1/networks", environ_base={"REMOTE_ADDR": "10.0.0.9"}))
     assert limited_response.is_json and "rate limit" in limited_response.get_json()["error"]
     assert client.get("/api/v1/networks", environ_base={"REMOTE_ADDR": "10.0.0.10"}).status_code == 200

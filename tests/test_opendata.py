@@ -104,7 +104,7 @@ def test_replications_csv_filters(client, data, query, count):
     assert len(_rows(client.get(f"/export/replications.csv?{query}"))) == 1 + count
 
 
-@pytest.mark.parametrize("query", ["status=done", "adopter_region=99.99", "colour=red"])
+@pytest.mark.parametrize("query", ["status=done", "adopter_region=99.99", "colour=red", "innovation=Bukan_Slug"])
 def test_bad_replication_filters_are_400(client, data, query):
     assert client.get(f"/export/replications.csv?{query}").status_code == 400
 

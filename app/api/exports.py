@@ -21,6 +21,7 @@ from app.networks.models import Network
 from app.regions.models import Region
 from app.replication.csvio import export_rows
 from app.replication.models import Replication
+from app.slugs import is_valid_slug
 
 bp = Blueprint("opendata", __name__)
 BOM = "\ufeff"
@@ -103,9 +104,12 @@ def replication_query(args):
     unknown = sorted(set(args) - REPLICATION_FILTERS)
     if unknown:
         raise FilterError(unknown[0], "is not a known parameter")
+    for name in ("innovation", "network"):
+        if args.get(name) and not is_valid_slug(args[name]):
+            raise FilterError(name, "is not a slug: at most 120 lower-case letters, digits and hyphens")
     query = sa.select(Replication).where(Replication.is_public).order_by(Replication.id)
     if args.get("innovation"):
-        query = query.where(Replication.innovation.has(Innovation.slug == args["innovation"][:120]))
+        query = query.where(Replication.innovation.has(Innovation.slug == args["innovation"]))
     if args.get("adopter_region"):
         code = args["adopter_region"][:13]
         if db.session.get(Region, code) is None:
@@ -118,7 +122,7 @@ def replication_query(args):
             raise FilterError("status", f"must be one of {', '.join(STAGES)}")
         query = query.where(Replication.stage == args["status"])
     if args.get("network"):
-        query = query.where(Replication.network.has(Network.slug == args["network"][:120]))
+        query = query.where(Replication.network.has(Network.slug == args["network"]))
     return query
 
 
@@ -192,9 +196,9 @@ def sitemap():
 @bp.get("/api")
 def api_docs():
     """A readable page about the API, made from the same OpenAPI document it serves."""
-    from app.api.openapi import document
+    from app.api.openapi import document, vocabulary
 
-    spec = document(url_for("api.innovations", _external=True).rsplit("/innovations", 1)[0])
+    spec = document(url_for("api.innovations", _external=True).rsplit("/innovations", 1)[0], vocabulary())
     return render_template("api/docs.html", spec=spec)
 
 

@@ -1,313 +1,227 @@
 """The OpenAPI 3.1 description of ``/api/v1``, served at ``/api/v1/openapi.json``.
 
-Kept true by tests/test_api.py, which validates real responses against it with openapi-core.
+Kept true by tests/test_api.py, which validates real responses against it with openapi-core,
+and by tests/test_api_fuzz.py, which fuzzes every operation from it with Schemathesis. The
+answer shapes are in openapi_schemas.py; the names the filters accept (sectors, themes,
+region codes) come from the reference tables, so the document lists exactly those.
 """
 
-from app.catalog.filters import MAX_PER_PAGE, SORTS
-from app.catalog.models import AWARD_STAGES, OWNER_KINDS, STAGES
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from app.api.openapi_schemas import SCHEMAS, SLUG, ref
+from app.catalog.filters import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH, SORTS
+from app.catalog.models import AWARD_STAGES, OWNER_KINDS, STAGES, Sector, Theme
+from app.extensions import db
+from app.regions.models import Region
 from app.replication.models import STAGES as REPLICATION_STAGES
 
-NULLABLE_STRING = {"type": ["string", "null"]}
+YEARS = {"type": "integer", "minimum": 1990, "maximum": 2100}
 
 
-def _ref(name):
-    return {"$ref": f"#/components/schemas/{name}"}
+@dataclass(frozen=True)
+class Vocabulary:
+    """The names that filters accept: sector and theme slugs, province and region codes."""
+
+    sectors: tuple[str, ...]
+    themes: tuple[str, ...]
+    provinces: tuple[str, ...]
+    regions: tuple[str, ...]
 
 
-def _query(name, description, schema=None):
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema or {"type": "string"},
-    }
+def vocabulary():
+    """The vocabulary of this database (its reference tables)."""
+
+    def column(column, *where):
+        # Sorted here, not in SQL: PostgreSQL's collation would order hyphens and dots its own way.
+        return tuple(sorted(db.session.scalars(sa.select(column).where(*where))))
+
+    return Vocabulary(
+        sectors=column(Sector.slug),
+        themes=column(Theme.slug),
+        provinces=column(Region.code, Region.kind == "province"),
+        regions=column(Region.code),
+    )
 
 
-def _json(schema, description="OK"):
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+def _query(name, description, schema, required=False, empty=True):
+    """A query parameter; ``empty``: ``name=`` is taken as not given (as an HTML form sends it)."""
+    parameter = {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
+    if empty:
+        parameter["allowEmptyValue"] = True
+    return parameter
 
 
-ERRORS = {
-    "400": _json(_ref("Error"), "A parameter that names nothing, a bad number, an unknown parameter"),
-    "404": _json(_ref("Error"), "No such record"),
-    "429": _json(_ref("Error"), "Too many requests from this address"),
+def _path(name, description, schema):
+    return {"name": name, "in": "path", "required": True, "description": description, "schema": schema}
+
+
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "The ETag of an earlier answer (or *): 304 without a body while it is still current",
+    "schema": {"type": "string"},
 }
 PAGING = [
-    _query("page", "Page number, from 1", {"type": "integer", "minimum": 1}),
+    _query("page", f"Page number, from 1 to {MAX_PAGE}", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
     _query(
         "per_page",
-        f"Items per page, at most {MAX_PER_PAGE}",
+        f"Items per page, at most {MAX_PER_PAGE} (default 20)",
         {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
     ),
 ]
-INNOVATION_FILTERS = [
-    _query("q", "Words to search for (ranked by relevance)", {"type": "string", "maxLength": 200}),
-    _query("sector", "Sector slug, e.g. kesehatan"),
-    _query("theme", "Theme slug, e.g. sistem-informasi"),
-    _query("owner_kind", "Kind of owner", {"type": "string", "enum": list(OWNER_KINDS)}),
-    _query("province", "Province code, e.g. 33"),
-    _query("region", "Region code; a province includes its regencies and cities"),
-    _query("year", "Catalogue year", {"type": "integer"}),
-    _query("award", "Award stage reached", {"type": "string", "enum": list(AWARD_STAGES)}),
-    _query("stage", "Lifecycle stage", {"type": "string", "enum": list(STAGES)}),
-    _query("digital", "Delivered through an application", {"type": "string", "enum": ["true", "false"]}),
-    _query("replicated", "Copied by at least one region", {"type": "string", "enum": ["true", "false"]}),
-    _query("sort", "Order (relevance needs q)", {"type": "string", "enum": list(SORTS)}),
-    *PAGING,
-]
-
-SCHEMAS = {
-    "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
-    "Award": {
-        "type": "object",
-        "required": ["competition", "year", "stage"],
-        "properties": {"competition": {"type": "string"}, "year": {"type": "integer"}, "stage": {"type": "string"}},
+HEADERS = {
+    "ETag": {"description": "Send it back in If-None-Match for a 304", "required": True, "schema": {"type": "string"}},
+    "Link": {
+        "description": 'The first, previous, next and last pages: `<url>; rel="next"` (RFC 8288)',
+        "required": True,
+        "schema": {"type": "string", "pattern": '^<[^>]+>; rel="(first|prev|next|last)"'},
     },
-    "Innovation": {
-        "type": "object",
-        "required": [
-            "slug",
-            "title",
-            "summary",
-            "owner",
-            "region",
-            "year",
-            "sectors",
-            "themes",
-            "awards",
-            "stage",
-            "replication_count",
-            "url",
-        ],
-        "properties": {
-            "slug": {"type": "string"},
-            "title": {"type": "string"},
-            "summary": {"type": "string"},
-            "owner": {
-                "type": "object",
-                "required": ["name", "kind"],
-                "properties": {"name": {"type": "string"}, "kind": {"type": "string", "enum": list(OWNER_KINDS)}},
-            },
-            "region": {
-                "oneOf": [
-                    {"type": "null"},
-                    {
-                        "type": "object",
-                        "required": ["code", "name"],
-                        "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
-                    },
-                ]
-            },
-            "year": {"type": "integer"},
-            "sectors": {"type": "array", "items": {"type": "string"}},
-            "themes": {"type": "array", "items": {"type": "string"}},
-            "awards": {"type": "array", "items": _ref("Award")},
-            "stage": {"type": "string", "enum": list(STAGES)},
-            "replication_count": {"type": "integer", "minimum": 0},
-            "url": {"type": "string", "format": "uri"},
-        },
-    },
-    "InnovationList": {
-        "type": "object",
-        "required": ["items", "total", "page", "per_page", "facets"],
-        "properties": {
-            "items": {"type": "array", "items": _ref("Innovation")},
-            "total": {"type": "integer"},
-            "page": {"type": "integer"},
-            "per_page": {"type": "integer"},
-            "facets": {
-                "type": "object",
-                "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}},
-            },
-            "suggestion": NULLABLE_STRING,
-        },
-    },
-    "InnovationRecord": {
-        "allOf": [
-            _ref("Innovation"),
-            {
-                "type": "object",
-                "required": ["institution", "language", "body_html", "replications"],
-                "properties": {
-                    "institution": {"type": "string"},
-                    "started": NULLABLE_STRING,
-                    "digital": {"type": "boolean"},
-                    "legal_basis": NULLABLE_STRING,
-                    "language": {"type": "string", "enum": ["id", "en"]},
-                    "sample": {"type": "boolean"},
-                    "contact": {"type": "object"},
-                    "body_html": {"type": "string"},
-                    "replications": {"type": "array", "items": _ref("Replication")},
-                },
-            },
-        ]
-    },
-    "Replication": {
-        "type": "object",
-        "required": ["id", "innovation", "adopter", "status", "stage_dates", "url"],
-        "properties": {
-            "id": {"type": "integer"},
-            "innovation": {"type": "object", "required": ["slug", "title"]},
-            "adopter": {"type": "object", "required": ["name", "kind"]},
-            "adopter_unit": NULLABLE_STRING,
-            "network": NULLABLE_STRING,
-            "local_name": NULLABLE_STRING,
-            "transfer_mode": NULLABLE_STRING,
-            "status": {"type": "string", "enum": list(REPLICATION_STAGES)},
-            "stage_dates": {"type": "object", "additionalProperties": {"type": "string", "format": "date"}},
-            "budget_source": NULLABLE_STRING,
-            "legal_basis": NULLABLE_STRING,
-            "evidence": {"type": "array", "items": {"type": "string"}},
-            "outcome": {"type": ["object", "null"]},
-            "url": {"type": "string", "format": "uri"},
-        },
-    },
-    "ReplicationList": {
-        "type": "object",
-        "required": ["items", "total", "page", "per_page"],
-        "properties": {
-            "items": {"type": "array", "items": _ref("Replication")},
-            "total": {"type": "integer"},
-            "page": {"type": "integer"},
-            "per_page": {"type": "integer"},
-        },
-    },
-    "NetworkSummary": {
-        "type": "object",
-        "required": ["slug", "name", "province", "url"],
-        "properties": {
-            "slug": {"type": "string"},
-            "name": {"type": "string"},
-            "province": {"type": "object"},
-            "launched": NULLABLE_STRING,
-            "url": {"type": "string"},
-        },
-    },
-    "Network": {
-        "allOf": [
-            _ref("NetworkSummary"),
-            {
-                "type": "object",
-                "required": ["members", "coordinators", "activities"],
-                "properties": {
-                    "members": {"type": "array", "items": {"type": "object", "required": ["name", "role"]}},
-                    "coordinators": {"type": "array", "items": {"type": "string"}},
-                    "activities": {"type": "array", "items": {"type": "object", "required": ["kind", "title", "date"]}},
-                    "legal_basis": NULLABLE_STRING,
-                    "description_html": {"type": "string"},
-                },
-            },
-        ]
-    },
-    "Region": {
-        "type": "object",
-        "required": ["code", "name", "kind", "innovations", "adopted"],
-        "properties": {
-            "code": {"type": "string"},
-            "name": {"type": "string"},
-            "kind": {"type": "string", "enum": ["province", "regency", "city"]},
-            "parent": NULLABLE_STRING,
-            "lat": {"type": ["number", "null"]},
-            "lon": {"type": ["number", "null"]},
-            "innovations": {"type": "array", "items": _ref("Innovation")},
-            "adopted": {"type": "array", "items": _ref("Replication")},
-        },
-    },
-    "Composition": {
-        "type": "object",
-        "additionalProperties": {
-            "type": "object",
-            "required": ["owners", "innovations"],
-            "properties": {"owners": {"type": "integer"}, "innovations": {"type": "integer"}},
-        },
-    },
+    "Access-Control-Allow-Origin": {"description": "Any site may read", "required": True, "schema": {"const": "*"}},
 }
 
 
-def document(server_url):
-    """The OpenAPI 3.1 document, with this deployment's base URL."""
-    path = {"name": None, "in": "path", "required": True, "schema": {"type": "string"}}
+def _header(name):
+    return {"$ref": f"#/components/headers/{name}"}
+
+
+def _responses(schema, paged=False, filters=False, record=False, search=False):
+    """200 with ``schema``, 304 on a matching If-None-Match, and the errors this operation gives.
+
+    ``filters``: it refuses unknown parameters and values; the others ignore their query string,
+    but for a NUL character (refused site-wide)."""
+    headers = {"ETag": _header("ETag"), "Access-Control-Allow-Origin": _header("Access-Control-Allow-Origin")}
+    if paged:
+        headers["Link"] = _header("Link")
+    errors = {
+        "400": "Bad input: a value that names nothing, a bad number, an unknown parameter, a NUL character"
+        if filters
+        else "A NUL character in the query string (other parameters are ignored)",
+        "404": "No such record" if record else None,
+        "429": "Too many requests from this address",
+        "503": "The search index is being built: try again shortly" if search else None,
+    }
+    return {
+        "200": {"description": "OK", "headers": headers, "content": {"application/json": {"schema": schema}}},
+        "304": {"description": "Not modified: the If-None-Match ETag is still current", "headers": headers},
+        **{
+            code: {"description": text, "content": {"application/json": {"schema": ref("Error")}}}
+            for code, text in errors.items()
+            if text
+        },
+    }
+
+
+def _innovation_filters(vocab):
+    return [
+        _query(
+            "q",
+            f"Words to search for, at most {MAX_QUERY_LENGTH} characters",
+            {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+        ),
+        _query("sector", "Sector slug", {"type": "string", "enum": list(vocab.sectors)}),
+        _query("theme", "Theme slug", {"type": "string", "enum": list(vocab.themes)}),
+        _query("owner_kind", "Kind of owner", {"type": "string", "enum": list(OWNER_KINDS)}),
+        _query("province", "Province code, e.g. 33", ref("ProvinceCode")),
+        _query("region", "Region code; a province includes its regencies and cities", ref("RegionCode")),
+        _query("year", "Catalogue year", YEARS),
+        _query("award", "Award stage reached", {"type": "string", "enum": list(AWARD_STAGES)}),
+        _query("stage", "Lifecycle stage", {"type": "string", "enum": list(STAGES)}),
+        _query("digital", "Delivered through an application", {"type": "string", "enum": ["true", "false"]}),
+        _query("replicated", "Copied by at least one region", {"type": "string", "enum": ["true", "false"]}),
+        _query(
+            "sort",
+            "Order: relevance (the default with q; needs q), newest (the default without q), most_replicated, title",
+            {"type": "string", "enum": list(SORTS)},
+        ),
+        *PAGING,
+    ]
+
+
+def _paths(vocab):
+    def get(summary, parameters, responses):
+        return {"get": {"summary": summary, "parameters": [*parameters, IF_NONE_MATCH], "responses": responses}}
+
+    region = "Region code, e.g. 33 (a province) or 33.74 (a regency or city)"
+    return {
+        "/innovations": get(
+            "Innovations in rank order, with facets",
+            _innovation_filters(vocab),
+            _responses(ref("InnovationList"), paged=True, filters=True, search=True),
+        ),
+        "/innovations/{slug}": get(
+            "One innovation, its body and replications",
+            [_path("slug", "Innovation slug", SLUG)],
+            _responses(ref("InnovationRecord"), record=True),
+        ),
+        "/replications": get(
+            "Replications of published innovations",
+            [
+                _query("innovation", "Innovation slug", SLUG),
+                _query("adopter_region", f"{region} of the adopter; a province includes its own", ref("RegionCode")),
+                _query("status", "Replication stage", {"type": "string", "enum": list(REPLICATION_STAGES)}),
+                _query("network", "Network slug", SLUG),
+                *PAGING,
+            ],
+            _responses(ref("ReplicationList"), paged=True, filters=True),
+        ),
+        "/networks": get("The JIPP networks", [], _responses(ref("NetworkList"))),
+        "/networks/{slug}": get(
+            "A network: members, coordinators, activities",
+            [_path("slug", "Network slug", SLUG)],
+            _responses(ref("Network"), record=True),
+        ),
+        "/regions/{code}": get(
+            "A region, what it owns and what it adopted",
+            # A pattern, not the list: a code that names no region is a 404 here, not bad input.
+            [_path("code", region, {"type": "string", "pattern": "^[0-9]{2}([.][0-9]{2})?$"})],
+            _responses(ref("Region"), record=True),
+        ),
+        "/stats/composition": get(
+            "Distinct owners and innovations per owner kind for an award stage",
+            [
+                _query("year", "Competition year", YEARS, required=True, empty=False),
+                _query(
+                    "award",
+                    "Award stage reached (default top99)",
+                    {"type": "string", "enum": list(AWARD_STAGES)},
+                    empty=False,
+                ),
+            ],
+            _responses(ref("Composition"), filters=True),
+        ),
+        "/openapi.json": get(
+            "This document",
+            [],
+            _responses({"type": "object", "required": ["openapi", "info", "servers", "paths", "components"]}),
+        ),
+    }
+
+
+def document(server_url, vocab):
+    """The OpenAPI 3.1 document, with this deployment's base URL and ``vocab`` (see vocabulary())."""
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Suar API",
             "version": "1",
             "description": "Read-only, public data of Suar: innovations, replications, networks, regions and "
-            "statistics. No login. Lists are paged (`page`, `per_page` up to 100) with a `Link` header; "
-            "answers carry an `ETag` (send `If-None-Match` for a 304); CORS allows any origin to read.",
+            f"statistics. No login. Lists are paged (`page`, `per_page` up to {MAX_PER_PAGE}) with a `Link` "
+            "header; answers carry an `ETag` (send `If-None-Match` for a 304); CORS allows any origin to read. "
+            "A filter given empty (`sector=`) is as if not given. "
+            'Errors are JSON, `{"error": "..."}`: 400 for bad input (on lists and statistics, an unknown '
+            "parameter too), 404 for no such record, 429 over the rate limit per address.",
         },
         "servers": [{"url": server_url}],
-        "paths": {
-            "/innovations": {
-                "get": {
-                    "summary": "Innovations in rank order, with facets",
-                    "parameters": INNOVATION_FILTERS,
-                    "responses": {"200": _json(_ref("InnovationList")), **ERRORS},
-                }
+        "paths": _paths(vocab),
+        "components": {
+            "schemas": {
+                **SCHEMAS,
+                "RegionCode": {"type": "string", "enum": list(vocab.regions)},
+                "ProvinceCode": {"type": "string", "enum": list(vocab.provinces)},
             },
-            "/innovations/{slug}": {
-                "get": {
-                    "summary": "One innovation, its body and replications",
-                    "parameters": [{**path, "name": "slug"}],
-                    "responses": {"200": _json(_ref("InnovationRecord")), **ERRORS},
-                }
-            },
-            "/replications": {
-                "get": {
-                    "summary": "Replications",
-                    "parameters": [
-                        _query("innovation", "Innovation slug"),
-                        _query("adopter_region", "Region code of the adopter"),
-                        _query("status", "Replication stage", {"type": "string", "enum": list(REPLICATION_STAGES)}),
-                        _query("network", "Network slug"),
-                        *PAGING,
-                    ],
-                    "responses": {"200": _json(_ref("ReplicationList")), **ERRORS},
-                }
-            },
-            "/networks": {
-                "get": {
-                    "summary": "The JIPP networks",
-                    "responses": {
-                        "200": _json(
-                            {
-                                "type": "object",
-                                "required": ["items", "total"],
-                                "properties": {
-                                    "items": {"type": "array", "items": _ref("NetworkSummary")},
-                                    "total": {"type": "integer"},
-                                },
-                            }
-                        ),
-                        **ERRORS,
-                    },
-                }
-            },
-            "/networks/{slug}": {
-                "get": {
-                    "summary": "A network: members, coordinators, activities",
-                    "parameters": [{**path, "name": "slug"}],
-                    "responses": {"200": _json(_ref("Network")), **ERRORS},
-                }
-            },
-            "/regions/{code}": {
-                "get": {
-                    "summary": "A region, what it owns and what it adopted",
-                    "parameters": [{**path, "name": "code"}],
-                    "responses": {"200": _json(_ref("Region")), **ERRORS},
-                }
-            },
-            "/stats/composition": {
-                "get": {
-                    "summary": "Distinct owners and innovations per owner kind for an award stage",
-                    "parameters": [
-                        _query("year", "Competition year", {"type": "integer"}),
-                        _query("award", "Award stage", {"type": "string", "enum": list(AWARD_STAGES)}),
-                    ],
-                    "responses": {"200": _json(_ref("Composition")), **ERRORS},
-                }
-            },
+            "headers": HEADERS,
         },
-        "components": {"schemas": SCHEMAS},
     }

@@ -18,6 +18,7 @@ from app.networks.models import Network
 from app.networks.queries import memberships
 from app.regions.models import Region
 from app.replication.models import Replication
+from app.slugs import is_valid_slug
 from app.stats.queries import composition
 
 # The API is read by anyone and answers alike for everyone: what the public may see.
@@ -70,7 +71,7 @@ def _stages():
 @bp.get("/innovations/<slug>")
 def innovation(slug):
     """The whole record of one innovation, with its sanitised body and its replications."""
-    item = innovation_or_none(slug, PUBLIC)
+    item = innovation_or_none(slug, PUBLIC) if is_valid_slug(slug) else None
     if item is None:
         return jsonify(error=f"no innovation {slug[:120]!r}"), 404
     record = innovation_item(item)
@@ -84,7 +85,6 @@ def innovation(slug):
         legal_basis=item.legal_basis,
         language=item.language,
         sample=item.sample,
-        contact={"name": item.contact_name, "email": item.contact_email, "phone": item.contact_phone},
         body_html=item.body_html,
         replications=[replication_item(r) for r in replications],
     )
@@ -125,7 +125,9 @@ def networks():
 @bp.get("/networks/<slug>")
 def network(slug):
     """A network: members, coordinators' names, activities."""
-    item = db.session.scalar(sa.select(Network).where(Network.slug == slug[:120]))
+    item = None
+    if is_valid_slug(slug):
+        item = db.session.scalar(sa.select(Network).where(Network.slug == slug))
     if item is None:
         return jsonify(error=f"no network {slug[:120]!r}"), 404
     record = _network_summary(item)
@@ -195,7 +197,8 @@ def stats_composition():
 
 @bp.get("/openapi.json")
 def openapi_document():
-    return jsonify(openapi.document(url_for("api.innovations", _external=True).rsplit("/innovations", 1)[0]))
+    base = url_for("api.innovations", _external=True).rsplit("/innovations", 1)[0]
+    return jsonify(openapi.document(base, openapi.vocabulary()))
 
 
 @bp.after_request

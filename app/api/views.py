@@ -4,7 +4,7 @@ from flask import jsonify, request
 
 from app.api.blueprint import bp
 from app.api.serializers import innovation_item
-from app.catalog.filters import FilterError, parse_filters
+from app.catalog.filters import MAX_QUERY_LENGTH, FilterError, parse_filters
 from app.search import SearchUnavailable, search
 
 
@@ -21,6 +21,9 @@ def search_unavailable(error):
 @bp.get("/innovations")
 def innovations():
     """``GET /api/v1/innovations?q=...&sector=...&page=...``; 400 with ``{"error"}`` on bad input."""
+    # The limit is on q as sent, as the document says (the catalogue's own form squeezes spaces first).
+    if len(request.args.get("q", "")) > MAX_QUERY_LENGTH:
+        raise FilterError("q", f"is longer than {MAX_QUERY_LENGTH} characters")
     filters = parse_filters(request.args, strict=True)
     result = search(filters)
     return jsonify(

@@ -1,0 +1,177 @@
+"""The shapes of ``/api/v1`` answers, as JSON Schema (the ``components`` of the OpenAPI document).
+
+Objects are closed (``additionalProperties: false``): a field the API adds without saying
+so here makes the fuzz test (tests/test_api_fuzz.py) fail, so the document stays complete.
+"""
+
+from app.catalog.filters import MAX_PAGE, MAX_PER_PAGE
+from app.catalog.models import AWARD_STAGES, LANGUAGES, OWNER_KINDS, STAGES
+from app.networks.models import ACTIVITY_KINDS, MEMBER_ROLES
+from app.replication.models import BUDGET_SOURCES, TRANSFER_MODES
+from app.replication.models import STAGES as REPLICATION_STAGES
+from app.search.facets import FACETS
+
+SLUG = {"type": "string", "pattern": "^[a-z0-9-]+$", "maxLength": 120}
+NULLABLE_STRING = {"type": ["string", "null"]}
+URL = {"type": "string", "format": "uri"}
+COUNT = {"type": "integer", "minimum": 0}
+DATE = {"type": "string", "format": "date"}
+# A month or day may be unknown: ``2019``, ``2019-07`` or ``2019-07-18``.
+PARTIAL_DATE = {"type": ["string", "null"], "pattern": r"^\d{4}(-\d{2}){0,2}$"}
+
+
+def ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _object(properties, required=None):
+    """A closed object; every property is required unless ``required`` names fewer."""
+    return {
+        "type": "object",
+        "required": list(properties) if required is None else required,
+        "properties": properties,
+        "additionalProperties": False,
+    }
+
+
+def _nullable(schema):
+    return {"oneOf": [{"type": "null"}, schema]}
+
+
+def _enum(values, nullable=False):
+    return {"type": ["string", "null"] if nullable else "string", "enum": [*values, *([None] if nullable else [])]}
+
+
+INNOVATION = {
+    "slug": SLUG,
+    "title": {"type": "string"},
+    "summary": {"type": "string"},
+    "owner": _object({"name": {"type": "string"}, "kind": _enum(OWNER_KINDS)}),
+    "region": _nullable(_object({"code": ref("RegionCode"), "name": {"type": "string"}})),
+    "year": {"type": "integer"},
+    "sectors": {"type": "array", "items": SLUG},
+    "themes": {"type": "array", "items": SLUG},
+    "awards": {"type": "array", "items": ref("Award")},
+    "stage": _enum(STAGES),
+    "replication_count": COUNT,
+    "url": URL,
+}
+NETWORK_SUMMARY = {
+    "slug": SLUG,
+    "name": {"type": "string"},
+    "province": _object({"code": ref("RegionCode"), "name": {"type": "string"}}),
+    "launched": PARTIAL_DATE,
+    "url": URL,
+}
+
+SCHEMAS = {
+    "Error": _object({"error": {"type": "string", "minLength": 1}}),
+    "Award": _object({"competition": {"type": "string"}, "year": {"type": "integer"}, "stage": _enum(AWARD_STAGES)}),
+    "Innovation": _object(INNOVATION),
+    "InnovationList": _object(
+        {
+            "items": {"type": "array", "items": ref("Innovation"), "maxItems": MAX_PER_PAGE},
+            "total": COUNT,
+            "page": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+            "facets": {
+                "description": "Counts of all matching innovations by sector, owner kind, province, year and "
+                "award stage reached",
+                **_object({name: {"type": "object", "additionalProperties": COUNT} for name in FACETS}),
+            },
+        }
+    ),
+    "InnovationRecord": _object(
+        {
+            **INNOVATION,
+            "institution": {"type": "string"},
+            "started": PARTIAL_DATE,
+            "digital": {"type": "boolean"},
+            "legal_basis": NULLABLE_STRING,
+            "language": _enum(LANGUAGES),
+            "sample": {"type": "boolean", "description": "An invented example, not a real case study"},
+            "body_html": {"type": "string", "description": "Sanitised HTML"},
+            "replications": {"type": "array", "items": ref("Replication")},
+        }
+    ),
+    "Replication": _object(
+        {
+            "id": {"type": "integer", "minimum": 1},
+            "innovation": _object({"slug": SLUG, "title": {"type": "string"}}),
+            "adopter": _object(
+                {"name": {"type": "string"}, "kind": _enum(OWNER_KINDS), "region_code": _nullable(ref("RegionCode"))}
+            ),
+            "adopter_unit": NULLABLE_STRING,
+            "network": _nullable(SLUG),
+            "local_name": NULLABLE_STRING,
+            "transfer_mode": _enum(TRANSFER_MODES, nullable=True),
+            "status": _enum(REPLICATION_STAGES),
+            "stage_dates": {
+                "description": "The date each stage was reached, where known",
+                "type": "object",
+                "propertyNames": {"enum": list(REPLICATION_STAGES)},
+                "additionalProperties": DATE,
+            },
+            "budget_source": _enum(BUDGET_SOURCES, nullable=True),
+            "legal_basis": NULLABLE_STRING,
+            "evidence": {"type": "array", "items": URL},
+            "outcome": _nullable(_object({"value": {"type": "number"}, "unit": NULLABLE_STRING})),
+            "url": URL,
+        }
+    ),
+    "ReplicationList": _object(
+        {
+            "items": {"type": "array", "items": ref("Replication"), "maxItems": MAX_PER_PAGE},
+            "total": COUNT,
+            "page": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+        }
+    ),
+    "NetworkSummary": _object(NETWORK_SUMMARY),
+    "NetworkList": _object({"items": {"type": "array", "items": ref("NetworkSummary")}, "total": COUNT}),
+    "Network": _object(
+        {
+            **NETWORK_SUMMARY,
+            "legal_basis": NULLABLE_STRING,
+            "description_html": {"type": "string", "description": "Sanitised HTML"},
+            "members": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "name": {"type": "string"},
+                        "kind": _enum(OWNER_KINDS),
+                        "region_code": _nullable(ref("RegionCode")),
+                        "role": _enum(MEMBER_ROLES),
+                        "since": {"type": ["string", "null"], "format": "date"},
+                    }
+                ),
+            },
+            "coordinators": {"type": "array", "items": {"type": "string"}, "description": "Names only"},
+            "activities": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "id": {"type": "integer", "minimum": 1},
+                        "kind": _enum(ACTIVITY_KINDS),
+                        "title": {"type": "string"},
+                        "date": DATE,
+                        "place": NULLABLE_STRING,
+                    }
+                ),
+            },
+        }
+    ),
+    "Region": _object(
+        {
+            "code": ref("RegionCode"),
+            "name": {"type": "string"},
+            "kind": _enum(("province", "regency", "city")),
+            "parent": _nullable(ref("RegionCode")),
+            "lat": {"type": ["number", "null"]},
+            "lon": {"type": ["number", "null"]},
+            "innovations": {"type": "array", "items": ref("Innovation")},
+            "adopted": {"type": "array", "items": ref("Replication")},
+        }
+    ),
+    "Composition": _object({kind: _object({"owners": COUNT, "innovations": COUNT}) for kind in OWNER_KINDS}),
+}
