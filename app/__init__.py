@@ -20,6 +20,7 @@ def create_app(config=None):
     register_errorhandlers(app)
     register_security_headers(app)
     register_commands(app)
+    register_operations(app)
     return app
 
 
@@ -92,6 +93,13 @@ def register_errorhandlers(app):
 
 def register_security_headers(app):
     from app.security import register
+
+    register(app)
+
+
+def register_operations(app):
+    """Last: its WSGI layers (proxy trust, request log, health, metrics) wrap all the others."""
+    from app.ops import register
 
     register(app)
 
