@@ -108,6 +108,7 @@ def register_commands(app):
     from app.accounts.cli import users_cli
     from app.content.cli import content_cli
     from app.networks.cli import networks_cli
+    from app.ops.backup import backup_cli
     from app.replication.cli import replications_cli
     from app.search.cli import search_cli
     from app.synthetic import bench_cli
@@ -118,3 +119,4 @@ def register_commands(app):
     app.cli.add_command(replications_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(bench_cli)
+    app.cli.add_command(backup_cli)
