@@ -123,13 +123,16 @@ def test_an_error_is_logged_with_its_traceback_and_request_id(databases, tmp_pat
         _db.engine.dispose()
 
 
-def test_text_is_the_default_format(app, capsys):
+def test_text_is_the_default_format(databases, tmp_path_factory, capsys):
+    app = make_app(databases, tmp_path_factory)  # logging is the process's: the last app set it
     capsys.readouterr()
     response = app.test_client().get("/healthz")
     err = capsys.readouterr().err
     line = next(line for line in err.splitlines() if " request " in line)
     assert f"request_id={response.headers['X-Request-ID']}" in line and "status=200" in line
     assert not line.startswith("{")
+    with app.app_context():
+        _db.engine.dispose()
 
 
 def test_a_job_carries_the_request_id_of_the_request_that_asked_for_it(json_app, capsys):

@@ -62,7 +62,7 @@ def configure(log_format="text", level=logging.INFO):
         )
         tail = ()
     formatter = structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=(*_SHARED, structlog.stdlib.ExtraAdder()),
+        foreign_pre_chain=_SHARED,
         processors=(structlog.stdlib.ProcessorFormatter.remove_processors_meta, *tail, renderer),
     )
     root = logging.getLogger()
