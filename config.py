@@ -47,7 +47,7 @@ class Config:
         self._operations(env)
 
     def _operations(self, env):
-        """Running it: proxies, hosts, logs, metrics, readiness (README, docs/decisions/005x)."""
+        """Running it: proxies, hosts, logs, metrics, readiness (README, docs/decisions/0050-0053)."""
         # Behind N reverse proxies, trust the last N X-Forwarded-For/-Proto entries and the
         # X-Request-ID they set; without proxies those headers are whatever a client sent.
         self.PROXY_FIX_FOR = _whole_number(env, "PROXY_FIX_FOR", 0)
