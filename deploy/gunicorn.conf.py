@@ -27,6 +27,12 @@ errorlog = "-"
 loglevel = os.environ.get("SUAR_GUNICORN_LOGLEVEL", "info")
 # Only the local proxy talks to us; the app reads X-Forwarded-* through ProxyFix (PROXY_FIX_FOR).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# gunicorn's control socket (for `gunicornc`) defaults to one path per user, which two
+# servers of the same user would share: under systemd it goes in /run/suar, else nowhere.
+if os.environ.get("RUNTIME_DIRECTORY"):
+    control_socket = os.path.join(os.environ["RUNTIME_DIRECTORY"], "gunicorn.ctl")
+else:
+    control_socket_disable = True
 # The app is imported by each worker, after the fork: no database connection or open search
 # index is ever shared between processes.
 preload_app = False
