@@ -52,6 +52,44 @@ class Config:
         # In development a fresh random key per process: sessions end on restart, nothing leaks.
         self.SECRET_KEY = secret or secrets.token_hex(32)
 
+        self._operations(env)
+
+    def _operations(self, env):
+        """Running it: proxies, hosts, logs, metrics, readiness (README, docs/decisions/0050-0053)."""
+        # Behind N reverse proxies, trust the last N X-Forwarded-For/-Proto entries and the
+        # X-Request-ID they set; without proxies those headers are whatever a client sent.
+        self.PROXY_FIX_FOR = _whole_number(env, "PROXY_FIX_FOR", 0)
+        self.SERVER_NAME = env.get("SERVER_NAME") or None
+        hosts = [host.strip() for host in env.get("TRUSTED_HOSTS", "").split(",") if host.strip()]
+        if not hosts and self.SERVER_NAME:
+            # Flask 3.1 no longer refuses other hosts because SERVER_NAME is set.
+            hosts = [self.SERVER_NAME.rsplit(":", 1)[0]]
+        self.TRUSTED_HOSTS = hosts or None
+        if env.get("RATELIMIT_KEY_PREFIX"):  # several sites on one Redis
+            self.RATELIMIT_KEY_PREFIX = env["RATELIMIT_KEY_PREFIX"]
+        self.REDIS_URL = env.get("REDIS_URL") or None
+        self.LOG_FORMAT = env.get("LOG_FORMAT", "text")
+        if self.LOG_FORMAT not in ("text", "json"):
+            raise ConfigError(f"LOG_FORMAT must be 'text' or 'json', not {self.LOG_FORMAT!r}")
+        self.METRICS_ALLOW = env.get("METRICS_ALLOW", "127.0.0.1, ::1")
+        self.SEARCH_READY_MAX_LAG = _whole_number(env, "SEARCH_READY_MAX_LAG", 100)
+        if self.SUAR_ENV != "production":
+            return
+        if not self.RATELIMIT_STORAGE_URI.startswith(("redis://", "rediss://", "redis+")):
+            # In memory every worker counts for itself: five login attempts become ten, or more.
+            raise ConfigError("SUAR_ENV=production needs RATELIMIT_STORAGE_URI=redis://... (limits shared by workers)")
+        if not self.TRUSTED_HOSTS:
+            raise ConfigError("SUAR_ENV=production needs TRUSTED_HOSTS (or SERVER_NAME): the site's host names")
+
+
+def _whole_number(env, name, default):
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ConfigError(f"{name} must be a whole number, not {value!r}")
+    return int(value)
+
 
 class TestConfig(Config):
     """Tests: an explicit database and index, no rate limits unless a test turns them on."""

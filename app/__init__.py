@@ -21,6 +21,7 @@ def create_app(config=None):
     register_errorhandlers(app)
     register_security_headers(app)
     register_commands(app)
+    register_operations(app)
     return app
 
 
@@ -104,10 +105,18 @@ def register_security_headers(app):
     register(app)
 
 
+def register_operations(app):
+    """Last: its WSGI layers (proxy trust, request log, health, metrics) wrap all the others."""
+    from app.ops import register
+
+    register(app)
+
+
 def register_commands(app):
     from app.accounts.cli import users_cli
     from app.content.cli import content_cli
     from app.networks.cli import networks_cli
+    from app.ops.backup import backup_cli
     from app.replication.cli import replications_cli
     from app.search.cli import search_cli
 
@@ -116,3 +125,4 @@ def register_commands(app):
     app.cli.add_command(networks_cli)
     app.cli.add_command(replications_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(backup_cli)

@@ -66,23 +66,32 @@ def prepare_env(databases, tmp_path_factory):
 
 
 @contextmanager
-def serve(env, name):
-    """Gunicorn with two workers on a free loopback port; yields the base URL."""
+def serve(env, name, deployed=False):
+    """Gunicorn with two workers on a free loopback port; yields the base URL.
+
+    ``deployed``: with the production settings file (deploy/gunicorn.conf.py), waiting for
+    /readyz, which answers whatever ``TRUSTED_HOSTS`` says of the address."""
     port = _free_port()
     log_path = PROJECT / f".gunicorn-{name}.log"
     log = open(log_path, "w")  # noqa: SIM115 - closed below
+    if deployed:
+        command = ["-c", "deploy/gunicorn.conf.py", "wsgi:app"]
+        env = {**env, "SUAR_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"}
+    else:
+        command = ["-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+        [sys.executable, "-m", "gunicorn", *command],
         cwd=PROJECT,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
+    probe = "/readyz" if deployed else "/"
     deadline = time.monotonic() + 30
     while True:
         try:
-            with urllib.request.urlopen(base + "/", timeout=2):  # noqa: S310 - our own loopback server
+            with urllib.request.urlopen(base + probe, timeout=2):  # noqa: S310 - our own loopback server
                 break
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
@@ -91,7 +100,7 @@ def serve(env, name):
                 pytest.fail(f"gunicorn did not start: see {log_path.name}")
             time.sleep(0.2)
     try:
-        yield base
+        yield (base, process) if deployed else base
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -19,8 +19,16 @@ def test_production_refuses_to_start_without_a_secret():
         Config(environ={"SUAR_ENV": "production"})
 
 
+# What production needs besides a secret (docs/decisions/0052): shared limits, known hosts.
+PRODUCTION = {
+    "SUAR_ENV": "production",
+    "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
+    "TRUSTED_HOSTS": "suar.example.go.id",
+}
+
+
 def test_production_with_a_secret_sets_secure_cookies():
-    config = Config(environ={"SUAR_ENV": "production", "SECRET_KEY": "s3cret-for-the-test"})
+    config = Config(environ={**PRODUCTION, "SECRET_KEY": "s3cret-for-the-test"})
     assert config.SECRET_KEY == "s3cret-for-the-test"
     assert config.SESSION_COOKIE_SECURE and config.REMEMBER_COOKIE_SECURE
     assert config.SESSION_COOKIE_HTTPONLY and config.SESSION_COOKIE_SAMESITE == "Lax"

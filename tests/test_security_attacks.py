@@ -70,7 +70,7 @@ class _Scanner(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "script" and attrs.get("src") not in OUR_SCRIPTS:
+        if tag == "script" and (attrs.get("src") or "").split("?v=")[0] not in OUR_SCRIPTS:
             self.problems.append(f"<script {attrs}>")
         if tag == "meta" and set(attrs) <= {"charset", "name", "content", "property"} and "http-equiv" not in attrs:
             pass

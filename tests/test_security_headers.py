@@ -25,7 +25,13 @@ def test_pages_have_no_inline_script_or_style(client):
 
 def test_production_adds_hsts(tmp_path):
     config = Config(
-        environ={"SUAR_ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}
+        environ={
+            "SUAR_ENV": "production",
+            "SECRET_KEY": "x" * 40,
+            "DATABASE_URL": f"sqlite:///{tmp_path}/p.db",
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
+            "TRUSTED_HOSTS": "localhost",
+        }
     )
     app = create_app(config)
     response = app.test_client().get("/static/css/suar.css")

@@ -10,7 +10,7 @@ import io
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, stream_with_context, url_for
 from sqlalchemy.orm import selectinload
 
 from app.catalog.filters import FilterError, parse_filters
@@ -176,21 +176,71 @@ def _rfc3339(moment):
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@bp.get("/sitemap.xml")
-def sitemap():
-    """Every public page: home, catalogue, statistics, networks, case studies, owners, regions."""
-    pages = [
-        url_for(endpoint, _external=True)
+# A sitemap file holds at most 50,000 URLs (sitemaps.org); beyond that /sitemap.xml becomes an
+# index of numbered sitemaps. ``SITEMAP_MAX_URLS`` lowers the limit (tests).
+SITEMAP_MAX_URLS = 50_000
+
+
+def _sitemap_entries():
+    """Every public page as ``(URL, last change or None)``, always in the same order, so that
+    the numbered sitemaps of an index split one list the same way on every request."""
+    entries = [
+        (url_for(endpoint, _external=True), None)
         for endpoint in ("catalog.home", "catalog.catalogue", "stats.dashboard", "networks.index")
     ]
-    public = sa.select(Innovation.slug).where(Innovation.is_public)
-    pages += [url_for("catalog.innovation", slug=s, _external=True) for s in db.session.scalars(public)]
-    pages += [url_for("catalog.owner", slug=s, _external=True) for s in db.session.scalars(sa.select(Owner.slug))]
-    pages += [url_for("catalog.region", code=c, _external=True) for c in db.session.scalars(sa.select(Region.code))]
-    pages += [url_for("networks.show", slug=s, _external=True) for s in db.session.scalars(sa.select(Network.slug))]
-    replications = sa.select(Replication.id).where(Replication.is_public)
-    pages += [url_for("replication.show", replication_id=i, _external=True) for i in db.session.scalars(replications)]
+    public = sa.select(Innovation.slug, Innovation.updated_at).where(Innovation.is_public).order_by(Innovation.id)
+    entries += [(url_for("catalog.innovation", slug=s, _external=True), t) for s, t in db.session.execute(public)]
+    owners = sa.select(Owner.slug).order_by(Owner.id)
+    entries += [(url_for("catalog.owner", slug=s, _external=True), None) for s in db.session.scalars(owners)]
+    regions = sa.select(Region.code).order_by(Region.code)
+    entries += [(url_for("catalog.region", code=c, _external=True), None) for c in db.session.scalars(regions)]
+    networks = sa.select(Network.slug, Network.updated_at).order_by(Network.id)
+    entries += [(url_for("networks.show", slug=s, _external=True), t) for s, t in db.session.execute(networks)]
+    replications = (
+        sa.select(Replication.id, Replication.updated_at).where(Replication.is_public).order_by(Replication.id)
+    )
+    entries += [
+        (url_for("replication.show", replication_id=i, _external=True), t) for i, t in db.session.execute(replications)
+    ]
+    return entries
+
+
+def _sitemap_limit():
+    return current_app.config.get("SITEMAP_MAX_URLS", SITEMAP_MAX_URLS)
+
+
+def _urlset(entries):
+    pages = [(loc, _rfc3339(moment) if moment else None) for loc, moment in entries]
     return Response(render_template("feeds/sitemap.xml", pages=pages), mimetype="application/xml")
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    """Every public page: home, catalogue, statistics, networks, case studies, owners, regions,
+    replications; an index of numbered sitemaps when they are more than one file may hold."""
+    entries, limit = _sitemap_entries(), _sitemap_limit()
+    if len(entries) <= limit:
+        return _urlset(entries)
+    latest = max((moment for _, moment in entries if moment), default=None)
+    sitemaps = []
+    for number, start in enumerate(range(0, len(entries), limit), start=1):
+        part = entries[start : start + limit]
+        # A part of owners or regions only has no dates of its own: the site's last change.
+        moment = max((m for _, m in part if m), default=latest)
+        sitemaps.append(
+            (url_for("opendata.sitemap_part", number=number, _external=True), _rfc3339(moment) if moment else None)
+        )
+    return Response(render_template("feeds/sitemap-index.xml", sitemaps=sitemaps), mimetype="application/xml")
+
+
+@bp.get("/sitemap-<int:number>.xml")
+def sitemap_part(number):
+    """The ``number``-th sitemap of the index (from 1)."""
+    entries, limit = _sitemap_entries(), _sitemap_limit()
+    part = entries[(number - 1) * limit : number * limit] if number >= 1 else []
+    if not part or len(entries) <= limit:
+        abort(404)
+    return _urlset(part)
 
 
 @bp.get("/api")

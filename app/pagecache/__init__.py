@@ -28,11 +28,17 @@ CACHED_ENDPOINTS = {
     "search.index", "stats.dashboard", "networks.index", "networks.show", "networks.activity",
     "replication.show", "api.innovations", "api.innovation", "api.replications", "api.networks",
     "api.network", "api.region", "api.stats_composition", "api.openapi_document", "opendata.api_docs",
-    "opendata.sitemap", "opendata.innovations_feed", "opendata.replications_feed",
+    "opendata.sitemap", "opendata.sitemap_part", "opendata.innovations_feed", "opendata.replications_feed",
 }  # fmt: skip
 # Search answers also depend on the index (stored with its version); keep them briefly.
 SHORT_LIVED = {"search.index", "api.innovations"}
 MAX_AGE, SHORT_AGE = 600, 30
+# What browsers and proxies are told (docs/decisions/0052): any of them may reuse a page for
+# a few seconds, then must ask again; the ETag makes asking cheap (a 304, from the front).
+# Vary keeps a page stored for an anonymous reader from a signed-in one, and languages apart.
+SHARED_CACHE_SECONDS = 5
+CACHE_CONTROL = f"public, max-age={SHARED_CACHE_SECONDS}, must-revalidate"
+VARY = ("Cookie", "Accept-Language")
 
 
 def page_key(request, config):
@@ -72,7 +78,7 @@ def serve_from_cache():
         return None
     response = app.response_class(page.body, headers=page.headers)
     response.headers["X-Page-Cache"] = "hit"
-    return response
+    return response.make_conditional(request)
 
 
 def store_in_cache(response):
@@ -86,11 +92,17 @@ def store_in_cache(response):
         return response
     key, generation, index = built
     max_age = SHORT_AGE if request.endpoint in SHORT_LIVED else MAX_AGE
+    if "ETag" not in response.headers:
+        response.add_etag()  # of the body: the same page has the same ETag on every worker
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    for name in VARY:
+        response.vary.add(name)
     headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in ("set-cookie", "content-length"))
     limited = bool(limiter.enabled and limiter.current_limits)
-    store.put(key, Page(generation, index, limited, time.monotonic() + max_age, headers, response.get_data()))
+    page = Page(generation, index, limited, time.monotonic() + max_age, headers, response.get_data(), request.endpoint)
+    store.put(key, page)
     response.headers["X-Page-Cache"] = "miss"
-    return response
+    return response.make_conditional(request)
 
 
 def register(app):

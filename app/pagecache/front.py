@@ -2,19 +2,24 @@
 before Flask builds a request context, runs its hooks or opens a session.
 
 It serves a page only when Flask would serve the same one: a GET or HEAD without a session
-or remember cookie (so no one is signed in and no message is waiting), no conditional
-headers (Flask answers those with a 304), a page whose generation, and index version for
-search answers, are current, and no rate limit on it (Flask's path counts those). In every
-other case the request goes on to Flask unchanged.
+or remember cookie (so no one is signed in and no message is waiting), a page whose
+generation, and index version for search answers, are current, and no rate limit on it
+(Flask's path counts those). In every other case the request goes on to Flask unchanged.
+A reader who already holds the page (``If-None-Match`` with its ETag) gets a 304. Pages
+carry no Last-Modified, so ``If-Modified-Since`` alone changes nothing.
 """
 
+from werkzeug.http import parse_etags, unquote_etag
 from werkzeug.wrappers import Request
 
 from app.pagecache import index_version, page_key
 from app.pagecache.generation import current_generation
 from app.pagecache.store import store
 
-_CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
+# Told to the request layer around the front (app/ops/wsgi.py), for its log line and metrics.
+ENVIRON_ENDPOINT, ENVIRON_LAYER = "suar.endpoint", "suar.page_cache_layer"
+# What a 304 repeats of the page's headers (RFC 9110, 15.4.5).
+_NOT_MODIFIED_HEADERS = {"etag", "cache-control", "vary", "content-location", "expires", "date"}
 
 
 class Front:
@@ -27,6 +32,11 @@ class Front:
         page = self._lookup(environ)
         if page is None:
             return self.wsgi_app(environ, start_response)
+        environ[ENVIRON_ENDPOINT], environ[ENVIRON_LAYER] = page.endpoint, "front"
+        if _not_modified(environ.get("HTTP_IF_NONE_MATCH"), page):
+            headers = [(k, v) for k, v in page.headers if k.lower() in _NOT_MODIFIED_HEADERS]
+            start_response("304 Not Modified", [*headers, ("X-Page-Cache", "hit")])
+            return [b""]
         headers = [*page.headers, ("Content-Length", str(len(page.body))), ("X-Page-Cache", "hit")]
         start_response("200 OK", headers)
         return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [page.body]
@@ -34,8 +44,6 @@ class Front:
     def _lookup(self, environ):
         config = self.app.config
         if environ["REQUEST_METHOD"] not in ("GET", "HEAD") or not config["PAGE_CACHE_ENABLED"]:
-            return None
-        if any(name in environ for name in _CONDITIONAL):
             return None
         request = Request(environ)
         cookies = request.cookies
@@ -55,3 +63,10 @@ class Front:
             with self.app.app_context():
                 self.engine = db.engine
         return self.engine
+
+
+def _not_modified(if_none_match, page):
+    if not if_none_match:
+        return False
+    etag = next((v for k, v in page.headers if k.lower() == "etag"), None)
+    return etag is not None and parse_etags(if_none_match).contains_weak(unquote_etag(etag)[0])

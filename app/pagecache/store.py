@@ -17,6 +17,7 @@ class Page(NamedTuple):
     expires: float  # time.monotonic() after which it is dropped
     headers: tuple
     body: bytes
+    endpoint: str | None = None  # for the request log and metrics of hits answered by the front
 
 
 class Store:

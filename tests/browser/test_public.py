@@ -91,6 +91,9 @@ def test_phone_width_has_no_horizontal_scroll(browser, live_server):
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, (url, overflow)
     page.goto("/inovasi")
-    page.locator(".card-title a").first.click()
+    # The catalogue may come from the browser's cache (max-age=5): wait for the case study
+    # itself, not just for the click, before measuring it.
+    with page.expect_navigation():
+        page.locator(".card-title a").first.click()
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     context.close()

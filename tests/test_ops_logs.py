@@ -1,0 +1,153 @@
+"""Request logs: one line per request (also those the page cache's front answers), with a
+request id the response names, the user's number and never their email or password."""
+
+import json
+import logging
+
+import pytest
+import structlog
+
+from app import pagecache
+from app.extensions import db as _db
+from app.ops.logs import bound_request_id, current_request_id
+from tests import factories
+from tests.accounts_fixtures import PASSWORD, csrf_token, make_user
+from tests.support import make_app
+
+
+@pytest.fixture
+def json_app(databases, tmp_path_factory):
+    """An app logging JSON, with the page cache on and one case study."""
+    app = make_app(databases, tmp_path_factory, LOG_FORMAT="json", PAGE_CACHE_ENABLED=True)
+    pagecache.clear()
+    with app.app_context():
+        factories.innovation("Inovasi Tercatat", region="33.02")
+        _db.session.commit()
+    yield app
+    pagecache.clear()
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def _lines(capsys):
+    """The JSON log lines written so far (and forget them)."""
+    return [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+
+
+def _requests(capsys):
+    return [line for line in _lines(capsys) if line["event"] == "request"]
+
+
+def test_one_json_line_per_request_with_its_id(json_app, capsys):
+    capsys.readouterr()
+    response = json_app.test_client().get("/inovasi?sort=title")
+    (line,) = _requests(capsys)
+    assert line["request_id"] == response.headers["X-Request-ID"] and len(line["request_id"]) == 32
+    assert line["method"] == "GET" and line["path"] == "/inovasi" and line["status"] == 200
+    assert line["endpoint"] == "catalog.catalogue" and line["page_cache"] == "miss" and line["user_id"] is None
+    assert line["duration_ms"] > 0 and line["level"] == "info" and line["time"].endswith("Z")
+
+
+def test_page_cache_hits_answered_before_flask_are_logged(json_app, capsys):
+    client = json_app.test_client()
+    client.get("/inovasi")
+    capsys.readouterr()
+    response = client.get("/inovasi")
+    assert response.headers["X-Page-Cache"] == "hit"
+    (line,) = _requests(capsys)
+    assert line["page_cache"] == "hit" and line["endpoint"] == "catalog.catalogue" and line["status"] == 200
+    assert line["request_id"] == response.headers["X-Request-ID"]
+
+
+def test_a_signed_in_user_is_logged_by_number_never_by_email_or_password(json_app, capsys):
+    with json_app.app_context():
+        user = make_user("pencatat@example.go.id", "editor")
+        user_id = user.id
+    client = json_app.test_client()
+    token = csrf_token(client, "/masuk")
+    capsys.readouterr()
+    response = client.post(
+        "/masuk", data={"email": "pencatat@example.go.id", "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 302
+    client.get("/kelola/inovasi")
+    captured = capsys.readouterr().err
+    assert "pencatat@example.go.id" not in captured and PASSWORD not in captured
+    lines = [json.loads(line) for line in captured.splitlines() if line.startswith("{")]
+    statuses = [(line["path"], line["user_id"]) for line in lines if line["event"] == "request"]
+    assert statuses == [("/masuk", user_id), ("/kelola/inovasi", user_id)]
+
+
+def test_a_request_id_from_a_client_is_not_trusted_without_a_proxy(json_app, capsys):
+    response = json_app.test_client().get("/healthz", headers={"X-Request-ID": "dari-klien-123"})
+    assert response.headers["X-Request-ID"] != "dari-klien-123"
+
+
+@pytest.fixture
+def proxied(databases, tmp_path_factory):
+    app = make_app(databases, tmp_path_factory, LOG_FORMAT="json", PROXY_FIX_FOR=1)
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def test_behind_a_trusted_proxy_its_request_id_is_kept(proxied, capsys):
+    client = proxied.test_client()
+    capsys.readouterr()
+    response = client.get("/healthz", headers={"X-Request-ID": "3f2a9c0e5b7d4e1f"})
+    assert response.headers["X-Request-ID"] == "3f2a9c0e5b7d4e1f"
+    assert _requests(capsys)[0]["request_id"] == "3f2a9c0e5b7d4e1f"
+    # An id that could break a log line or a header is replaced.
+    for forged in ("a b", "x" * 200, "id\u00e9"):
+        assert client.get("/healthz", headers={"X-Request-ID": forged}).headers["X-Request-ID"] != forged
+
+
+def test_an_error_is_logged_with_its_traceback_and_request_id(databases, tmp_path_factory, capsys):
+    app = make_app(databases, tmp_path_factory, LOG_FORMAT="json", PROPAGATE_EXCEPTIONS=False)
+
+    def broken():
+        raise RuntimeError("rusak untuk uji")
+
+    app.add_url_rule("/rusak", "broken", broken)
+    capsys.readouterr()
+    response = app.test_client().get("/rusak")
+    assert response.status_code == 500
+    lines = _lines(capsys)
+    (error,) = [line for line in lines if line["level"] == "error"]
+    (request,) = [line for line in lines if line["event"] == "request"]
+    assert error["request_id"] == request["request_id"] == response.headers["X-Request-ID"]
+    assert "Traceback" in error["exception"] and "RuntimeError: rusak untuk uji" in error["exception"]
+    assert request["status"] == 500 and request["endpoint"] == "broken"
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def test_text_is_the_default_format(databases, tmp_path_factory, capsys):
+    app = make_app(databases, tmp_path_factory)  # logging is the process's: the last app set it
+    capsys.readouterr()
+    response = app.test_client().get("/healthz")
+    err = capsys.readouterr().err
+    line = next(line for line in err.splitlines() if " request " in line)
+    assert f"request_id={response.headers['X-Request-ID']}" in line and "status=200" in line
+    assert not line.startswith("{")
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def test_a_job_carries_the_request_id_of_the_request_that_asked_for_it(json_app, capsys):
+    """The helper for background work: the id travels with the job and is bound where it runs."""
+    outer = current_request_id()  # another test's unclosed response may have left one bound
+    with bound_request_id("permintaan-asal") as request_id:
+        assert current_request_id() == request_id == "permintaan-asal"
+        logging.getLogger("suar.jobs").info("job ran")
+        structlog.get_logger("suar.jobs").info("job done", items=3)
+    assert current_request_id() == outer
+    with bound_request_id() as fresh_id:
+        assert len(fresh_id) == 32
+    lines = [line for line in _lines(capsys) if line["logger"] == "suar.jobs"]
+    assert [(line["event"], line["request_id"]) for line in lines] == [
+        ("job ran", "permintaan-asal"),
+        ("job done", "permintaan-asal"),
+    ]
+    assert lines[1]["items"] == 3
