@@ -2,7 +2,6 @@
 and imported back. Imports validate every row first and write all or nothing."""
 
 import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -12,6 +11,7 @@ from flask_babel import gettext as _
 
 from app.catalog.models import GOVERNMENT_KINDS, Innovation, Owner
 from app.catalog.owners import resolve_owner
+from app.csvfiles import dict_reader, unescape_cell
 from app.extensions import db
 from app.networks.models import Network
 from app.regions.models import Region
@@ -60,9 +60,7 @@ def read(data):
     except UnicodeDecodeError:
         result.problems.append(RowProblem(0, "", _("Berkas bukan teks UTF-8. Simpan ulang sebagai CSV UTF-8.")))
         return result
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = dict_reader(text)
     header = reader.fieldnames or []
     missing = [c for c in ("innovation", "stage") if c not in header]
     if missing:
@@ -82,7 +80,7 @@ def read(data):
             if None in raw:
                 result.problems.append(RowProblem(number, "", _("Baris ini punya kolom lebih banyak dari judulnya.")))
                 continue
-            row, problems = _check(number, {k: (v or "").strip() for k, v in raw.items()}, lookups)
+            row, problems = _check(number, {k: _cell(k, v) for k, v in raw.items()}, lookups)
             if row:
                 key = (row["innovation"].id, row["adopter"].id)
                 if key in seen:
@@ -96,6 +94,13 @@ def read(data):
     if not result.rows and not result.problems:
         result.problems.append(RowProblem(2, "", _("Berkas tidak berisi baris data.")))
     return result
+
+
+def _cell(column, value):
+    # Stripped before unescaping, so that a value the export escaped because it starts with
+    # a tab keeps it; notes are Markdown, where leading spaces and line ends carry meaning.
+    value = value or ""
+    return unescape_cell(value if column == "notes" else value.strip())
 
 
 class _Lookups:
