@@ -1,5 +1,10 @@
 """Replications as CSV: the export's columns are the import's, so an export can be edited
-and imported back. Imports validate every row first and write all or nothing."""
+and imported back. Imports validate every row first and write all or nothing.
+
+A column the file does not carry leaves that field as it is; an empty cell in a column it
+does carry clears the field (stage dates excepted). The preview says, row by row, what
+writing would create or change (docs/decisions/0043).
+"""
 
 import csv
 from dataclasses import dataclass, field
@@ -15,8 +20,8 @@ from app.csvfiles import dict_reader, unescape_cell
 from app.extensions import db
 from app.networks.models import Network
 from app.regions.models import Region
-from app.replication import services
-from app.replication.models import BUDGET_SOURCES, STAGES, TRANSFER_MODES, Replication, stage_dates_column
+from app.replication import csvplan, services
+from app.replication.models import BUDGET_SOURCES, STAGES, TRANSFER_MODES, stage_dates_column
 
 DATE_COLUMNS = tuple(stage_dates_column(s) for s in STAGES)
 COLUMNS = (
@@ -24,6 +29,9 @@ COLUMNS = (
     "stage", *DATE_COLUMNS, "discontinued_reason", "budget_source", "legal_basis", "evidence",
     "outcome_value", "outcome_unit", "notes",
 )  # fmt: skip
+# What identifies a row; every other column holds a field of the replication.
+KEYS = ("innovation", "adopter_region", "adopter", "stage")
+FIELD_COLUMNS = tuple(c for c in COLUMNS if c not in KEYS)
 # Written by the export for people reading it; ignored by the import.
 INFORMATIVE = ("innovation_title", "origin_owner", "adopter_kind", "adopter_province")
 MAX_ROWS = 10_000
@@ -42,14 +50,21 @@ class RowProblem:
 
 @dataclass
 class Parsed:
-    """The rows of a file, each ready to write, or the problems that stop it."""
+    """The rows of a file, each ready to write, or the problems that stop it; the field
+    columns the file does not carry; and, for a valid file, what writing it would do."""
 
     rows: list[dict] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
+    plan: list[csvplan.RowPlan] = field(default_factory=list)
 
     @property
     def ok(self):
         return not self.problems and bool(self.rows)
+
+    def count(self, action):
+        """How many rows would ``create``, ``change`` or stay the ``same``."""
+        return sum(1 for item in self.plan if item.action == action)
 
 
 def read(data):
@@ -70,6 +85,7 @@ def read(data):
     if unknown:
         result.problems.append(RowProblem(1, ", ".join(unknown[:5]), _("Kolom tidak dikenal.")))
         return result
+    result.absent = [c for c in FIELD_COLUMNS if c not in header]
     lookups = _Lookups()
     seen = {}
     try:
@@ -93,6 +109,9 @@ def read(data):
         result.problems.append(RowProblem(reader.line_num, "", _("CSV tidak terbaca: %(e)s", e=str(error))))
     if not result.rows and not result.problems:
         result.problems.append(RowProblem(2, "", _("Berkas tidak berisi baris data.")))
+    if result.ok:
+        result.plan, problems = csvplan.plan(result.rows)
+        result.problems.extend(RowProblem(*problem) for problem in problems)
     return result
 
 
@@ -156,9 +175,11 @@ def _check(number, raw, lookups):
     if any(not link.startswith(("http://", "https://")) for link in (row["evidence"] or "").split("\n") if link):
         bad("evidence", _("Bukti harus berupa tautan http(s), dipisah spasi."))
     row["outcome_value"] = _number(raw.get("outcome_value", ""), bad)
-    if stage == "discontinued" and not row["discontinued_reason"]:
+    if stage == "discontinued" and "discontinued_reason" in raw and not row["discontinued_reason"]:
         bad("discontinued_reason", _("Sebutkan alasan penghentian."))
-    return (row if not problems else None), problems
+    # A field whose column the file does not carry is not written (kept, or unset when new).
+    carried = {"innovation", "adopter", "stage", *("network_id" if c == "network" else c for c in raw)}
+    return ({k: v for k, v in row.items() if k in carried} if not problems else None), problems
 
 
 def _adopter(raw, lookups, bad):
@@ -214,12 +235,7 @@ def write(parsed, user):
     Raises services.ReplicationError (with the row number) when a row asks for a stage move
     the rules do not allow.
     """
-    existing = {
-        (r.innovation_id, r.adopter_id): r
-        for r in db.session.scalars(
-            sa.select(Replication).where(Replication.innovation_id.in_({row["innovation"].id for row in parsed.rows}))
-        )
-    }
+    existing = csvplan.existing(parsed.rows)
     created = updated = unchanged = 0
     touched = set()
     for number, row in enumerate(parsed.rows, start=2):
