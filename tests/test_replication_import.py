@@ -123,6 +123,32 @@ def test_a_file_without_the_reason_column_keeps_a_discontinued_replications_reas
     assert reload(Replication, id=world["plain"].id).discontinued_reason == "Anggaran dialihkan."
 
 
+@pytest.mark.parametrize("status", ["draft", "submitted", "returned", "archived"])
+def test_an_unpublished_case_study_cannot_be_named_and_is_not_revealed(client, db, world, status):
+    hidden = factories.innovation("Inovasi Rahasia", kind="city", region="33.74", status=status)
+    db.session.commit()
+    sign_in(client, world["editor"])
+    header = ("innovation", "adopter_region", "stage")
+    _, unknown = preview(client, csv_bytes(header, [("tidak-ada-sama-sekali", "35.11", "planned")]))
+    code, page = preview(client, csv_bytes(header, [(hidden.slug, "35.11", "planned")]))
+    assert code == 400 and "Simpan semua baris" not in page
+    assert problems(page) == [("2", "innovation", f"Inovasi {hidden.slug} tidak ada di katalog.")]
+    assert problems(unknown) == [("2", "innovation", "Inovasi tidak-ada-sama-sekali tidak ada di katalog.")]
+    assert "Inovasi Rahasia" not in page
+    assert (
+        db.session.scalar(sa.select(sa.func.count(Replication.id)).where(Replication.innovation_id == hidden.id)) == 0
+    )
+
+
+def test_the_command_line_import_names_only_published_case_studies(runner, db, world, tmp_path):
+    hidden = factories.innovation("Inovasi Draf", kind="city", region="33.74", status="draft")
+    db.session.commit()
+    path = tmp_path / "r.csv"
+    path.write_text(f"innovation,adopter_region,stage\n{hidden.slug},35.11,planned\n")
+    result = runner.invoke(args=["replications", "import", str(path)])
+    assert result.exit_code == 1 and f"Inovasi {hidden.slug} tidak ada di katalog." in result.output
+
+
 def test_a_long_preview_lists_the_rows_that_change_first(client, db, world):
     from app.regions.models import Region
     from app.replication import csvio

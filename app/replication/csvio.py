@@ -126,7 +126,9 @@ class _Lookups:
     """Everything rows refer to, loaded once per file."""
 
     def __init__(self):
-        self.innovations = {i.slug: i for i in db.session.scalars(sa.select(Innovation))}
+        # Only published case studies may be named; any other slug reads as unknown, so the
+        # file cannot reveal that a draft exists.
+        self.innovations = {i.slug: i for i in db.session.scalars(sa.select(Innovation).where(Innovation.is_public))}
         self.networks = {n.slug: n for n in db.session.scalars(sa.select(Network))}
         self.regions = {r.code: r for r in db.session.scalars(sa.select(Region))}
         self.owners = {
