@@ -149,6 +149,15 @@ def test_the_command_line_import_names_only_published_case_studies(runner, db, w
     assert result.exit_code == 1 and f"Inovasi {hidden.slug} tidak ada di katalog." in result.output
 
 
+def test_a_nul_character_is_refused_with_its_row_and_column(client, db, world):
+    sign_in(client, world["editor"])
+    data = csv_bytes(("innovation", "adopter_region", "stage", "local_name"),
+                     [(world["innovation"].slug, "35.11", "planned", "TELE\x00")])  # fmt: skip
+    status, page = preview(client, data)
+    assert status == 400 and problems(page) == [("2", "local_name", "Berisi karakter yang tidak sah (NUL).")]
+    assert db.session.scalar(sa.select(sa.func.count(Replication.id))) == 2
+
+
 def test_a_long_preview_lists_the_rows_that_change_first(client, db, world):
     from app.regions.models import Region
     from app.replication import csvio

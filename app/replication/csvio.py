@@ -96,6 +96,10 @@ def read(data):
             if None in raw:
                 result.problems.append(RowProblem(number, "", _("Baris ini punya kolom lebih banyak dari judulnya.")))
                 continue
+            nul = [column for column, value in raw.items() if "\x00" in (value or "")]
+            if nul:  # PostgreSQL refuses it in text: say so here, not with an error at the write
+                result.problems.append(RowProblem(number, nul[0], _("Berisi karakter yang tidak sah (NUL).")))
+                continue
             row, problems = _check(number, {k: _cell(k, v) for k, v in raw.items()}, lookups)
             if row:
                 key = (row["innovation"].id, row["adopter"].id)
