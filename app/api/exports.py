@@ -1,18 +1,17 @@
 """Open data: CSV exports, Atom feeds, the sitemap and robots.txt.
 
 CSV files are streamed row by row (``yield_per``), so a large export never sits in memory,
-and start with a UTF-8 byte-order mark so that spreadsheet programs read Indonesian text
-correctly.
+and are written by ``app.csvfiles``: a UTF-8 byte-order mark so that spreadsheet programs
+read Indonesian text correctly, and no cell that a spreadsheet would run as a formula.
 """
 
-import csv
-import io
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, render_template, request, stream_with_context, url_for
 from sqlalchemy.orm import selectinload
 
+from app import csvfiles
 from app.catalog.filters import FilterError, parse_filters
 from app.catalog.models import Innovation, Owner
 from app.catalog.queries import ORDER, conditions
@@ -24,7 +23,6 @@ from app.replication.models import Replication
 from app.slugs import is_valid_slug
 
 bp = Blueprint("opendata", __name__)
-BOM = "\ufeff"
 FEED_SIZE = 50
 INNOVATION_COLUMNS = (
     "slug", "title", "owner", "owner_kind", "institution", "region_code", "region", "province_code", "year",
@@ -34,17 +32,7 @@ INNOVATION_COLUMNS = (
 
 
 def _csv_response(rows, filename):
-    def generate():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        yield BOM
-        for row in rows:
-            writer.writerow(row)
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate(0)
-
-    response = Response(stream_with_context(generate()), mimetype="text/csv")
+    response = Response(stream_with_context(csvfiles.stream(rows)), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -29,6 +29,8 @@ def import_command(path, dry_run):
             click.echo(f"error: {path}:{problem.row}: {problem.column}: {problem.message}", err=True)
         click.echo(f"Nothing imported: {len(parsed.problems)} problem(s).", err=True)
         sys.exit(1)
+    if parsed.absent:
+        click.echo(f"Not in {path.name}, so kept as stored: {', '.join(parsed.absent)}.")
     try:
         counts = csvio.write(parsed, user=None)
     except services.ReplicationError as error:

@@ -1,8 +1,12 @@
 """Replications as CSV: the export's columns are the import's, so an export can be edited
-and imported back. Imports validate every row first and write all or nothing."""
+and imported back. Imports validate every row first and write all or nothing.
+
+A column the file does not carry leaves that field as it is; an empty cell in a column it
+does carry clears the field (stage dates excepted). The preview says, row by row, what
+writing would create or change (docs/decisions/0043).
+"""
 
 import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -12,11 +16,12 @@ from flask_babel import gettext as _
 
 from app.catalog.models import GOVERNMENT_KINDS, Innovation, Owner
 from app.catalog.owners import resolve_owner
+from app.csvfiles import dict_reader, unescape_cell
 from app.extensions import db
 from app.networks.models import Network
 from app.regions.models import Region
-from app.replication import services
-from app.replication.models import BUDGET_SOURCES, STAGES, TRANSFER_MODES, Replication, stage_dates_column
+from app.replication import csvplan, services
+from app.replication.models import BUDGET_SOURCES, STAGES, TRANSFER_MODES, stage_dates_column
 
 DATE_COLUMNS = tuple(stage_dates_column(s) for s in STAGES)
 COLUMNS = (
@@ -24,6 +29,9 @@ COLUMNS = (
     "stage", *DATE_COLUMNS, "discontinued_reason", "budget_source", "legal_basis", "evidence",
     "outcome_value", "outcome_unit", "notes",
 )  # fmt: skip
+# What identifies a row; every other column holds a field of the replication.
+KEYS = ("innovation", "adopter_region", "adopter", "stage")
+FIELD_COLUMNS = tuple(c for c in COLUMNS if c not in KEYS)
 # Written by the export for people reading it; ignored by the import.
 INFORMATIVE = ("innovation_title", "origin_owner", "adopter_kind", "adopter_province")
 MAX_ROWS = 10_000
@@ -42,14 +50,21 @@ class RowProblem:
 
 @dataclass
 class Parsed:
-    """The rows of a file, each ready to write, or the problems that stop it."""
+    """The rows of a file, each ready to write, or the problems that stop it; the field
+    columns the file does not carry; and, for a valid file, what writing it would do."""
 
     rows: list[dict] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
+    plan: list[csvplan.RowPlan] = field(default_factory=list)
 
     @property
     def ok(self):
         return not self.problems and bool(self.rows)
+
+    def count(self, action):
+        """How many rows would ``create``, ``change`` or stay the ``same``."""
+        return sum(1 for item in self.plan if item.action == action)
 
 
 def read(data):
@@ -60,9 +75,7 @@ def read(data):
     except UnicodeDecodeError:
         result.problems.append(RowProblem(0, "", _("Berkas bukan teks UTF-8. Simpan ulang sebagai CSV UTF-8.")))
         return result
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = dict_reader(text)
     header = reader.fieldnames or []
     missing = [c for c in ("innovation", "stage") if c not in header]
     if missing:
@@ -72,6 +85,7 @@ def read(data):
     if unknown:
         result.problems.append(RowProblem(1, ", ".join(unknown[:5]), _("Kolom tidak dikenal.")))
         return result
+    result.absent = [c for c in FIELD_COLUMNS if c not in header]
     lookups = _Lookups()
     seen = {}
     try:
@@ -82,7 +96,11 @@ def read(data):
             if None in raw:
                 result.problems.append(RowProblem(number, "", _("Baris ini punya kolom lebih banyak dari judulnya.")))
                 continue
-            row, problems = _check(number, {k: (v or "").strip() for k, v in raw.items()}, lookups)
+            nul = [column for column, value in raw.items() if "\x00" in (value or "")]
+            if nul:  # PostgreSQL refuses it in text: say so here, not with an error at the write
+                result.problems.append(RowProblem(number, nul[0], _("Berisi karakter yang tidak sah (NUL).")))
+                continue
+            row, problems = _check(number, {k: _cell(k, v) for k, v in raw.items()}, lookups)
             if row:
                 key = (row["innovation"].id, row["adopter"].id)
                 if key in seen:
@@ -95,14 +113,26 @@ def read(data):
         result.problems.append(RowProblem(reader.line_num, "", _("CSV tidak terbaca: %(e)s", e=str(error))))
     if not result.rows and not result.problems:
         result.problems.append(RowProblem(2, "", _("Berkas tidak berisi baris data.")))
+    if result.ok:
+        result.plan, problems = csvplan.plan(result.rows)
+        result.problems.extend(RowProblem(*problem) for problem in problems)
     return result
+
+
+def _cell(column, value):
+    # Stripped before unescaping, so that a value the export escaped because it starts with
+    # a tab keeps it; notes are Markdown, where leading spaces and line ends carry meaning.
+    value = value or ""
+    return unescape_cell(value if column == "notes" else value.strip())
 
 
 class _Lookups:
     """Everything rows refer to, loaded once per file."""
 
     def __init__(self):
-        self.innovations = {i.slug: i for i in db.session.scalars(sa.select(Innovation))}
+        # Only published case studies may be named; any other slug reads as unknown, so the
+        # file cannot reveal that a draft exists.
+        self.innovations = {i.slug: i for i in db.session.scalars(sa.select(Innovation).where(Innovation.is_public))}
         self.networks = {n.slug: n for n in db.session.scalars(sa.select(Network))}
         self.regions = {r.code: r for r in db.session.scalars(sa.select(Region))}
         self.owners = {
@@ -151,9 +181,11 @@ def _check(number, raw, lookups):
     if any(not link.startswith(("http://", "https://")) for link in (row["evidence"] or "").split("\n") if link):
         bad("evidence", _("Bukti harus berupa tautan http(s), dipisah spasi."))
     row["outcome_value"] = _number(raw.get("outcome_value", ""), bad)
-    if stage == "discontinued" and not row["discontinued_reason"]:
+    if stage == "discontinued" and "discontinued_reason" in raw and not row["discontinued_reason"]:
         bad("discontinued_reason", _("Sebutkan alasan penghentian."))
-    return (row if not problems else None), problems
+    # A field whose column the file does not carry is not written (kept, or unset when new).
+    carried = {"innovation", "adopter", "stage", *("network_id" if c == "network" else c for c in raw)}
+    return ({k: v for k, v in row.items() if k in carried} if not problems else None), problems
 
 
 def _adopter(raw, lookups, bad):
@@ -209,12 +241,7 @@ def write(parsed, user):
     Raises services.ReplicationError (with the row number) when a row asks for a stage move
     the rules do not allow.
     """
-    existing = {
-        (r.innovation_id, r.adopter_id): r
-        for r in db.session.scalars(
-            sa.select(Replication).where(Replication.innovation_id.in_({row["innovation"].id for row in parsed.rows}))
-        )
-    }
+    existing = csvplan.existing(parsed.rows)
     created = updated = unchanged = 0
     touched = set()
     for number, row in enumerate(parsed.rows, start=2):
