@@ -168,3 +168,15 @@ def test_an_empty_catalogue_with_an_index_answers_every_search(app, client, db):
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
     assert client.get("/api/v1/innovations").get_json()["total"] == 0
+
+
+def test_index_updates_hold_when_a_program_seeds_random(app, db, indexed, monkeypatch):
+    import random
+
+    monkeypatch.setitem(app.config, "SEARCH_SYNC_ON_READ", False)  # each commit must have applied its change
+    for n in range(3):  # what Hypothesis does before each example
+        random.seed(0)
+        factories.innovation(f"Pos Gizi {n}", summary="Pos gizi desa.", year=2020)
+        db.session.commit()
+    found = {hit.innovation.title for hit in service.search(parse_filters({"q": "pos gizi"})).hits}
+    assert {"Pos Gizi 0", "Pos Gizi 1", "Pos Gizi 2"} <= found

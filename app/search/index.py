@@ -13,6 +13,7 @@ so searches keep answering from the old generation while the new one is built.
 import fcntl
 import logging
 import os
+import secrets
 import shutil
 import threading
 import time
@@ -23,7 +24,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
+from whoosh.codec.whoosh3 import W3Codec, W3Segment
 from whoosh.index import LockError
 
 from app.catalog.models import Innovation
@@ -39,10 +40,20 @@ BATCH = 500  # innovations loaded from the database at a time
 KEEP_GENERATIONS = 2  # the current one and the one before, which a searcher may still read
 
 
+class Codec(W3Codec):
+    """Whoosh's codec, with segment names drawn from the operating system. Whoosh draws
+    them from the ``random`` module, which a program may seed: Hypothesis seeds it alike for
+    every example, and a test's second index update then wrote a segment named like its
+    first. (Pickled into the index's table of contents: keep this import path.)"""
+
+    def new_segment(self, storage, indexname):
+        return W3Segment(self, indexname, segid=secrets.token_hex(8))
+
+
 def _codec():
     # Uncompressed postings in larger blocks: reading a term is mostly unpickling blocks,
     # and zlib on top of that cost more than the disk it saved.
-    return W3Codec(blocklimit=256, compression=0)
+    return Codec(blocklimit=256, compression=0)
 
 
 class IndexMissing(RuntimeError):
