@@ -1,5 +1,7 @@
 """Security headers: a strict Content-Security-Policy and friends on every page."""
 
+import secrets
+
 import pytest
 
 from app import create_app
@@ -25,7 +27,11 @@ def test_pages_have_no_inline_script_or_style(client):
 
 def test_production_adds_hsts(tmp_path):
     config = Config(
-        environ={"SUAR_ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": f"sqlite:///{tmp_path}/p.db"}
+        environ={
+            "SUAR_ENV": "production",
+            "SECRET_KEY": secrets.token_hex(32),  # production refuses a weak key such as "x" * 40
+            "DATABASE_URL": f"sqlite:///{tmp_path}/p.db",
+        }
     )
     app = create_app(config)
     response = app.test_client().get("/static/css/suar.css")

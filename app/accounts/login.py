@@ -12,28 +12,11 @@ from app.accounts.models import AnonymousUser, User
 from app.extensions import db, login_manager
 from app.urls import safe_next
 
-DEFAULTS = {
-    # "strong" trusts X-Forwarded-For and logs out phone users whose address changes.
-    "SESSION_PROTECTION": "basic",
-    "REMEMBER_COOKIE_DURATION": timedelta(days=14),
-    # Flask-Login's own refresh path calls datetime.utcnow(); we set the cookie ourselves.
-    "REMEMBER_COOKIE_REFRESH_EACH_REQUEST": False,
-    "LOGIN_RATE_LIMIT": "5 per minute",
-    "LOGIN_MAX_FAILURES": 5,
-    "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
-}
-
 login_manager.login_view = "accounts.login"
 login_manager.login_message = _l("Silakan masuk untuk membuka halaman itu.")
 login_manager.login_message_category = "info"
 login_manager.localize_callback = str  # the flashed message in the reader's language, as plain text
 login_manager.anonymous_user = AnonymousUser
-
-
-def configure(app):
-    """Defaults for the login settings; the app's own configuration wins."""
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
 
 
 @login_manager.user_loader

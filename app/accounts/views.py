@@ -7,7 +7,7 @@ from flask_login.config import COOKIE_NAME
 
 from app.accounts import services
 from app.accounts.forms import ChangePasswordForm, LoginForm, LogoutForm
-from app.accounts.login import client_address, configure, is_safe_next, set_remember_cookie
+from app.accounts.login import client_address, is_safe_next, set_remember_cookie
 from app.accounts.models import normalise_email
 from app.extensions import csrf, db, limiter
 
@@ -15,7 +15,6 @@ bp = Blueprint("accounts", __name__)
 # Each form checks its own CSRF token (Flask-WTF), so that a stale token re-renders the form
 # with what was typed and a clear message instead of a bare 400 (docs/decisions/0013).
 csrf.exempt(bp)
-bp.record_once(lambda state: configure(state.app))
 
 
 def _login_limit():
