@@ -55,13 +55,15 @@ class Config:
         self.SECRET_KEY = secret or secrets.token_hex(32)
 
     def _sign_in(self, env):
-        """Sessions, the remember cookie, login limits."""
+        """Sessions, the remember cookie, login limits (docs/decisions/0040)."""
         # "strong" trusts X-Forwarded-For and logs out phone users whose address changes.
         self.SESSION_PROTECTION = "basic"
         self.REMEMBER_COOKIE_DURATION = timedelta(days=14)
         # Flask-Login's own refresh path calls datetime.utcnow(); the app sets the cookie
         # itself (docs/decisions/0012).
         self.REMEMBER_COOKIE_REFRESH_EACH_REQUEST = False
+        # A sign-in without "remember me" ends on the server after this long without a request.
+        self.LOGIN_SESSION_IDLE = timedelta(hours=12)
         self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT") or "5 per minute"  # per address, per email
         self.LOGIN_MAX_FAILURES = _positive_int(env, "LOGIN_MAX_FAILURES", 5)  # per email
         self.LOGIN_FAILURE_WINDOW = timedelta(minutes=_positive_int(env, "LOGIN_FAILURE_WINDOW", 15))

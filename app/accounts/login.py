@@ -1,15 +1,15 @@
-"""Flask-Login set-up: loading users from the session, safe redirects, the remember cookie."""
+"""Flask-Login set-up: loading users from their sign-ins, safe redirects, the remember cookie."""
 
-import hmac
 from datetime import timedelta
 
-from flask import current_app, request
+from flask import current_app, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login.config import COOKIE_NAME
-from flask_login.utils import encode_cookie
+from flask_login.utils import decode_cookie, encode_cookie
 
-from app.accounts.models import AnonymousUser, User
-from app.extensions import db, login_manager
+from app.accounts import sessions
+from app.accounts.models import AnonymousUser
+from app.extensions import login_manager
 from app.urls import safe_next
 
 login_manager.login_view = "accounts.login"
@@ -20,14 +20,16 @@ login_manager.anonymous_user = AnonymousUser
 
 
 @login_manager.user_loader
-def load_user(user_id):
-    """The user behind ``<id>:<session token>``, if the token is current and the user active."""
-    number, _, token = (user_id or "").partition(":")
-    if not number.isdigit() or not token:
-        return None
-    user = db.session.get(User, int(number))
-    if user is None or not user.active or not hmac.compare_digest(user.session_token, token):
-        return None
+def load_user(token):
+    """The user of the live sign-in whose token the session or remember cookie carries."""
+    user = sessions.load(token)
+    if user is None:
+        # The sign-in has ended (logged out elsewhere, password changed, expired): the
+        # browser forgets it, so that it stops asking and reads cached pages again.
+        session.pop("_user_id", None)
+        session.pop("_fresh", None)
+        if decode_cookie(request.cookies.get(_remember_cookie_name(), "")) == token:
+            session["_remember"] = "clear"  # Flask-Login deletes the cookie after the request
     return user
 
 
@@ -40,16 +42,14 @@ def set_remember_cookie(response, user):
     """Set Flask-Login's remember cookie for ``user``, lasting REMEMBER_COOKIE_DURATION.
 
     Flask-Login 0.6.3 computes the expiry with ``datetime.utcnow()``, deprecated since
-    Python 3.12; Werkzeug computes it from ``max_age`` instead (docs/decisions/0012).
+    Python 3.12; Werkzeug computes it from ``max_age`` instead (docs/decisions/0012). The
+    sign-in ends on the server at the same time (docs/decisions/0040).
     """
     config = current_app.config
-    duration = config["REMEMBER_COOKIE_DURATION"]
-    if not isinstance(duration, timedelta):
-        duration = timedelta(seconds=duration)
     response.set_cookie(
-        config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME),
+        _remember_cookie_name(),
         value=encode_cookie(user.get_id()),
-        max_age=duration,
+        max_age=_duration(config["REMEMBER_COOKIE_DURATION"]),
         domain=config.get("REMEMBER_COOKIE_DOMAIN"),
         path=config.get("REMEMBER_COOKIE_PATH", "/"),
         secure=config.get("REMEMBER_COOKIE_SECURE", False),
@@ -59,6 +59,31 @@ def set_remember_cookie(response, user):
     return response
 
 
+def forget_remember_cookie(response):
+    """Delete the remember cookie, if the browser has one (logging out)."""
+    if _remember_cookie_name() in request.cookies:
+        config = current_app.config
+        response.delete_cookie(
+            _remember_cookie_name(),
+            domain=config.get("REMEMBER_COOKIE_DOMAIN"),
+            path=config.get("REMEMBER_COOKIE_PATH", "/"),
+        )
+    return response
+
+
+def has_sign_in_cookie():
+    """True when the request may belong to a signed-in user (session or remember cookie)."""
+    return "_user_id" in session or _remember_cookie_name() in request.cookies
+
+
 def client_address():
     """The address the rate limits and the failure log record (behind a proxy: ProxyFix)."""
     return request.remote_addr or ""
+
+
+def _remember_cookie_name():
+    return current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
+
+
+def _duration(value):
+    return value if isinstance(value, timedelta) else timedelta(seconds=value)

@@ -1,5 +1,7 @@
-"""Users, their roles, and failed logins. Permission checks are methods of the user."""
+"""Users, their roles, their sign-ins, and failed logins. Permission checks are methods of
+the user."""
 
+import hashlib
 import secrets
 from datetime import datetime
 
@@ -19,8 +21,17 @@ AUTHOR_EDITABLE = ("draft", "returned")
 
 
 def new_session_token():
-    """A fresh random token; part of the id kept in the session and the remember cookie."""
-    return secrets.token_urlsafe(24)
+    """A fresh random token: the id kept in the session and the remember cookie."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_session_token(token):
+    """What the database keeps of a token: its SHA-256, so that a copy of the table signs no one in.
+
+    A token has 256 random bits: a fast hash is enough, and lets the token be looked up by
+    its hash in an index (docs/decisions/0040).
+    """
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def normalise_email(email):
@@ -48,9 +59,6 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(sa.String(200))
     password_hash: Mapped[str] = mapped_column(sa.String(256))
     active: Mapped[bool] = mapped_column(default=True)
-    # Rotated when the password changes or the user is deactivated: every session and
-    # remember cookie carrying the old token stops working (docs/decisions/0010).
-    session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
     owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("owner.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
@@ -70,13 +78,15 @@ class User(UserMixin, db.Model):
     def is_active(self):
         return self.active
 
-    def get_id(self):
-        """``<id>:<session token>``, so that rotating the token ends every session."""
-        return f"{self.id}:{self.session_token}"
+    # The sign-in (UserSession) this object was loaded through or has just started; not a
+    # column: each request loads its own user object (app/accounts/sessions.py).
+    current_session = None
 
-    def rotate_session_token(self):
-        """End every session and remember cookie of this user."""
-        self.session_token = new_session_token()
+    def get_id(self):
+        """The token of the current sign-in: what the session and remember cookies carry."""
+        if self.current_session is None or not self.current_session.token:
+            raise RuntimeError("no sign-in to identify: start one with app.accounts.sessions.start")
+        return self.current_session.token
 
     # Passwords
     def set_password(self, password):
@@ -253,6 +263,31 @@ class AnonymousUser(AnonymousUserMixin):
     def can_restore_revision(self, innovation):
         """Anonymous visitors restore nothing."""
         return False
+
+
+class UserSession(db.Model):
+    """One sign-in of a user in one browser: ended by logging out there, and by a password
+    change (the others), deactivation or "sign out everywhere" (all of them).
+
+    The browser holds the token in its session cookie and, with "remember me", in the
+    remember cookie; the database holds only its hash (docs/decisions/0040).
+    """
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # With "remember me" a sign-in lasts REMEMBER_COOKIE_DURATION from its start; without,
+    # it ends after LOGIN_SESSION_IDLE without a request.
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_utcnow)
+
+    user: Mapped[User] = relationship()
+
+    # The token itself, known only to the request that started the sign-in or was sent it.
+    token = None
 
 
 class LoginFailure(db.Model):

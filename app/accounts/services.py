@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.accounts import sessions
 from app.accounts.models import ROLES, LoginFailure, User, normalise_email
 from app.accounts.passwords import describe_in_english, password_problems
 from app.extensions import db
@@ -68,7 +69,7 @@ def update_user(user, name, roles, networks, owner, active, acting_user):
     user.name = " ".join(name.split())
     _assign(user, roles, networks, owner)
     if user.active and not active:
-        user.rotate_session_token()
+        sessions.end_all(user)
     user.active = active
     db.session.flush()
 
@@ -86,13 +87,13 @@ def _assign(user, roles, networks, owner):
     user.owner = owner if "official" in roles else None
 
 
-def change_password(user, new_password):
-    """Set a new password and end every other session of the user (the token rotates)."""
+def change_password(user, new_password, keep=None):
+    """Set a new password and end every sign-in of the user but ``keep`` (the one changing it)."""
     problems = password_problems(new_password, user.email)
     if problems:
         raise AccountError(describe_in_english(problems[0]))
     user.set_password(new_password)
-    user.rotate_session_token()
+    sessions.end_all(user, keep=keep)
     db.session.flush()
 
 
