@@ -4,7 +4,7 @@ import os
 import secrets
 from datetime import timedelta
 
-# A production SECRET_KEY signs sessions and remember cookies: shorter or more
+# A production SECRET_KEY signs sessions, remember and device cookies: shorter or more
 # regular than this and it can be guessed or brute-forced offline from one cookie.
 MIN_SECRET_LENGTH = 32
 
@@ -55,7 +55,7 @@ class Config:
         self.SECRET_KEY = secret or secrets.token_hex(32)
 
     def _sign_in(self, env):
-        """Sessions, the remember cookie, login limits (docs/decisions/0040)."""
+        """Sessions, remember and device cookies, login limits (docs/decisions/0040, 0041)."""
         # "strong" trusts X-Forwarded-For and logs out phone users whose address changes.
         self.SESSION_PROTECTION = "basic"
         self.REMEMBER_COOKIE_DURATION = timedelta(days=14)
@@ -64,9 +64,13 @@ class Config:
         self.REMEMBER_COOKIE_REFRESH_EACH_REQUEST = False
         # A sign-in without "remember me" ends on the server after this long without a request.
         self.LOGIN_SESSION_IDLE = timedelta(hours=12)
+        self.LOGIN_DEVICE_COOKIE_DURATION = timedelta(days=365)
         self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT") or "5 per minute"  # per address, per email
-        self.LOGIN_MAX_FAILURES = _positive_int(env, "LOGIN_MAX_FAILURES", 5)  # per email
+        self.LOGIN_MAX_FAILURES = _positive_int(env, "LOGIN_MAX_FAILURES", 5)  # per email and address
+        self.LOGIN_MAX_FAILURES_PER_EMAIL = _positive_int(env, "LOGIN_MAX_FAILURES_PER_EMAIL", 20)
         self.LOGIN_FAILURE_WINDOW = timedelta(minutes=_positive_int(env, "LOGIN_FAILURE_WINDOW", 15))
+        if self.LOGIN_MAX_FAILURES_PER_EMAIL < self.LOGIN_MAX_FAILURES:
+            raise ConfigError("LOGIN_MAX_FAILURES_PER_EMAIL must not be lower than LOGIN_MAX_FAILURES")
 
 
 def _positive_int(env, name, default):

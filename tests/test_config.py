@@ -64,12 +64,12 @@ def test_production_accepts_a_generated_secret(make):
 def test_sign_in_defaults_come_from_config_and_tests_inherit_them(tmp_path):
     for config in (Config(environ={}), _TestConfig("sqlite://", str(tmp_path))):
         assert config.LOGIN_RATE_LIMIT == "5 per minute"
-        assert config.LOGIN_MAX_FAILURES == 5
+        assert config.LOGIN_MAX_FAILURES == 5 and config.LOGIN_MAX_FAILURES_PER_EMAIL == 20
         assert timedelta(minutes=15) == config.LOGIN_FAILURE_WINDOW
         assert timedelta(days=14) == config.REMEMBER_COOKIE_DURATION
         assert config.SESSION_PROTECTION == "basic" and config.REMEMBER_COOKIE_REFRESH_EACH_REQUEST is False
     app = create_app(Config(environ={"DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}))
-    assert app.config["LOGIN_MAX_FAILURES"] == 5 and app.config["LOGIN_RATE_LIMIT"] == "5 per minute"
+    assert app.config["LOGIN_MAX_FAILURES"] == 5 and app.config["LOGIN_SESSION_IDLE"] == timedelta(hours=12)
     # One place: the accounts package no longer brings defaults of its own.
     assert not hasattr(accounts_login, "DEFAULTS") and not hasattr(accounts_login, "configure")
 
@@ -78,11 +78,12 @@ def test_sign_in_settings_are_read_from_the_environment():
     environ = {
         "LOGIN_RATE_LIMIT": "3 per minute",
         "LOGIN_MAX_FAILURES": "4",
+        "LOGIN_MAX_FAILURES_PER_EMAIL": "40",
         "LOGIN_FAILURE_WINDOW": "30",
     }
     config = Config(environ=environ)
     assert config.LOGIN_RATE_LIMIT == "3 per minute"
-    assert config.LOGIN_MAX_FAILURES == 4
+    assert (config.LOGIN_MAX_FAILURES, config.LOGIN_MAX_FAILURES_PER_EMAIL) == (4, 40)
     assert timedelta(minutes=30) == config.LOGIN_FAILURE_WINDOW
 
 
@@ -93,6 +94,7 @@ def test_sign_in_settings_are_read_from_the_environment():
         {"LOGIN_MAX_FAILURES": "0"},
         {"LOGIN_MAX_FAILURES": "-3"},
         {"LOGIN_FAILURE_WINDOW": "1.5"},
+        {"LOGIN_MAX_FAILURES_PER_EMAIL": "3"},  # below LOGIN_MAX_FAILURES (5)
     ],
 )
 def test_bad_sign_in_settings_are_refused_by_name(environ):

@@ -1,16 +1,22 @@
-"""Flask-Login set-up: loading users from their sign-ins, safe redirects, the remember cookie."""
+"""Flask-Login set-up: loading users from their sign-ins, safe redirects, the remember and
+device cookies."""
 
+import secrets
 from datetime import timedelta
 
 from flask import current_app, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login.config import COOKIE_NAME
 from flask_login.utils import decode_cookie, encode_cookie
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app.accounts import sessions
-from app.accounts.models import AnonymousUser
+from app.accounts.lockout import Device, account_mark
+from app.accounts.models import AnonymousUser, normalise_email
 from app.extensions import login_manager
 from app.urls import safe_next
+
+DEVICE_COOKIE = "suar_device"
 
 login_manager.login_view = "accounts.login"
 login_manager.login_message = _l("Silakan masuk untuk membuka halaman itu.")
@@ -76,9 +82,48 @@ def has_sign_in_cookie():
     return "_user_id" in session or _remember_cookie_name() in request.cookies
 
 
+def set_device_cookie(response, user):
+    """Mark this browser as one that signed in to ``user``'s account (docs/decisions/0041).
+
+    A fresh nonce at each login; signed with a salt that names the email, so the cookie
+    speaks for that account only and reveals nothing of it.
+    """
+    config = current_app.config
+    value = _device_serializer(user.email).dumps({"a": account_mark(user), "n": secrets.token_urlsafe(16)})
+    response.set_cookie(
+        DEVICE_COOKIE,
+        value=value,
+        max_age=_duration(config["LOGIN_DEVICE_COOKIE_DURATION"]),
+        secure=config.get("SESSION_COOKIE_SECURE", False),
+        httponly=True,
+        samesite="Strict",  # only ever needed by this site's own login and password forms
+    )
+    return response
+
+
+def device_of(email):
+    """What this browser's device cookie says for ``email`` (lockout.Device), or None."""
+    value = request.cookies.get(DEVICE_COOKIE)
+    email = normalise_email(email)
+    if not value or not email:
+        return None
+    max_age = _duration(current_app.config["LOGIN_DEVICE_COOKIE_DURATION"]).total_seconds()
+    try:
+        data = _device_serializer(email).loads(value, max_age=max_age)
+    except BadSignature:  # forged, for another email, or expired
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("a"), str) or not isinstance(data.get("n"), str):
+        return None
+    return Device(account=data["a"], nonce=data["n"][:32])
+
+
 def client_address():
     """The address the rate limits and the failure log record (behind a proxy: ProxyFix)."""
     return request.remote_addr or ""
+
+
+def _device_serializer(email):
+    return URLSafeTimedSerializer(current_app.secret_key, salt="suar-device:" + normalise_email(email))
 
 
 def _remember_cookie_name():

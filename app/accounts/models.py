@@ -291,10 +291,11 @@ class UserSession(db.Model):
 
 
 class LoginFailure(db.Model):
-    """One failed login for an email address (whether or not an account has it).
+    """One failed password check for an email address (whether or not an account has it).
 
-    Counted in the database so that the login limit holds across worker processes even
-    when the rate limiter has no shared store (docs/decisions/0011).
+    Counted in the database so that the limits hold across worker processes even when the
+    rate limiter has no shared store (docs/decisions/0011), per email and address, per
+    email across addresses, and per device cookie (docs/decisions/0041).
     """
 
     __tablename__ = "login_failure"
@@ -303,4 +304,6 @@ class LoginFailure(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254))
     address: Mapped[str | None] = mapped_column(sa.String(64))
+    # The nonce of the device cookie the attempt came with, if it held one for this account.
+    device: Mapped[str | None] = mapped_column(sa.String(32))
     at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_utcnow, index=True)
