@@ -2,6 +2,11 @@
 
 import os
 import secrets
+from datetime import timedelta
+
+# A production SECRET_KEY signs sessions, remember and device cookies: shorter or more
+# regular than this and it can be guessed or brute-forced offline from one cookie.
+MIN_SECRET_LENGTH = 32
 
 
 class ConfigError(RuntimeError):
@@ -26,8 +31,6 @@ class Config:
         self.SEARCH_SYNC_ON_READ = True
         self.SEARCH_WRITE_TIMEOUT = 5.0
         self.SEARCH_AUTO_BUILD_LIMIT = 5000
-        if env.get("LOGIN_RATE_LIMIT"):  # per address and per email; default in app/accounts/login.py
-            self.LOGIN_RATE_LIMIT = env["LOGIN_RATE_LIMIT"]
         self.CONTENT_DIR = env.get("SUAR_CONTENT_DIR") or None
         self.BABEL_DEFAULT_LOCALE = "id"
         self.LANGUAGES = ("id", "en")
@@ -39,11 +42,18 @@ class Config:
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self._sign_in(env)
 
         secret = env.get("SECRET_KEY")
         if self.SUAR_ENV == "production":
             if not secret:
                 raise ConfigError("SUAR_ENV=production needs SECRET_KEY to be set")
+            weakness = secret_weakness(secret)
+            if weakness:
+                raise ConfigError(
+                    f"SUAR_ENV=production needs a strong SECRET_KEY: this one {weakness}. Generate one with: "
+                    "python -c 'import secrets; print(secrets.token_hex(32))'"
+                )
             self.SESSION_COOKIE_SECURE = True
             self.REMEMBER_COOKIE_SECURE = True
             self.PREFERRED_URL_SCHEME = "https"
@@ -81,6 +91,24 @@ class Config:
         if not self.TRUSTED_HOSTS:
             raise ConfigError("SUAR_ENV=production needs TRUSTED_HOSTS (or SERVER_NAME): the site's host names")
 
+    def _sign_in(self, env):
+        """Sessions, remember and device cookies, login limits (docs/decisions/0040, 0041)."""
+        # "strong" trusts X-Forwarded-For and logs out phone users whose address changes.
+        self.SESSION_PROTECTION = "basic"
+        self.REMEMBER_COOKIE_DURATION = timedelta(days=14)
+        # Flask-Login's own refresh path calls datetime.utcnow(); the app sets the cookie
+        # itself (docs/decisions/0012).
+        self.REMEMBER_COOKIE_REFRESH_EACH_REQUEST = False
+        # A sign-in without "remember me" ends on the server after this long without a request.
+        self.LOGIN_SESSION_IDLE = timedelta(hours=12)
+        self.LOGIN_DEVICE_COOKIE_DURATION = timedelta(days=365)
+        self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT") or "5 per minute"  # per address, per email
+        self.LOGIN_MAX_FAILURES = _positive_int(env, "LOGIN_MAX_FAILURES", 5)  # per email and address
+        self.LOGIN_MAX_FAILURES_PER_EMAIL = _positive_int(env, "LOGIN_MAX_FAILURES_PER_EMAIL", 20)
+        self.LOGIN_FAILURE_WINDOW = timedelta(minutes=_positive_int(env, "LOGIN_FAILURE_WINDOW", 15))
+        if self.LOGIN_MAX_FAILURES_PER_EMAIL < self.LOGIN_MAX_FAILURES:
+            raise ConfigError("LOGIN_MAX_FAILURES_PER_EMAIL must not be lower than LOGIN_MAX_FAILURES")
+
 
 def _whole_number(env, name, default):
     value = env.get(name, "").strip()
@@ -89,6 +117,27 @@ def _whole_number(env, name, default):
     if not value.isdigit():
         raise ConfigError(f"{name} must be a whole number, not {value!r}")
     return int(value)
+
+
+def _positive_int(env, name, default):
+    value = env.get(name)
+    if value is None or value == "":
+        return default
+    if not value.strip().isdigit() or int(value) < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
+def secret_weakness(secret):
+    """Why ``secret`` is too weak to sign a production site's cookies, or None."""
+    if len(secret) < MIN_SECRET_LENGTH:
+        return f"has {len(secret)} characters, fewer than {MIN_SECRET_LENGTH}"
+    if len(set(secret)) < 8:
+        return "uses fewer than 8 different characters"
+    # "abcabcab...": a piece of at most half the length, repeated (the last time cut short).
+    if any(secret[period:] == secret[:-period] for period in range(1, len(secret) // 2 + 1)):
+        return "repeats a shorter piece"
+    return None
 
 
 class TestConfig(Config):

@@ -7,9 +7,10 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
-from app.accounts.models import User
+from app.accounts.models import User, UserSession, hash_session_token, new_session_token
 from app.catalog.owners import government_owner
 from app.extensions import db as _db
+from app.extensions import utcnow
 from app.networks.models import Membership, Network
 from app.regions.models import Region
 from app.rendering import render_markdown
@@ -72,9 +73,17 @@ def submit(client, form_url, data, post_url=None, **kwargs):
 
 
 def sign_in(client, user):
-    """Put ``user`` in the client's session, as a successful login does."""
+    """Start a sign-in of ``user`` and put it in the client's session, as a successful login does.
+
+    The sign-in is written on a connection of its own, so that the test's objects are not
+    expired by a commit of its session.
+    """
+    token = new_session_token()
+    row = {"user_id": user.id, "token_hash": hash_session_token(token), "remember": False}
+    with _db.engine.begin() as connection:
+        connection.execute(sa.insert(UserSession).values(**row, created_at=utcnow(), last_seen_at=utcnow()))
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = token
         session["_fresh"] = True
 
 

@@ -84,3 +84,29 @@ def test_get_requests_are_not_counted(limited_app):
         assert client.get("/masuk").status_code == 200
     with limited_app.app_context():
         assert _db.session.query(User).count() == 1
+
+
+def test_a_browser_that_signed_in_before_is_not_held_up_by_the_per_account_limit(limited_app):
+    """Anyone may spend an account's per-email allowance; its owner's known browser goes on."""
+    from app.accounts.login import DEVICE_COOKIE
+
+    owner = limited_app.test_client()
+    assert _attempt(owner, _token(owner), password=PASSWORD, address="10.0.4.1").status_code == 302
+    device_cookie = owner.get_cookie(DEVICE_COOKIE).value
+    attacker = limited_app.test_client()
+    token = _token(attacker)
+    codes = [_attempt(attacker, token, address=f"10.0.5.{n}").status_code for n in range(6)]
+    assert codes[-1] == 429
+    # The cookie speaks for its own account only (the limiter reads no database to check).
+    with limited_app.app_context():
+        make_user("lain@example.go.id", "editor")
+    other = limited_app.test_client()
+    other_data = {"email": "lain@example.go.id", "password": PASSWORD, "csrf_token": _token(other)}
+    assert other.post("/masuk", data=other_data, environ_base={"REMOTE_ADDR": "10.0.6.1"}).status_code == 302
+    borrowed = limited_app.test_client()
+    borrowed.set_cookie(DEVICE_COOKIE, other.get_cookie(DEVICE_COOKIE).value)
+    assert _attempt(borrowed, _token(borrowed), password=PASSWORD, address="10.0.4.3").status_code == 429
+    returning = limited_app.test_client()
+    returning.set_cookie(DEVICE_COOKIE, device_cookie)
+    assert _attempt(returning, _token(returning), password=PASSWORD, address="10.0.4.2").status_code == 302
+    assert _attempt(attacker, token, password=PASSWORD, address="10.0.5.99").status_code == 429

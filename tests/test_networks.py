@@ -264,6 +264,7 @@ def test_every_post_route_of_these_features_checks_the_csrf_token(app):
         "/admin/pengguna",
         "/admin/pengguna/<int:user_id>",
         "/akun/kata-sandi",
+        "/akun/keluar-semua",
         "/jaringan/<slug>/anggota",
         "/jaringan/<slug>/anggota/<int:membership_id>/hapus",
         "/jaringan/<slug>/kegiatan/<int:activity_id>/ubah",

@@ -1,5 +1,7 @@
 """Security headers: a strict Content-Security-Policy and friends on every page."""
 
+import secrets
+
 import pytest
 
 from app import create_app
@@ -27,7 +29,7 @@ def test_production_adds_hsts(tmp_path):
     config = Config(
         environ={
             "SUAR_ENV": "production",
-            "SECRET_KEY": "x" * 40,
+            "SECRET_KEY": secrets.token_hex(32),  # production refuses a weak key such as "x" * 40
             "DATABASE_URL": f"sqlite:///{tmp_path}/p.db",
             "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
             "TRUSTED_HOSTS": "localhost",

@@ -45,6 +45,12 @@ class LogoutForm(Form):
     submit = SubmitField(_l("Keluar"))
 
 
+class SignOutEverywhereForm(Form):
+    """Ends every sign-in of the account; a POST with a CSRF token, like logging out."""
+
+    submit = SubmitField(_l("Keluar dari semua perangkat"))
+
+
 class ChangePasswordForm(Form):
     """The current password, then the new one twice."""
 

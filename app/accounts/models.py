@@ -1,5 +1,7 @@
-"""Users, their roles, and failed logins. Permission checks are methods of the user."""
+"""Users, their roles, their sign-ins, and failed logins. Permission checks are methods of
+the user."""
 
+import hashlib
 import secrets
 from datetime import datetime
 
@@ -18,8 +20,17 @@ ROLES = ("admin", "editor", "coordinator", "official")
 
 
 def new_session_token():
-    """A fresh random token; part of the id kept in the session and the remember cookie."""
-    return secrets.token_urlsafe(24)
+    """A fresh random token: the id kept in the session and the remember cookie."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_session_token(token):
+    """What the database keeps of a token: its SHA-256, so that a copy of the table signs no one in.
+
+    A token has 256 random bits: a fast hash is enough, and lets the token be looked up by
+    its hash in an index (docs/decisions/0040).
+    """
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def normalise_email(email):
@@ -55,9 +66,6 @@ class User(PermissionsMixin, UserMixin, db.Model):
     name: Mapped[str] = mapped_column(sa.String(200))
     password_hash: Mapped[str] = mapped_column(sa.String(256))
     active: Mapped[bool] = mapped_column(default=True)
-    # Rotated when the password changes or the user is deactivated: every session and
-    # remember cookie carrying the old token stops working (docs/decisions/0010).
-    session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
     owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("owner.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
@@ -77,13 +85,15 @@ class User(PermissionsMixin, UserMixin, db.Model):
     def is_active(self):
         return self.active
 
-    def get_id(self):
-        """``<id>:<session token>``, so that rotating the token ends every session."""
-        return f"{self.id}:{self.session_token}"
+    # The sign-in (UserSession) this object was loaded through or has just started; not a
+    # column: each request loads its own user object (app/accounts/sessions.py).
+    current_session = None
 
-    def rotate_session_token(self):
-        """End every session and remember cookie of this user."""
-        self.session_token = new_session_token()
+    def get_id(self):
+        """The token of the current sign-in: what the session and remember cookies carry."""
+        if self.current_session is None or not self.current_session.token:
+            raise RuntimeError("no sign-in to identify: start one with app.accounts.sessions.start")
+        return self.current_session.token
 
     # Passwords
     def set_password(self, password):
@@ -149,11 +159,37 @@ class AnonymousUser(PermissionsMixin, AnonymousUserMixin):
         return False
 
 
-class LoginFailure(db.Model):
-    """One failed login for an email address (whether or not an account has it).
+class UserSession(db.Model):
+    """One sign-in of a user in one browser: ended by logging out there, and by a password
+    change (the others), deactivation or "sign out everywhere" (all of them).
 
-    Counted in the database so that the login limit holds across worker processes even
-    when the rate limiter has no shared store (docs/decisions/0011).
+    The browser holds the token in its session cookie and, with "remember me", in the
+    remember cookie; the database holds only its hash (docs/decisions/0040).
+    """
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # With "remember me" a sign-in lasts REMEMBER_COOKIE_DURATION from its start; without,
+    # it ends after LOGIN_SESSION_IDLE without a request.
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_utcnow)
+
+    user: Mapped[User] = relationship()
+
+    # The token itself, known only to the request that started the sign-in or was sent it.
+    token = None
+
+
+class LoginFailure(db.Model):
+    """One failed password check for an email address (whether or not an account has it).
+
+    Counted in the database so that the limits hold across worker processes even when the
+    rate limiter has no shared store (docs/decisions/0011), per email and address, per
+    email across addresses, and per device cookie (docs/decisions/0041).
     """
 
     __tablename__ = "login_failure"
@@ -162,4 +198,6 @@ class LoginFailure(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254))
     address: Mapped[str | None] = mapped_column(sa.String(64))
+    # The nonce of the device cookie the attempt came with, if it held one for this account.
+    device: Mapped[str | None] = mapped_column(sa.String(32))
     at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_utcnow, index=True)

@@ -1,17 +1,18 @@
-"""Changes to accounts: creating and updating users, passwords, and counting failed logins.
+"""Changes to accounts: creating and updating users, passwords, checking them (and counting
+the failures).
 
 Services flush, never commit; the view or command that calls them commits once.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import cache
 
 import sqlalchemy as sa
-from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.accounts.models import ROLES, LoginFailure, User, normalise_email
+from app.accounts import lockout, sessions
+from app.accounts.models import ROLES, User, normalise_email
 from app.accounts.passwords import describe_in_english, password_problems
 from app.extensions import db
 
@@ -22,7 +23,7 @@ class AccountError(ValueError):
 
 @dataclass(frozen=True)
 class LoginResult:
-    """The outcome of a login attempt: the user on success, or whether the email is locked."""
+    """The outcome of a password check: the user on success, or whether it was refused unchecked."""
 
     user: User | None
     locked: bool = False
@@ -68,7 +69,7 @@ def update_user(user, name, roles, networks, owner, active, acting_user):
     user.name = " ".join(name.split())
     _assign(user, roles, networks, owner)
     if user.active and not active:
-        user.rotate_session_token()
+        sessions.end_all(user)
     user.active = active
     db.session.flush()
 
@@ -86,57 +87,65 @@ def _assign(user, roles, networks, owner):
     user.owner = owner if "official" in roles else None
 
 
-def change_password(user, new_password):
-    """Set a new password and end every other session of the user (the token rotates)."""
+def change_password(user, new_password, keep=None):
+    """Set a new password and end every sign-in of the user but ``keep`` (the one changing it)."""
     problems = password_problems(new_password, user.email)
     if problems:
         raise AccountError(describe_in_english(problems[0]))
     user.set_password(new_password)
-    user.rotate_session_token()
+    sessions.end_all(user, keep=keep)
     db.session.flush()
 
 
-def authenticate(email, password, address=None, now=None):
-    """Check a login; count failures per email in the database and refuse when too many.
+def authenticate(email, password, address=None, device=None, now=None):
+    """Check a login; count the failures and refuse, unchecked, while they lock this attempt.
 
-    After ``LOGIN_MAX_FAILURES`` failures within ``LOGIN_FAILURE_WINDOW`` the email is
-    locked until the window has passed, even for the right password. Emails without an
-    account are counted and locked alike, so the answer never tells whether one exists.
+    ``device`` is what the browser's device cookie says (lockout.Device), if it has one for
+    this email. Emails without an account are counted and locked alike, and their password
+    is checked against a dummy hash, so that neither the answer nor its time tells whether
+    an account exists (docs/decisions/0011, 0041).
     """
     now = now or datetime.now(UTC)
     email = normalise_email(email)
-    if is_locked(email, now):
-        return LoginResult(user=None, locked=True)
     user = find_user(email)
+    nonce = _device_nonce(device, user)
+    if lockout.is_locked(email, address, nonce, now):
+        return LoginResult(user=None, locked=True)
     if user is None:
         check_password_hash(_dummy_hash(), password)
         ok = False
     else:
         ok = user.check_password(password) and user.active
     if not ok:
-        _record_failure(email, address, now)
+        lockout.record_failure(email, address, nonce, now)
         return LoginResult(user=None)
-    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.email == email))
+    lockout.forgive(email, address, nonce)
     user.last_login_at = now
     db.session.flush()
     return LoginResult(user=user)
 
 
-def is_locked(email, now=None):
-    """True when ``email`` has had too many failed logins within the window."""
+def confirm_password(user, password, address=None, device=None, now=None):
+    """Check a signed-in user's current password (before changing it), counted like a login.
+
+    Someone holding a stolen session must not get unlimited guesses at the password that
+    would let them take the account over.
+    """
     now = now or datetime.now(UTC)
-    since = now - _window()
-    query = sa.select(sa.func.count(LoginFailure.id)).where(LoginFailure.email == email, LoginFailure.at > since)
-    return db.session.scalar(query) >= current_app.config["LOGIN_MAX_FAILURES"]
-
-
-def _record_failure(email, address, now):
-    # Old rows say nothing any more; dropping them here keeps the table small.
-    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.at <= now - _window()))
-    db.session.add(LoginFailure(email=email[:254], address=(address or "")[:64] or None, at=now))
+    nonce = _device_nonce(device, user)
+    if lockout.is_locked(user.email, address, nonce, now):
+        return LoginResult(user=None, locked=True)
+    if not user.check_password(password):
+        lockout.record_failure(user.email, address, nonce, now)
+        return LoginResult(user=None)
+    lockout.forgive(user.email, address, nonce)
     db.session.flush()
+    return LoginResult(user=user)
 
 
-def _window():
-    window = current_app.config["LOGIN_FAILURE_WINDOW"]
-    return window if isinstance(window, timedelta) else timedelta(seconds=window)
+def _device_nonce(device, user):
+    # A device cookie counts only for the account it was issued to: not for an account
+    # created later with the same email.
+    if device is None or user is None or device.account != lockout.account_mark(user):
+        return None
+    return device.nonce

@@ -13,7 +13,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 
 # Writes that change nothing a reader sees.
-_PRIVATE_TABLES = {"login_failure", "inbox_item", "search_outbox", "search_outbox_state", "cache_generation"}
+_PRIVATE_TABLES = {
+    "login_failure",
+    "user_session",
+    "inbox_item",
+    "search_outbox",
+    "search_outbox_state",
+    "cache_generation",
+}
 
 
 class CacheGeneration(db.Model):
@@ -102,7 +109,7 @@ def _changes_public_data(session):
             continue
         if table == "user_account" and obj not in session.new and obj not in session.deleted:
             changed = {a.key for a in sa.inspect(obj).attrs if a.history.has_changes()}
-            if changed <= {"last_login_at", "session_token", "password_hash"}:
+            if changed <= {"last_login_at", "password_hash"}:
                 continue
         return True
     return False
