@@ -2,6 +2,7 @@
 sample content and the people of the journeys: for browser journeys and concurrency tests."""
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -46,7 +47,7 @@ def prepare_env(databases, tmp_path_factory):
     env.update(
         DATABASE_URL=databases.new(),
         SEARCH_INDEX_DIR=str(tmp_path_factory.mktemp("live-index")),
-        SECRET_KEY="live-tests-" + os.urandom(8).hex(),
+        SECRET_KEY=secrets.token_hex(32),
         PYTHONWARNINGS="error",
         # Every journey signs in from 127.0.0.1: the real limit (5 a minute) would stop them.
         LOGIN_RATE_LIMIT="200 per minute",

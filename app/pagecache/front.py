@@ -18,8 +18,10 @@ from app.pagecache.store import store
 
 # Told to the request layer around the front (app/ops/wsgi.py), for its log line and metrics.
 ENVIRON_ENDPOINT, ENVIRON_LAYER = "suar.endpoint", "suar.page_cache_layer"
-# What a 304 repeats of the page's headers (RFC 9110, 15.4.5).
-_NOT_MODIFIED_HEADERS = {"etag", "cache-control", "vary", "content-location", "expires", "date"}
+# What a 304 repeats of the page's headers (RFC 9110, 15.4.5), and the API's CORS and paging
+# headers, as Flask's own 304 does (without CORS a browser drops a cross-origin 304).
+_NOT_MODIFIED_HEADERS = {"etag", "cache-control", "vary", "content-location", "expires", "date",
+                         "access-control-allow-origin", "access-control-expose-headers", "link"}  # fmt: skip
 
 
 class Front:
