@@ -22,8 +22,10 @@ from markdown.htmlparser import HTMLExtractor
 from markdown.preprocessors import HtmlBlockPreprocessor
 from markdown.treeprocessors import Treeprocessor
 
-# Levels of lists and block quotes one inside another; the parser recurses once a level.
+# Levels of lists and block quotes one inside another. The parser recurses twice a level for
+# indented lists, once for quotes and for lists opened on one line ("- - a").
 MAX_NESTING = 10
+_MAX_PARSE_DEPTH = 2 * MAX_NESTING + 1
 # Depth of the finished tree (nested lists take two levels each, emphasis one): the table of
 # contents, the serializer and the sanitiser walk it recursively.
 MAX_TREE_DEPTH = 2 * MAX_NESTING + 24
@@ -156,7 +158,7 @@ def _meter_blocks(md, meter):
         nonlocal depth
         depth += 1
         try:
-            if depth > MAX_NESTING + 1:
+            if depth > _MAX_PARSE_DEPTH:
                 raise OverBudget("nesting")
             return parse_blocks(parent, blocks)
         finally:
