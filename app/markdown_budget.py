@@ -38,6 +38,7 @@ WEIGHTS = {
     "brackets": 3,  # from a "[" to its "]"
     "links": 4,  # from a link's "(" to its ")"
     "code": 3,  # from a run of backticks to its partner
+    "emphasis": 1,  # from a * or _ to the next one
     "fences": 1,  # from a code fence to its closing fence
     "html": 2,  # from a "<" to the end of its tag, comment or declaration
     "rows": 5,  # lines of a block split by the table test, again for each line cut off its front
@@ -50,6 +51,7 @@ WEIGHTS = {
     "heading": 1800,  # and, for a heading, its anchor
     "match": 900,  # an element made by an inline pattern
     "pattern": 120,  # an inline pattern tried at a position
+    "delimiter": 100,  # a * or _ paired by the emphasis processor
     "html_open": 600,  # a "<" met by the HTML-block parser
     "entity": 150,  # a "&" met by the HTML-block parser
     # The sanitiser (html5ever, in nh3) slows down with each "&" (a character reference) or
@@ -125,7 +127,7 @@ class _BudgetExtension(Extension):
         md.preprocessors.register(_HtmlBlocks(md, meter), "html_block", 20)
         if "fenced_code_block" in md.preprocessors:
             fences = md.preprocessors["fenced_code_block"]
-            fences.run = _charged_first(fences.run, lambda lines: meter.spend("fences", _unclosed_fences(lines)))
+            fences.run = _charged_first(fences.run, lambda lines: _charge_fences(meter, lines))
         _meter_blocks(md, meter)
         _meter_inline(md, meter)
         md.treeprocessors.register(_ChargeElements(md, meter), "budget_elements", 21)
@@ -181,9 +183,20 @@ def _meter_inline(md, meter):
     def charge_code(result, start, text):
         meter.spend("code", _code_scan(result, start, text))
 
+    def charge_delimiter(result, data, start):
+        # The emphasis processor reads on, a character at a time, to the next * or _, and
+        # pairs all of a paragraph's nested ones in one call.
+        meter.spend("emphasis", (result.end() if result else len(data)) - start)
+        meter.spend("delimiter", 1)
+
     for processor in list(md.inlinePatterns):
         _after(processor, "handleMatch", charge_match)
-        for name, charge in (("getText", charge_text), ("getLink", charge_link), ("find_code_spans", charge_code)):
+        for name, charge in (
+            ("getText", charge_text),
+            ("getLink", charge_link),
+            ("find_code_spans", charge_code),
+            ("search", charge_delimiter),
+        ):
             if hasattr(processor, name):
                 _after(processor, name, charge)
 
@@ -236,16 +249,24 @@ def _code_scan(result, start, text):
     return end + ticks - start
 
 
-def _unclosed_fences(lines):
-    """What the fenced-code preprocessor's search reads: an opening fence with no closing
-    fence after it makes the search read to the end of the text, once per such fence."""
+def _charge_fences(meter, lines):
+    """What the fenced-code preprocessor will do: search, and copy the whole text once per
+    block it takes out."""
     text = "\n".join(lines)
+    unclosed, blocks = _fence_scan(text)
+    meter.spend("fences", unclosed)
+    meter.spend("rebuild", blocks * len(text))
+
+
+def _fence_scan(text):
+    """``(characters read, blocks found)`` by the fenced-code search: an opening fence with
+    no closing fence after it makes the search read to the end of the text."""
     fences = [(m.start(), m.group("fence"), m.group("info")) for m in _FENCE_LINE.finditer(text)]
     closers = {}
     for number, (_start, fence, info) in enumerate(fences):
         if not info.strip(" "):
             closers[fence] = number
-    cost, number = 0, 0
+    cost, blocks, number = 0, 0, 0
     while number < len(fences):
         start, fence, info = fences[number]
         # Only a plain opening fence is sure to end at its closing fence; one with attributes
@@ -255,10 +276,11 @@ def _unclosed_fences(lines):
             number += 1
             while fences[number][1] != fence or fences[number][2].strip(" "):
                 number += 1
+            blocks += 1
         else:
             cost += len(text) - start
         number += 1
-    return cost
+    return cost, blocks
 
 
 def _sanitiser_work(html):
