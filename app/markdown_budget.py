@@ -30,7 +30,7 @@ _MAX_PARSE_DEPTH = 2 * MAX_NESTING + 1
 # contents, the serializer and the sanitiser walk it recursively.
 MAX_TREE_DEPTH = 2 * MAX_NESTING + 24
 
-# Work units (about 0.1 µs each on the machine of bench/RESULTS.md) per thing counted, by
+# Work units (about a tenth of a microsecond each on the machine of bench/RESULTS.md) per thing counted, by
 # what is counted; calibrated with bench/markdown.py so that a unit takes about the same
 # time whatever the construct.
 WEIGHTS = {
@@ -293,7 +293,7 @@ def _sanitiser_work(html):
 
 
 class _ChargeElements(Treeprocessor):
-    """Before the inline patterns run: each element with text costs its pattern passes."""
+    """Before the inline patterns run: each element costs its pattern passes, anchors and output."""
 
     def __init__(self, md, meter):
         super().__init__(md)
@@ -335,6 +335,7 @@ def _scanning(name):
 
     def parse(self, i, *args):
         end = getattr(super(_MeteredExtractor, self), name)(i, *args)
+        # Gave up (-1) or took the "<" as text: how far it looked is unknown, so assume all of it.
         self.meter.spend("html", end - i if end > i + 2 else len(self.rawdata) - i)
         return end
 
@@ -342,6 +343,8 @@ def _scanning(name):
 
 
 class _MeteredExtractor(HTMLExtractor):
+    """Python-Markdown's HTML extractor, charging the meter for each scan that can run far."""
+
     def __init__(self, md, meter):
         self.meter = meter
         super().__init__(md)
