@@ -13,8 +13,42 @@ from flask_wtf import FlaskForm
 from wtforms import fields
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from app.rendering import MAX_NESTING, MAX_SOURCE, markdown_problem
+
 NUL_MESSAGE = _l("Berisi karakter yang tidak sah (NUL).")
 CSRF_MESSAGE = _l("Formulir ini sudah kedaluwarsa atau tidak sah. Periksa isiannya, lalu kirim sekali lagi.")
+# What to change in Markdown that would cost too much to render (app/rendering.py, PROBLEMS).
+MARKDOWN_MESSAGES = {
+    "brackets": _l(
+        "Terlalu banyak kurung siku tanpa pasangan, atau kurung siku bertumpuk terlalu dalam. "
+        "Pasangkan setiap [ dengan ], atau tulis \\[ untuk kurung siku biasa."
+    ),
+    "links": _l(
+        "Terlalu banyak tautan yang kurung ( setelah [teks] tidak ditutup. "
+        "Tutup dengan ), atau tulis \\( untuk kurung biasa."
+    ),
+    "code": _l(
+        "Terlalu banyak tanda ` atau pagar kode ``` tanpa pasangan penutup. "
+        "Tutup masing-masing, atau tulis \\` untuk tanda ` biasa."
+    ),
+    "html": _l(
+        "Terlalu banyak tanda < yang membuka tag, komentar atau deklarasi HTML tanpa penutup (> atau -->). "
+        "Tulis &lt; untuk tanda < biasa."
+    ),
+    "nesting": _l(
+        "Daftar, kutipan, atau huruf tebal dan miring bertingkat terlalu dalam: paling banyak %(max)d tingkat.",
+        max=MAX_NESTING,
+    ),
+    "lines": _l(
+        "Terlalu banyak judul, garis atau baris tabel tanpa baris kosong di antaranya. Pisahkan dengan baris kosong."
+    ),
+    "volume": _l("Format Markdown terlalu banyak untuk panjang teks ini. Sederhanakan formatnya atau bagi teksnya."),
+    "characters": _l(
+        "Terlalu banyak tanda &, < atau simbol seperti °, ½ dan spasi tak terputus dalam satu paragraf. "
+        "Bagi menjadi paragraf yang lebih pendek."
+    ),
+    "length": _l("Terlalu panjang untuk ditampilkan: paling banyak %(max)d karakter.", max=MAX_SOURCE),
+}
 _EMAIL = re.compile(r"^[^@\s<>\"'(),;:\\]+@[^@\s<>\"'(),;:\\]+\.[^@\s<>\"'(),;:\\]+$")
 
 
@@ -76,6 +110,20 @@ def email_address(form, field):
     """A plausible email address (one ``@``, a dot in the domain, no spaces)."""
     if field.data and not _EMAIL.match(field.data):
         raise ValidationError(_l("Ini bukan alamat email yang sah."))
+
+
+def markdown_refusal(text):
+    """Why ``text`` cannot be rendered as Markdown within the budget, in the reader's
+    language, or None when it can."""
+    problem = markdown_problem(text) if text else None
+    return str(MARKDOWN_MESSAGES[problem.kind]) if problem else None
+
+
+def markdown_text(form, field):
+    """Markdown that renders within the budget (app/rendering.py); otherwise what to change."""
+    message = markdown_refusal(field.data) if not field.errors else None
+    if message:
+        raise ValidationError(message)
 
 
 def date_between(earliest, latest_days_ahead):

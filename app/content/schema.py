@@ -6,6 +6,7 @@ from datetime import date
 
 from app.catalog.models import AWARD_STAGES, GOVERNMENT_KINDS, LANGUAGES, OWNER_KINDS, STAGES
 from app.content.problems import Problem
+from app.rendering import markdown_problem
 from app.slugs import is_valid_slug
 
 KNOWN_FIELDS = {
@@ -14,6 +15,9 @@ KNOWN_FIELDS = {
 }  # fmt: skip
 MAX_LENGTH = {"title": 300, "institution": 300, "owner": 200, "legal_basis": 1000, "summary": 3000}
 CONTACT_FIELDS = {"name": 200, "email": 254, "phone": 40}
+# The body the web form accepts, and so a file (the export writes it back within 1 MB);
+# longer Markdown would take too long to render (docs/decisions/0042).
+MAX_BODY = 200_000
 _STARTED = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2]))?$")
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 _PHONE = re.compile(r"^[0-9+()\-. ]{3,40}$")
@@ -169,7 +173,18 @@ def validate(path, data, lines, body, default_slug, reference, today=None):
         contact=check_contact(data.get("contact"), check.problem),
         sample=check.boolean("sample"),
     )
+    _body(check, body)
     return (None if check.problems else case), check.problems
+
+
+def _body(check, body):
+    # Rendering within the budget is a rule of the format: the import and the form refuse
+    # what the page could not show (app/rendering.py).
+    length = len(body.rstrip("\n"))  # files and the form end the body with one line break
+    if length > MAX_BODY:
+        check.problem("body", f"is {length} characters long; at most {MAX_BODY}")
+    elif (problem := markdown_problem(body)) is not None:
+        check.problem("body", str(problem))
 
 
 def _region(check, value, owner_kind, reference):

@@ -11,11 +11,9 @@ from wtforms import BooleanField, HiddenField, SubmitField, TextAreaField, Valid
 
 from app.catalog.labels import AWARD_STAGE_LABELS, OWNER_KIND_LABELS, STAGE_LABELS
 from app.catalog.models import AWARD_STAGES, GOVERNMENT_KINDS, LANGUAGES, OWNER_KINDS, STAGES
-from app.content.schema import CONTACT_FIELDS, MAX_LENGTH
+from app.content.schema import CONTACT_FIELDS, MAX_BODY, MAX_LENGTH
 from app.forms import Form, max_length, multi_select_field, optional, options, select_field, strip, text_field
 
-# A body the export can always write as a file of at most 1 MB (app/content/files.py).
-MAX_BODY = 200_000
 MAX_COMMENT = 2000
 MAX_AWARD_LINES = 50
 LANGUAGE_LABELS = {"id": _l("Bahasa Indonesia"), "en": _l("English")}

@@ -9,6 +9,9 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
+from app.forms import MARKDOWN_MESSAGES
+from app.rendering import PROBLEMS as MARKDOWN_PROBLEMS
+
 # Schema field -> form field. ``contact`` problems name the part of the contact they concern.
 FORM_FIELDS = {
     "title": "title",
@@ -28,6 +31,7 @@ FORM_FIELDS = {
     "language": "language",
     "summary": "summary",
     "sample": "sample",
+    "body": "body",
 }
 
 # (pattern of the schema's English message, Indonesian message); named groups fill it.
@@ -67,6 +71,7 @@ _MESSAGES = [
     (r"^phone .* is not a phone number", _l("Ini bukan nomor telepon yang sah (angka, spasi, +, -, tanda kurung).")),
     (r"^must be \{name, email, phone\}", _l("Kontak tidak sah.")),
     (r"is not a field of the case-study format", _l("Bukan isian format studi kasus.")),
+    *(("^" + re.escape(english), MARKDOWN_MESSAGES[kind]) for kind, english in MARKDOWN_PROBLEMS.items()),
 ]
 _COMPILED = [(re.compile(pattern), message) for pattern, message in _MESSAGES]
 # The owner kinds and region kinds as the message shows them.

@@ -12,6 +12,7 @@ from app.forms import (
     date_between,
     date_field,
     input_required,
+    markdown_text,
     max_length,
     multi_select_field,
     optional,
@@ -77,7 +78,9 @@ class ActivityForm(Form):
         _l("Inovasi lain yang dibahas (boleh kosong)"), [optional(), max_length(4000)], render_kw={"rows": 3}
     )
     report = TextAreaField(
-        _l("Laporan (Markdown, boleh kosong)"), [optional(), max_length(MAX_REPORT)], render_kw={"rows": 12}
+        _l("Laporan (Markdown, boleh kosong)"),
+        [optional(), max_length(MAX_REPORT), markdown_text],
+        render_kw={"rows": 12},
     )
     submit = SubmitField(_l("Simpan kegiatan"))
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from app.content.problems import Problem
 from app.content.schema import check_contact
+from app.rendering import markdown_problem
 from app.slugs import is_valid_slug
 
 KNOWN_FIELDS = {"name", "slug", "province", "launched", "legal_basis", "contact"}
@@ -60,6 +61,8 @@ def validate(source, default_slug, provinces, today=None):
         problems.append(Problem(source.path, "the description (the Markdown after the front matter) is empty"))
     elif len(description) > MAX_DESCRIPTION:
         problems.append(Problem(source.path, f"the description is longer than {MAX_DESCRIPTION:,} characters"))
+    elif (markdown := markdown_problem(description)) is not None:
+        problems.append(Problem(source.path, str(markdown), field="description"))
 
     network = NetworkFile(
         path=source.path,

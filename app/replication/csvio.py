@@ -18,6 +18,7 @@ from app.catalog.models import GOVERNMENT_KINDS, Innovation, Owner
 from app.catalog.owners import resolve_owner
 from app.csvfiles import dict_reader, unescape_cell
 from app.extensions import db
+from app.forms import markdown_refusal
 from app.networks.models import Network
 from app.regions.models import Region
 from app.replication import csvplan, services
@@ -177,6 +178,8 @@ def _check(number, raw, lookups):
         if len(value) > limit:
             bad(column, _("Paling banyak %(max)d karakter.", max=limit))
         row[column] = value
+    if len(row["notes"]) <= LIMITS["notes"] and (refusal := markdown_refusal(row["notes"])):
+        bad("notes", refusal)
     row["evidence"] = "\n".join(raw.get("evidence", "").split()) or None
     if any(not link.startswith(("http://", "https://")) for link in (row["evidence"] or "").split("\n") if link):
         bad("evidence", _("Bukti harus berupa tautan http(s), dipisah spasi."))

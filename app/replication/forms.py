@@ -11,6 +11,7 @@ from app.forms import (
     Form,
     date_between,
     date_field,
+    markdown_text,
     max_length,
     optional,
     options,
@@ -51,7 +52,7 @@ class ReplicationForm(Form):
     evidence = TextAreaField(_l("Tautan bukti (satu per baris)"), [optional(), max_length(12000), evidence_links])
     outcome_value = DecimalField(_l("Capaian (angka)"), [optional()], places=None, render_kw={"inputmode": "decimal"})
     outcome_unit = text_field(_l("Satuan capaian"), 100, is_required=False)
-    notes = TextAreaField(_l("Catatan (Markdown)"), [optional(), max_length(20000)])
+    notes = TextAreaField(_l("Catatan (Markdown)"), [optional(), max_length(20000), markdown_text])
     note = TextAreaField(_l("Keterangan perubahan ini"), [optional(), max_length(2000)])
     version = HiddenField()
     submit = SubmitField(_l("Simpan"))
