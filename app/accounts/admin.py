@@ -9,6 +9,7 @@ from app.accounts import services
 from app.accounts.forms import CreateUserForm, EditUserForm
 from app.accounts.models import User
 from app.catalog.owners import resolve_owner
+from app.changes import commit
 from app.extensions import csrf, db
 from app.networks.models import Network
 
@@ -70,13 +71,13 @@ def users():
                 form.email.errors.append(_("Sudah ada pengguna dengan email ini."))
             else:
                 networks = [db.session.get(Network, i) for i in form.networks.data]
-                services.create_user(
-                    form.email.data, form.name.data, form.password.data, form.roles.data, networks, owner
-                )
-                db.session.commit()
-                flash(_("Pengguna %(email)s dibuat.", email=form.email.data.lower()), "success")
-                return redirect(url_for("user_admin.users"))
-        db.session.rollback()
+                data = (form.email.data, form.name.data, form.password.data, form.roles.data, networks, owner)
+                _created, refused = commit(services.create_user, *data)
+                if refused is None:
+                    flash(_("Pengguna %(email)s dibuat.", email=form.email.data.lower()), "success")
+                    return redirect(url_for("user_admin.users"))
+                form.form_errors.append(str(refused))
+        db.session.rollback()  # an owner made by resolving the form's text is not kept
     all_users = db.session.scalars(sa.select(User).order_by(User.active.desc(), User.name))
     return render_template("accounts/users.html", users=list(all_users), form=form)
 
@@ -92,19 +93,15 @@ def edit_user(user_id):
         owner = _owner_from(form)
         if not form.owner.errors:
             networks = [db.session.get(Network, i) for i in form.networks.data]
-            try:
-                services.update_user(
-                    user, form.name.data, form.roles.data, networks, owner, form.active.data, current_user
-                )
-            except services.AccountError:
-                form.active.errors.append(
-                    _("Anda tidak dapat menonaktifkan akun sendiri atau melepas peran admin Anda sendiri.")
-                )
-            else:
-                db.session.commit()
+            change = (user, form.name.data, form.roles.data, networks, owner, form.active.data, current_user)
+            _changed, refused = commit(services.update_user, *change)
+            if refused is None:
                 flash(_("Perubahan pada %(email)s disimpan.", email=user.email), "success")
                 return redirect(url_for("user_admin.users"))
-        db.session.rollback()
+            form.active.errors.append(
+                _("Anda tidak dapat menonaktifkan akun sendiri atau melepas peran admin Anda sendiri.")
+            )
+        db.session.rollback()  # an owner made by resolving the form's text is not kept
     return render_template("accounts/edit_user.html", user=user, form=form)
 
 

@@ -14,10 +14,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.accounts import lockout, sessions
 from app.accounts.models import ROLES, User, normalise_email
 from app.accounts.passwords import describe_in_english, password_problems
+from app.changes import Refused
 from app.extensions import db
 
 
-class AccountError(ValueError):
+class AccountError(Refused):
     """A change to an account that the rules do not allow; the message says which rule."""
 
 
