@@ -251,8 +251,10 @@ def test_a_file_with_some_columns_changes_only_those(client, db, place, drawn, d
                 assert new[column] is None  # moved on: the service clears the reason
             else:  # not in the file, an empty date, or the exported value: as it was
                 assert _field(new, column) == _field(old, column), (column, "changed, yet not asked to")
-        history = db.session.scalars(
-            sa.select(ReplicationEvent).where(ReplicationEvent.replication_id == replication_id)
+        history = db.session.scalars(  # in the order they were written (PostgreSQL promises no other)
+            sa.select(ReplicationEvent)
+            .where(ReplicationEvent.replication_id == replication_id)
+            .order_by(ReplicationEvent.id)
         ).all()
         item = plan[db.session.get(Replication, replication_id).adopter.region_code]
         recorded = set(history[-1].changes) if new["events"] > old["events"] else set()
