@@ -43,6 +43,7 @@ class Config:
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self._sign_in(env)
+        self._mail(env)
 
         secret = env.get("SECRET_KEY")
         if self.SUAR_ENV == "production":
@@ -91,6 +92,22 @@ class Config:
         if not self.TRUSTED_HOSTS:
             raise ConfigError("SUAR_ENV=production needs TRUSTED_HOSTS (or SERVER_NAME): the site's host names")
 
+    def _mail(self, env):
+        """Email (app/mail): Flask-Mail's usual variables; without MAIL_SERVER, .eml files."""
+        self.MAIL_SERVER = env.get("MAIL_SERVER") or None
+        self.MAIL_PORT = _whole_number(env, "MAIL_PORT", 25)
+        self.MAIL_USE_TLS = _flag(env, "MAIL_USE_TLS")
+        self.MAIL_USE_SSL = _flag(env, "MAIL_USE_SSL")
+        self.MAIL_USERNAME = env.get("MAIL_USERNAME") or None
+        self.MAIL_PASSWORD = env.get("MAIL_PASSWORD") or None
+        self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER") or "Suar <noreply@localhost>"
+        self.MAIL_FOLDER = env.get("MAIL_FOLDER") or None  # default set by the factory: instance/mail
+        self.MAIL_TIMEOUT = _positive_int(env, "MAIL_TIMEOUT", 10)
+        self.MAIL_SEND_AFTER_COMMIT = True
+        self.MAIL_SUPPRESS_SEND = False  # Flask-Mail would not send when TESTING: our tests read real SMTP
+        # Links in emails are built from this, never from the request's Host header.
+        self.BASE_URL = (env.get("BASE_URL") or "").rstrip("/") or None
+
     def _sign_in(self, env):
         """Sessions, remember and device cookies, login limits (docs/decisions/0040, 0041)."""
         # "strong" trusts X-Forwarded-For and logs out phone users whose address changes.
@@ -108,6 +125,15 @@ class Config:
         self.LOGIN_FAILURE_WINDOW = timedelta(minutes=_positive_int(env, "LOGIN_FAILURE_WINDOW", 15))
         if self.LOGIN_MAX_FAILURES_PER_EMAIL < self.LOGIN_MAX_FAILURES:
             raise ConfigError("LOGIN_MAX_FAILURES_PER_EMAIL must not be lower than LOGIN_MAX_FAILURES")
+
+
+def _flag(env, name):
+    value = (env.get(name) or "").strip().lower()
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    if value in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{name} must be true or false, not {value!r}")
 
 
 def _whole_number(env, name, default):

@@ -34,6 +34,8 @@ def _apply_defaults(app):
         app.config["SEARCH_INDEX_DIR"] = str(Path(app.instance_path) / "search-index")
     if not app.config.get("CONTENT_DIR"):
         app.config["CONTENT_DIR"] = str(PROJECT_ROOT / "content")
+    if not app.config.get("MAIL_FOLDER"):
+        app.config["MAIL_FOLDER"] = str(Path(app.instance_path) / "mail")
     app.config.setdefault("REFERENCE_DIR", str(PROJECT_ROOT / "content" / "reference"))
     app.config.setdefault("PROVINCES_GEOJSON", str(Path(app.config["REFERENCE_DIR"]) / "provinces.geojson"))
 
@@ -62,6 +64,9 @@ def register_extensions(app):
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
     escape_lazy_strings()
+    from app import mail
+
+    mail.register(app)
 
 
 def register_blueprints(app):
@@ -115,6 +120,7 @@ def register_operations(app):
 def register_commands(app):
     from app.accounts.cli import users_cli
     from app.content.cli import content_cli
+    from app.mail.cli import mail_cli
     from app.networks.cli import networks_cli
     from app.ops.backup import backup_cli
     from app.replication.cli import replications_cli
@@ -126,3 +132,4 @@ def register_commands(app):
     app.cli.add_command(replications_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(mail_cli)

@@ -47,6 +47,7 @@ def prepare_env(databases, tmp_path_factory):
     env.update(
         DATABASE_URL=databases.new(),
         SEARCH_INDEX_DIR=str(tmp_path_factory.mktemp("live-index")),
+        MAIL_FOLDER=str(tmp_path_factory.mktemp("live-mail")),
         SECRET_KEY=secrets.token_hex(32),
         PYTHONWARNINGS="error",
         # Every journey signs in from 127.0.0.1: the real limit (5 a minute) would stop them.

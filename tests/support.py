@@ -65,6 +65,7 @@ class FreshContextClient(FlaskClient):
 def make_app(databases, tmp_path_factory, **overrides):
     """A fully migrated app on a database of its own."""
     config = TestConfig(databases.new(), str(tmp_path_factory.mktemp("index")))
+    config.MAIL_FOLDER = str(tmp_path_factory.mktemp("mail"))
     for key, value in overrides.items():
         setattr(config, key, value)
     app = create_app(config)

@@ -17,6 +17,7 @@ _PRIVATE_TABLES = {
     "login_failure",
     "user_session",
     "inbox_item",
+    "outgoing_email",
     "search_outbox",
     "search_outbox_state",
     "cache_generation",
