@@ -71,6 +71,7 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from app.accounts.admin import bp as user_admin_bp
+    from app.accounts.selfservice_views import bp as selfservice_bp
     from app.accounts.views import bp as accounts_bp
     from app.api import records, views  # noqa: F401 - they add their routes to the API blueprint
     from app.api.blueprint import bp as api_bp
@@ -89,6 +90,7 @@ def register_blueprints(app):
     app.register_blueprint(stats_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(user_admin_bp)
+    app.register_blueprint(selfservice_bp)
     app.register_blueprint(networks_bp)
     app.register_blueprint(replication_bp)
     app.register_blueprint(editing_bp)

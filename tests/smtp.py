@@ -4,6 +4,7 @@ import socket
 from contextlib import contextmanager
 from email import message_from_bytes, policy
 
+import pytest
 from aiosmtpd.controller import Controller
 
 
@@ -38,3 +39,15 @@ def smtp_server():
         yield mailbox, port
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def mailbox(app):
+    """The app sends through a real SMTP server for this test; yields its Mailbox."""
+    saved = {key: app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT")}
+    with smtp_server() as (box, port):
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+        try:
+            yield box
+        finally:
+            app.config.update(saved)

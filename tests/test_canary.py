@@ -110,6 +110,7 @@ def _candidates(world):
         "step": ["ajukan"],
         "lang": ["id", "en"],
         "filename": ["css/suar.css"],
+        "token": ["a" * 43, "x" * 500],
     }
 
 

@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 import pytest
 import sqlalchemy as sa
 
+from app.accounts import tokens
 from app.extensions import db as _db
 from app.networks.models import Activity
 from app.replication import services as replication_services
@@ -85,9 +86,15 @@ def everything(db):
     )
     db.session.add(activity)
     replication = replication_services.create(innovation, factories.owner("regency", "35.08"), "planned", user=admin)
+    # The links of a reset and an invitation email open forms too (for another account).
+    invitee = make_user("undangan@example.go.id", "editor")
+    links = [
+        f"/akun/atur-ulang/{tokens.issue(invitee, 'reset')}",
+        f"/akun/undangan/{tokens.issue(invitee, 'invitation')}",
+    ]
     db.session.commit()
     return {"innovation": innovation, "network": network, "admin": admin, "activity": activity,
-            "replication": replication}  # fmt: skip
+            "replication": replication, "links": links}  # fmt: skip
 
 
 def _form_pages(app, world):
@@ -97,10 +104,13 @@ def _form_pages(app, world):
     urls = set()
     for rule in app.url_map.iter_rules():
         if "GET" in rule.methods and "POST" in rule.methods:
+            if "token" in rule.arguments:
+                continue  # the links below
             for slug in values["slug"]:
                 args = {name: (slug if name == "slug" else values[name][0]) for name in rule.arguments}
                 urls.add(rule.build(args, append_unknown=False)[1])
     urls.add(f"/inovasi/{world['innovation'].slug}")  # forms shown on pages that only take GET
+    urls.update(world["links"])
     return sorted(urls)
 
 

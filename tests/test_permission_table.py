@@ -52,6 +52,7 @@ EXPECTED = {                               # anon  off   other coord other edit 
     ("activity.view", "activity"):           (T,    T,    T,    T,    T,    T,    T,    T),
     ("activity.edit", "activity"):           (F,    F,    F,    T,    F,    T,    T,    F),
     ("users.manage", None):                  (F,    F,    F,    F,    F,    F,    T,    F),
+    ("users.invite", None):                  (F,    F,    F,    T,    T,    F,    T,    F),
     ("awards.record", None):                 (F,    F,    F,    F,    F,    T,    T,    F),
     ("inbox.use", None):                     (F,    T,    T,    T,    T,    T,    T,    F),
 }

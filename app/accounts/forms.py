@@ -6,7 +6,16 @@ from wtforms import BooleanField, PasswordField, SubmitField, ValidationError, w
 from app.accounts.models import ROLES
 from app.accounts.passwords import MAX_LENGTH as PASSWORD_MAX
 from app.accounts.passwords import describe, password_problems
-from app.forms import Form, email_address, max_length, multi_select_field, options, required, text_field
+from app.forms import (
+    Form,
+    email_address,
+    max_length,
+    multi_select_field,
+    options,
+    required,
+    select_field,
+    text_field,
+)
 
 ROLE_LABELS = {
     "admin": _l("Admin: mengelola pengguna dan semua data"),
@@ -128,3 +137,51 @@ class EditUserForm(_UserFields):
 
     active = BooleanField(_l("Aktif (bisa masuk)"))
     submit = SubmitField(_l("Simpan"))
+
+
+class ForgotPasswordForm(Form):
+    """The email of the account whose password was forgotten."""
+
+    email = text_field(_l("Email"), 254, extra=[email_address], render_kw={"autocomplete": "username", "type": "email"})
+    submit = SubmitField(_l("Kirim tautan"))
+
+
+class SetPasswordForm(Form):
+    """A new password, twice: from a reset link or an invitation."""
+
+    new = _password_field(_l("Kata sandi baru"), "new-password")
+    confirm = _password_field(_l("Ulangi kata sandi baru"), "new-password")
+    submit = SubmitField(_l("Simpan kata sandi"))
+
+    def __init__(self, *args, email=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_email = email
+
+    def validate_new(self, field):
+        problems = password_problems(field.data, self.account_email)
+        if problems:
+            raise ValidationError(describe(problems[0]))
+
+    def validate_confirm(self, field):
+        if field.data != self.new.data:
+            raise ValidationError(_l("Kedua kata sandi baru tidak sama."))
+
+
+class InviteForm(_UserFields):
+    """An admin invites anyone: the fields of a new user, without a password."""
+
+    email = text_field(_l("Email"), 254, extra=[email_address], render_kw={"autocomplete": "off", "type": "email"})
+    submit = SubmitField(_l("Kirim undangan"))
+
+
+class InviteOfficialForm(Form):
+    """A coordinator invites an official of one of their networks' members."""
+
+    email = text_field(_l("Email"), 254, extra=[email_address], render_kw={"autocomplete": "off", "type": "email"})
+    name = text_field(_l("Nama"), 200, render_kw={"autocomplete": "off"})
+    owner = select_field(_l("Instansi yang diwakili"), [required()], coerce=int)
+    submit = SubmitField(_l("Kirim undangan"))
+
+    def set_owner_choices(self, owners):
+        """Offer the members of the coordinator's networks."""
+        self.owner.choices = options((o.id, o.name) for o in owners)

@@ -162,6 +162,20 @@ def manage_users(user, record=None):
     return _has(user, "admin")
 
 
+def invite_users(user, owner=None, roles=None, networks=()):
+    """Invite someone by email. Admins: anyone, with any roles. Coordinators: officials of an
+    owner that is a member of a network they coordinate (asked without an owner: may they
+    open the invitation page at all)."""
+    if _has(user, "admin"):
+        return True
+    coordinated = coordinated_networks(user)
+    if not coordinated:
+        return False
+    if roles is None and owner is None:
+        return True
+    return roles == {"official"} and not networks and owner is not None and owner.id in member_ids(coordinated)
+
+
 def record_awards(user, record=None):
     """Record competition results for many case studies at once: curators."""
     return curator(user)
@@ -193,6 +207,7 @@ RULES = {
     "network.edit": edit_network,
     "activity.edit": edit_activity,
     "users.manage": manage_users,
+    "users.invite": invite_users,
     "awards.record": record_awards,
     "inbox.use": use_inbox,
 }

@@ -18,6 +18,7 @@ _PRIVATE_TABLES = {
     "user_session",
     "inbox_item",
     "outgoing_email",
+    "account_token",
     "search_outbox",
     "search_outbox_state",
     "cache_generation",
