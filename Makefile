@@ -37,9 +37,14 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
-# The compiled catalogues are build products, never committed.
-translations: $(VENV)/.runtime
-	$(BIN)/pybabel compile --statistics -d app/translations
+# The compiled catalogues are build products, never committed; each is rebuilt only when
+# its .po changed, so a second make (CI runs two test passes side by side) never rewrites
+# a catalogue another process is reading.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
+translations: $(CATALOGUES)
+
+app/translations/%/LC_MESSAGES/messages.mo: app/translations/%/LC_MESSAGES/messages.po $(VENV)/.runtime
+	$(BIN)/pybabel compile --statistics -d app/translations -l $*
 
 # Re-extract the strings after changing templates or code, then translate messages.po.
 messages: $(VENV)/.runtime
