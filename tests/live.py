@@ -67,6 +67,11 @@ def prepare_env(databases, tmp_path_factory):
     return env
 
 
+def server_log(name):
+    """Where the server ``name`` of this test run writes its log (runs side by side never share one)."""
+    return PROJECT / f".gunicorn-{name}-{os.getpid()}.log"
+
+
 @contextmanager
 def serve(env, name, deployed=False):
     """Gunicorn with two workers on a free loopback port; yields the base URL.
@@ -74,7 +79,7 @@ def serve(env, name, deployed=False):
     ``deployed``: with the production settings file (deploy/gunicorn.conf.py), waiting for
     /readyz, which answers whatever ``TRUSTED_HOSTS`` says of the address."""
     port = _free_port()
-    log_path = PROJECT / f".gunicorn-{name}.log"
+    log_path = server_log(name)
     log = open(log_path, "w")  # noqa: SIM115 - closed below
     if deployed:
         command = ["-c", "deploy/gunicorn.conf.py", "wsgi:app"]

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from prometheus_client.parser import text_string_to_metric_families
 
 from config import Config
-from tests.live import PASSWORD, PEOPLE, PROJECT, _free_port, prepare_env, serve
+from tests.live import PASSWORD, PEOPLE, PROJECT, _free_port, prepare_env, serve, server_log
 
 SITE = PROJECT / "deploy" / "nginx" / "suar.conf"
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -207,7 +207,7 @@ def _eventually(read, deadline=10):
 
 def _app_log(request_id):
     def read():
-        lines = (PROJECT / ".gunicorn-nginx.log").read_text(encoding="utf-8").splitlines()
+        lines = server_log("nginx").read_text(encoding="utf-8").splitlines()
         found = [json.loads(line) for line in lines if line.startswith("{") and request_id in line]
         return [line for line in found if line.get("event") == "request"]
 

@@ -227,7 +227,7 @@ def _get(url):
 
 def test_gunicorn_workers_and_concurrent_writers_lose_nothing(catalogue, db, tmp_path):
     port = _free_port()
-    log = open(ROOT / ".gunicorn-outbox-test.log", "w")  # noqa: SIM115 - closed below; kept for a failure's story
+    log = open(ROOT / f".gunicorn-outbox-test-{os.getpid()}.log", "w")  # noqa: SIM115 - closed below; kept for a failure's story
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "-w", "3", "-b", f"127.0.0.1:{port}", "wsgi:app"],
         cwd=ROOT,
