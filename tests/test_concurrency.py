@@ -1,5 +1,5 @@
 """Eight clients log and update replications at once against two gunicorn workers, each
-making OPERATIONS changes (6, or SUAR_CONCURRENCY_OPERATIONS). Every request succeeds or
+making OPERATIONS changes (8, or SUAR_CONCURRENCY_OPERATIONS). Every request succeeds or
 gets a clear answer (a conflict, or a form message); afterwards the database is consistent
 and the search index agrees with it. The work is counted, not timed: on a busy machine it
 takes longer and still proves the same."""
@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 
 import pytest
 import sqlalchemy as sa
@@ -24,7 +25,7 @@ from app.replication.models import REPLICATED, Replication
 from config import Config
 from tests.live import PASSWORD, PEOPLE, _flask, prepare_env, serve
 
-OPERATIONS = int(os.environ.get("SUAR_CONCURRENCY_OPERATIONS", "6"))
+OPERATIONS = int(os.environ.get("SUAR_CONCURRENCY_OPERATIONS", "8"))
 CAP_SECONDS = 600  # a safety net against a hang, not a measure of speed
 CLIENTS = 8
 ADOPTERS = ("35.07", "35.08", "35.09", "35.10", "35.11", "35.12", "35.13", "35.14")
@@ -164,7 +165,9 @@ def test_eight_clients_at_once_lose_nothing_and_the_index_agrees(own_server):
         thread.join(timeout=CAP_SECONDS + 120)
     assert not failures, failures[:5]
     assert len(outcomes) == CLIENTS * OPERATIONS, f"{len(outcomes)} changes made in {CAP_SECONDS} s: a hang?"
-    assert outcomes.count(302) >= 10
+    # Enough changes went through for the checks below to mean something (the rest were
+    # conflicts and duplicates, each answered clearly).
+    assert outcomes.count(302) >= 10, Counter(outcomes)
 
     _flask(server_env, "search", "sync")
     app = create_app(Config(environ=server_env))
