@@ -147,6 +147,7 @@ def cached(databases, tmp_path_factory):
     pagecache.clear()
     with app.app_context():
         _db.session.remove()
+        _db.engine.dispose()  # the database is dropped at the end of the run
 
 
 def test_a_cached_page_never_holds_a_contact(cached):
