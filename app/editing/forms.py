@@ -154,7 +154,7 @@ class CaseStudyForm(_TextForm):
 
     @property
     def action(self):
-        """What the button pressed asks for: ``preview``, ``submit`` or ``save``."""
+        """What the button pressed asks for: ``preview``, ``add_contact``, ``submit`` or ``save``."""
         if self.preview.data:
             return "preview"
         if self.add_contact.data:
