@@ -157,3 +157,20 @@ def test_an_official_may_not_confirm_or_edit_another_owners_contacts(client, wor
     assert post(client, confirm.format(2**31), {}).status_code == 404
     _db.session.expire_all()
     assert _db.session.scalar(sa.select(sa.func.count()).where(Contact.confirmed_on.is_not(None))) == 0
+
+
+def test_an_author_without_a_role_any_more_reads_the_history_without_the_contacts(client, world):  # noqa: F811
+    item = world["draft"]
+    sign_in(client, world["editor"])
+    edit = f"/kelola/inovasi/{item.slug}/ubah"
+    form = valid_form(slug=item.slug, version=str(item.version), **{"contacts-0-name": "Nama Pribadi Sekali"})
+    assert post(client, edit, form, edit).status_code == 302
+    history = f"/kelola/inovasi/{item.slug}/riwayat"
+    assert "Nama Pribadi Sekali" in client.get(history).get_data(as_text=True)
+    author = world["official"]
+    author.set_roles([])
+    _db.session.commit()
+    sign_in(client, author)
+    page = client.get(history)
+    assert page.status_code == 200 and "Nama Pribadi Sekali" not in page.get_data(as_text=True)
+    assert "sri@example.org" not in page.get_data(as_text=True)

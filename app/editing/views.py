@@ -202,7 +202,9 @@ def _history_page(innovation, error=None, status=200):
     if (new_number and new_number not in by_number) or (old_number and old_number not in by_number):
         abort(404)
     old, new = by_number.get(old_number), by_number.get(new_number)
-    lines = history.diff(old.snapshot if old else None, new.snapshot if new else None) if new else []
+    # An author who no longer holds a role still reads the history, without the contacts.
+    shown = history.snapshot if current_user.can("innovation.see_contacts", innovation) else history.without_contacts
+    lines = history.diff(shown(old) if old else None, shown(new)) if new else []
     return render_template(
         "editing/history.html",
         innovation=innovation,
