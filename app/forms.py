@@ -62,7 +62,7 @@ class Form(FlaskForm):
         csrf = getattr(self, "csrf_token", None)
         if csrf is not None and csrf.errors:
             csrf.errors = [CSRF_MESSAGE]
-        for field in self:
+        for field in leaf_fields(self):
             if has_nul(field.data):
                 field.errors = [*field.errors, NUL_MESSAGE]
                 valid = False
@@ -74,10 +74,24 @@ class Form(FlaskForm):
         return any(has_nul(field.data) for field in self)
 
 
+def leaf_fields(form):
+    """The fields of ``form`` that hold a value, the rows of a repeated fieldset included."""
+    for field in form:
+        if isinstance(field, fields.FieldList):
+            for entry in field.entries:
+                yield from leaf_fields(entry.form) if isinstance(entry, fields.FormField) else (entry,)
+        elif isinstance(field, fields.FormField):
+            yield from leaf_fields(field.form)
+        else:
+            yield field
+
+
 def has_nul(value):
-    """True for text (or a list of texts) holding a NUL character."""
+    """True for text (or a list of texts, or the rows of a repeated fieldset) holding a NUL character."""
     if isinstance(value, str):
         return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(item) for item in value.values())
     return isinstance(value, list | tuple) and any(has_nul(item) for item in value)
 
 

@@ -81,11 +81,12 @@ def test_one_innovation_is_the_whole_record(client, data, spec):
 
 def test_a_record_never_shows_its_contact_person(client, db):
     # Contacts are personal data, for signed-in users only (docs/architecture.md, UU 27/2022).
-    item = factories.innovation(contact_name="Budi Kontak", contact_email="budi@example.go.id", contact_phone="0812")
+    contact = {"name": "Budi Kontak", "email": "budi@example.go.id", "phone": "0812-0000-0001", "whatsapp": True}
+    item = factories.innovation(contacts=[contact])
     _db.session.commit()
     response = client.get(f"/api/v1/innovations/{item.slug}")
     assert response.status_code == 200 and "contact" not in response.get_json()
-    assert not any(text in response.get_data(as_text=True) for text in ("Budi Kontak", "budi@example", "0812"))
+    assert not any(text in response.get_data(as_text=True) for text in ("Budi Kontak", "budi@example", "0812", "62812"))
 
 
 def test_network_record(client, data):

@@ -68,7 +68,7 @@ def _catalogue():
     make_user("mantan@example.go.id", "coordinator", networks=[jatim], name="Mantan Koordinator", active=False)
     db.session.add(Activity(network=jatim, kind="workshop", title="Lokakarya", date=date(2024, 3, 5), place="Surabaya"))
     editor = make_user("editor@example.go.id", "editor")
-    contact = dict(zip(("contact_name", "contact_email", "contact_phone"), CONTACT, strict=True))
+    contact = {"contacts": [dict(zip(("name", "email", "phone"), CONTACT, strict=True))]}
     draft = factories.innovation("Rahasia Draf", region="35.08", slug=HIDDEN[0], status="draft", **contact)
     archived = factories.innovation("Rahasia Arsip", region="33.02", slug=HIDDEN[1], status="archived")
     factories.innovation("Rahasia Ajuan", kind="ministry", region=None, slug=HIDDEN[2], status="submitted")

@@ -56,7 +56,7 @@ def hidden(db, app):
             summary=f"Ringkasan {WORD}.",
             body=body,
             legal_basis=f"Perbup {WORD}",
-            contact_name=f"Kontak {WORD}",
+            contacts=[{"name": f"Kontak {WORD}", "email": "kontak@example.org"}],
             institution=f"Dinas {WORD} {status}",
             awards=[(2031, "top99")],
             themes=("sistem-informasi",),

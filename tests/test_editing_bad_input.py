@@ -18,7 +18,7 @@ from tests.test_editing_world import fresh, post, token, valid_form, world  # no
 
 NEW = "/kelola/inovasi/baru"
 LONG = {"title": 301, "institution": 301, "owner": 201, "legal_basis": 1001, "summary": 3001,
-        "contact_name": 201, "contact_phone": 41}  # fmt: skip
+        "contacts-0-name": 201, "contacts-0-phone": 41}  # fmt: skip
 
 # (changes to a valid form, the field that must show the error, words of the message)
 # fmt: off
@@ -60,11 +60,13 @@ BAD = [
     ({"awards": "x" * 41 + " 2024 top99"}, "awards", "paling banyak 40 karakter"),
     ({"legal_basis": "x" * 1001}, "legal_basis", "Paling banyak 1000 karakter."),
     ({"language": "fr"}, "language", "Pilihan tidak sah."),
-    ({"contact_email": "bukan-email"}, "contact_email", "Ini bukan alamat email yang sah."),
-    ({"contact_email": "a@b.c\" onmouseover=\"alert(1)"}, "contact_email", "Ini bukan alamat email yang sah."),
-    ({"contact_phone": "telepon saja"}, "contact_phone", "Ini bukan nomor telepon yang sah"),
-    ({"contact_phone": "1" * 41}, "contact_phone", "Paling banyak 40 karakter."),
-    ({"contact_name": "x" * 201}, "contact_name", "Paling banyak 200 karakter."),
+    ({"contacts-0-email": "bukan-email"}, "contacts-0-email", "Ini bukan alamat email yang sah."),
+    ({"contacts-0-email": "a@b.c\" onmouseover=\"alert(1)"}, "contacts-0-email", "Ini bukan alamat email yang sah."),
+    ({"contacts-0-phone": "telepon saja"}, "contacts-0-phone", "Ini bukan nomor telepon Indonesia yang sah"),
+    ({"contacts-0-phone": "1" * 41}, "contacts-0-phone", "Paling banyak 40 karakter."),
+    ({"contacts-0-name": "x" * 201}, "contacts-0-name", "Paling banyak 200 karakter."),
+    ({"contacts-0-name": ""}, "contacts-0-name", "Wajib diisi."),
+    ({"contacts-0-name": "<script>x</script>"}, "contacts-0-name", "Tidak boleh berisi tanda &lt; atau &gt;"),
     ({"summary": ""}, "summary", "Wajib diisi."),
     ({"summary": "x" * 3001}, "summary", "Paling banyak 3000 karakter."),
     ({"body": "x" * 200_001}, "body", "Paling banyak 200000 karakter."),
@@ -97,7 +99,7 @@ def test_a_bad_field_is_named_with_a_clear_message_and_nothing_is_saved(client, 
     assert "Kader posyandu mencatat" in html or field == "summary"  # the rest of the form as typed
 
 
-@pytest.mark.parametrize("field", ["title", "region", "slug", "summary", "body", "sectors", "contact_email"])
+@pytest.mark.parametrize("field", ["title", "region", "slug", "summary", "body", "sectors", "contacts-0-email"])
 def test_a_nul_character_anywhere_is_refused_before_anything_is_looked_up(client, world, field):  # noqa: F811
     sign_in(client, world["editor"])
     before = _count()
@@ -136,7 +138,8 @@ PAYLOADS = {
     "title": "<script>alert('t')</script> Judul",
     "institution": "<img src=x onerror=alert('i')>",
     "legal_basis": "\"><svg onload=alert('l')>",
-    "contact_name": "<a href=\"javascript:alert('c')\">kontak</a>",
+    "contacts-0-name": "\" onmouseover=\"alert('c') {{ 7*7 }}",
+    "contacts-0-unit": "javascript:alert('u')",
     "summary": "<iframe src=javascript:alert('s')></iframe> ringkasan {{ 7*7 }}",
     "body": "## Latar <script>alert('b')</script>\n<img src=x onerror=alert('b')>\n[klik](javascript:alert('b'))\n"
             "<a href=\"#\" onclick=\"alert('b')\">x</a>\n",
@@ -251,6 +254,7 @@ POST_ROUTES = {
     "editing.step/arsipkan": "/kelola/inovasi/{published}/arsipkan",
     "editing.restore": "/kelola/inovasi/{draft}/riwayat/1/pulihkan",
     "editing.award_results": "/kelola/penghargaan",
+    "editing.confirm_contacts": "/kelola/inovasi/{published}/kontak/konfirmasi",
 }
 
 

@@ -115,7 +115,9 @@ def _catalogue():
         result[item.slug] = {
             **{column: getattr(item, column) for column in (
                 "title", "region_code", "year", "started", "stage", "digital", "legal_basis", "language",
-                "contact_name", "contact_email", "contact_phone", "summary", "body_md", "body_html", "sample")},
+                "summary", "body_md", "body_html", "sample")},
+            "contacts": [(c.number, c.name, c.position, c.unit, c.email, c.phone, c.whatsapp, c.confirmed_on)
+                         for c in item.contacts],
             "owner": (item.owner.name, item.owner.kind, item.owner.slug, item.owner.region_code),
             "institution": item.institution.name,
             "region": item.region.display_name if item.region else None,

@@ -33,8 +33,7 @@ def test_every_save_keeps_the_whole_case_study_with_who_when_and_why(client, wor
     assert set(snapshot) == {"front_matter", "body"}
     fields = snapshot["front_matter"]
     assert fields["title"] == "Sistem Informasi Posyandu Banyumas" and fields["region"] == "33.02"
-    assert fields["contact"] == {"name": "Sri Wahyuni", "email": "sri@banyumaskab.example.go.id",
-                                 "phone": "+62 281 555 0101"}  # fmt: skip
+    assert fields["contacts"] == [{"name": "Sri Wahyuni", "email": "sri@example.org", "phone": "+62 812-0000-0101"}]
     assert snapshot["body"].startswith("## Latar Belakang\nData posyandu")
     assert json.loads(second.snapshot_json) == snapshot
 

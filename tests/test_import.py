@@ -52,7 +52,8 @@ def test_happy_path(runner, db, folder):
     assert [s.slug for s in innovation.sectors] == ["kesehatan"]
     assert [t.slug for t in innovation.themes] == ["sistem-informasi"]
     assert [(a.competition, a.year, a.stage) for a in innovation.awards] == [("KIPP", 2019, "top99")]
-    assert (innovation.contact_name, innovation.contact_email) == ("Dewi Lestari", "dewi@example.go.id")
+    # The file gives the older single ``contact:``: it becomes the first and only contact.
+    assert [(c.name, c.email, c.number) for c in innovation.contacts] == [("Dewi Lestari", "dewi@example.go.id", 1)]
     assert innovation.summary.startswith("Warga mengambil nomor antrean")
     assert '<h2 id="bagian-latar-belakang">Latar Belakang</h2>' in innovation.body_html
     assert "<table>" in innovation.body_html and "<strong>nomor</strong>" in innovation.body_html

@@ -97,6 +97,8 @@ def assert_nothing_runs(html, where):
 
 def _case_study(slug, text):
     quoted = text.replace("\\", "\\\\").replace('"', '\\"')
+    # A contact's name and unit may not hold < or > (app/content/contacts.py): the rest may.
+    plain = quoted.replace("<", "").replace(">", "")
     return f'''---
 title: "{quoted} judul"
 institution: "{quoted} unit"
@@ -105,7 +107,7 @@ owner_kind: ministry
 year: 2022
 sectors: [aparatur]
 legal_basis: "{quoted}"
-contact: {{name: "{quoted}"}}
+contacts: [{{name: "{plain}", unit: "{plain} unit", email: kontak@example.org}}]
 summary: "{quoted} ringkasan"
 ---
 

@@ -93,6 +93,18 @@ def _curator_when(*statuses, exclude=False):
     return rule
 
 
+def see_contacts(user, innovation):
+    """A case study's contact people (personal data, UU 27/2022; docs/decisions/0060): signed-in,
+    active officials, coordinators, editors and admins; never a visitor, so never the API,
+    an export or a cached page."""
+    return curator(user) or _has(user, "official") or _has(user, "coordinator")
+
+
+def confirm_contacts(user, innovation):
+    """Say "the contacts are still right": the owner's officials and curators, in any status."""
+    return curator(user) or official_of(user, innovation)
+
+
 def express_interest(user, innovation):
     """An official of another owner may say "we want to replicate" a published case study."""
     return (
@@ -196,6 +208,8 @@ RULES = {
     "innovation.return": _curator_when("submitted"),
     "innovation.archive": _curator_when("published"),
     "innovation.restore": lambda user, innovation: curator(user),  # an old version, in any status
+    "innovation.see_contacts": see_contacts,
+    "innovation.confirm_contacts": confirm_contacts,
     "innovation.express_interest": express_interest,
     "innovation.log_replication": log_replication,
     "replication.view": view_replication,

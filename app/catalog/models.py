@@ -1,7 +1,7 @@
 """Catalogue models. An Innovation is one case study, credited to an Owner."""
 
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -164,9 +164,6 @@ class Innovation(db.Model):
     digital: Mapped[bool] = mapped_column(default=False)
     legal_basis: Mapped[str | None] = mapped_column(sa.Text)
     language: Mapped[str] = mapped_column(sa.String(2), default="id")
-    contact_name: Mapped[str | None] = mapped_column(sa.String(200))
-    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
-    contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
     summary: Mapped[str] = mapped_column(sa.Text)
     body_md: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text)
@@ -207,6 +204,11 @@ class Innovation(db.Model):
     themes: Mapped[list[Theme]] = relationship(secondary=innovation_theme, order_by=Theme.slug)
     awards: Mapped[list["Award"]] = relationship(
         back_populates="innovation", cascade="all, delete-orphan", order_by="(Award.year, Award.competition)"
+    )
+    # Personal data (UU 27/2022): shown only to whom "innovation.see_contacts" allows
+    # (docs/decisions/0060); never in the API, exports, feeds, search or a cached page.
+    contacts: Mapped[list["Contact"]] = relationship(
+        back_populates="innovation", cascade="all, delete-orphan", order_by="Contact.number"
     )
 
     @validates("title")
@@ -257,3 +259,34 @@ class Award(db.Model):
     stage: Mapped[str] = mapped_column(sa.String(20), index=True)
 
     innovation: Mapped[Innovation] = relationship(back_populates="awards")
+
+
+# The limits of a contact's fields (the file format, the form and the table agree).
+CONTACT_LIMITS = {"name": 200, "position": 200, "unit": 300, "email": 254, "phone": 40}
+
+
+class Contact(db.Model):
+    """A person to talk to about an innovation: personal data, for signed-in officials,
+    coordinators and editors only (docs/decisions/0060)."""
+
+    __tablename__ = "innovation_contact"
+    __table_args__ = (sa.UniqueConstraint("innovation_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    innovation_id: Mapped[int] = mapped_column(sa.ForeignKey("innovation.id", ondelete="CASCADE"), index=True)
+    # 1, 2, 3...: the order the case study lists them in.
+    number: Mapped[int]
+    name: Mapped[str] = mapped_column(sa.String(CONTACT_LIMITS["name"]))
+    # The jabatan, e.g. "Kepala Bidang Pelayanan".
+    position: Mapped[str | None] = mapped_column(sa.String(CONTACT_LIMITS["position"]))
+    unit: Mapped[str | None] = mapped_column(sa.String(CONTACT_LIMITS["unit"]))
+    email: Mapped[str | None] = mapped_column(sa.String(CONTACT_LIMITS["email"]))
+    phone: Mapped[str | None] = mapped_column(sa.String(CONTACT_LIMITS["phone"]))
+    whatsapp: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The last day someone responsible said the details are still right (None: never).
+    confirmed_on: Mapped[date | None]
+
+    innovation: Mapped[Innovation] = relationship(back_populates="contacts")
+
+    def __repr__(self):
+        return f"<Contact {self.innovation_id}#{self.number}>"

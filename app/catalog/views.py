@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from app.catalog import queries
 from app.catalog.access import innovation_or_404, owner_or_404, region_or_404
+from app.catalog.contacts import phone_digits
 from app.catalog.facets import facet_options, sort_choices
 from app.catalog.filters import FilterError, parse_filters
 from app.catalog.labels import OWNER_KIND_LABELS, REGION_KIND_LABELS, SORT_LABELS, STAGE_LABELS, award_label
@@ -97,6 +98,9 @@ def region(code):
         own=queries.of_region(item.code),
         province_total=queries.counts_by_province().get(item.province_code, 0),
     )
+
+
+bp.add_app_template_filter(phone_digits, "phone_digits")
 
 
 @bp.app_context_processor

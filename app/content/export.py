@@ -21,21 +21,12 @@ from app.extensions import db
 # The order of content-format.md, so that an exported file reads like a hand-written one.
 FIELD_ORDER = (
     "title", "slug", "institution", "owner", "owner_kind", "region", "year", "started", "stage", "awards",
-    "sectors", "themes", "digital", "legal_basis", "language", "contact", "sample", "summary",
+    "sectors", "themes", "digital", "legal_basis", "language", "contacts", "sample", "summary",
 )  # fmt: skip
 
 
 def case_of(innovation):
     """The innovation as the validated case study a file with the same content would give."""
-    contact = {
-        key: value
-        for key, value in (
-            ("name", innovation.contact_name),
-            ("email", innovation.contact_email),
-            ("phone", innovation.contact_phone),
-        )
-        if value
-    }
     return CaseStudy(
         path="",
         slug=innovation.slug,
@@ -55,9 +46,26 @@ def case_of(innovation):
         digital=bool(innovation.digital),
         legal_basis=innovation.legal_basis,
         language=innovation.language,
-        contact=contact,
+        contacts=contacts_of(innovation),
         sample=bool(innovation.sample),
     )
+
+
+def contacts_of(innovation):
+    """The contacts of ``innovation`` as the file format lists them (only the fields set)."""
+    contacts = []
+    for contact in innovation.contacts:
+        item = {
+            "name": contact.name,
+            "position": contact.position,
+            "unit": contact.unit,
+            "email": contact.email,
+            "phone": contact.phone,
+            "whatsapp": True if contact.whatsapp else None,
+            "confirmed_on": contact.confirmed_on.isoformat() if contact.confirmed_on else None,
+        }
+        contacts.append({key: value for key, value in item.items() if value is not None})
+    return contacts
 
 
 def same_content(a, b):
@@ -83,7 +91,7 @@ def front_matter(case):
         "digital": case.digital or None,
         "legal_basis": case.legal_basis,
         "language": case.language if case.language != "id" else None,
-        "contact": dict(case.contact),
+        "contacts": [dict(item) for item in case.contacts],
         "sample": case.sample or None,
         "summary": case.summary,
     }
@@ -150,6 +158,7 @@ def export_catalogue(path):
             selectinload(Innovation.sectors),
             selectinload(Innovation.themes),
             selectinload(Innovation.awards),
+            selectinload(Innovation.contacts),
         )
         .execution_options(yield_per=200)
     )

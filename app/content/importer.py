@@ -1,12 +1,23 @@
 """Import case-study files into the catalogue: validate every file, then write all or nothing."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
 from blinker import Namespace
 
-from app.catalog.models import GOVERNMENT_KINDS, PUBLISHED, Award, Innovation, Institution, Owner, Sector, Theme
+from app.catalog.models import (
+    GOVERNMENT_KINDS,
+    PUBLISHED,
+    Award,
+    Contact,
+    Innovation,
+    Institution,
+    Owner,
+    Sector,
+    Theme,
+)
 from app.catalog.owners import free_slug, government_owner
 from app.content import files
 from app.content.export import case_of, same_content
@@ -168,9 +179,6 @@ def fill(innovation, case, sectors, themes):
     innovation.digital = case.digital
     innovation.legal_basis = case.legal_basis
     innovation.language = case.language
-    innovation.contact_name = case.contact.get("name")
-    innovation.contact_email = case.contact.get("email")
-    innovation.contact_phone = case.contact.get("phone")
     innovation.summary = case.summary
     innovation.body_md = case.body
     innovation.body_html = render_markdown(case.body)
@@ -182,6 +190,32 @@ def fill(innovation, case, sectors, themes):
     have = {(a.competition, a.year, a.stage) for a in innovation.awards}
     for competition, year, stage in sorted(wanted - have):
         innovation.awards.append(Award(competition=competition, year=year, stage=stage))
+    fill_contacts(innovation, case.contacts)
+
+
+def fill_contacts(innovation, contacts):
+    """Make ``innovation``'s contacts the checked ``contacts`` (dicts of the file format), in
+    their order. Rows are changed in place and the surplus dropped from the end, so that no
+    number is ever held by two rows within a flush."""
+    rows = list(innovation.contacts)
+    for number, item in enumerate(contacts, start=1):
+        if number > len(rows):
+            rows.append(Contact(number=number))
+        row = rows[number - 1]
+        confirmed = item.get("confirmed_on")
+        values = {
+            "name": item["name"],
+            "position": item.get("position"),
+            "unit": item.get("unit"),
+            "email": item.get("email"),
+            "phone": item.get("phone"),
+            "whatsapp": bool(item.get("whatsapp")),
+            "confirmed_on": date.fromisoformat(confirmed) if confirmed else None,
+        }
+        for key, value in values.items():
+            if getattr(row, key) != value:
+                setattr(row, key, value)
+    innovation.contacts = rows[: len(contacts)]
 
 
 def owner_and_institution(case, owner=None):

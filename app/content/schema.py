@@ -5,13 +5,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.catalog.models import AWARD_STAGES, GOVERNMENT_KINDS, LANGUAGES, OWNER_KINDS, STAGES
+from app.content.contacts import check_contacts
 from app.content.problems import Problem
 from app.rendering import markdown_problem
 from app.slugs import is_valid_slug
 
 KNOWN_FIELDS = {
     "title", "slug", "institution", "owner", "owner_kind", "region", "year", "started", "stage",
-    "awards", "sectors", "themes", "digital", "legal_basis", "language", "contact", "summary", "sample",
+    "awards", "sectors", "themes", "digital", "legal_basis", "language", "contact", "contacts", "summary",
+    "sample",
 }  # fmt: skip
 MAX_LENGTH = {"title": 300, "institution": 300, "owner": 200, "legal_basis": 1000, "summary": 3000}
 CONTACT_FIELDS = {"name": 200, "email": 254, "phone": 40}
@@ -55,7 +57,8 @@ class CaseStudy:
     digital: bool = False
     legal_basis: str | None = None
     language: str = "id"
-    contact: dict[str, str] = field(default_factory=dict)
+    # [{name, position, unit, email, phone, whatsapp, confirmed_on}] (app/content/contacts.py)
+    contacts: list[dict] = field(default_factory=list)
     sample: bool = False
     fingerprint: str = ""
 
@@ -170,11 +173,28 @@ def validate(path, data, lines, body, default_slug, reference, today=None):
         digital=check.boolean("digital"),
         legal_basis=check.text("legal_basis"),
         language=check.choice("language", LANGUAGES, "id"),
-        contact=check_contact(data.get("contact"), check.problem),
+        contacts=_contacts(check, data, today),
         sample=check.boolean("sample"),
     )
     _body(check, body)
     return (None if check.problems else case), check.problems
+
+
+def _contacts(check, data, today):
+    # ``contact: {name, email, phone}``, the format's one contact before ``contacts:``, is
+    # still read: as the first and only contact.
+    if "contact" in data:
+        if "contacts" in data:
+            check.problem("contact", "give contacts: only (a list); contact: is its older, single form")
+            return []
+        if not isinstance(data["contact"], dict):
+            check.problem("contact", "must be {name, email, phone}")
+            return []
+        legacy = dict(data["contact"])
+        if not legacy.get("name"):  # as migration 0011 moved such a contact
+            legacy["name"] = legacy.get("email") or legacy.get("phone")
+        return check_contacts([legacy], lambda message: check.problem("contact", message), today)
+    return check_contacts(data.get("contacts"), lambda message: check.problem("contacts", message), today)
 
 
 def _body(check, body):

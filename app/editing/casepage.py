@@ -34,15 +34,31 @@ def hidden_fields(fixed_owner):
     return (*hidden, "region") if fixed_owner.is_government else hidden
 
 
+def _field(form, name):
+    """The form's field called ``name``; ``contacts-<n>-<part>`` is the n-th contact the form
+    listed (rows left empty or removed are not counted), at its row."""
+    if name.startswith("contacts-"):
+        _prefix, number, part = name.split("-", 2)
+        rows = getattr(form, "contact_rows", [])
+        if int(number) >= len(rows):
+            return None
+        return getattr(form.contacts.entries[rows[int(number)]].form, part, None)
+    return getattr(form, name, None)
+
+
 def attach(form, problems, hidden=()):
     """Show each problem at its field (once), or above the form when no field shows it."""
     for name, message in problems:
-        field = getattr(form, name, None) if name and name not in hidden else None
+        field = _field(form, name) if name and name not in hidden else None
         if field is not None and hasattr(field, "errors") and name != "csrf_token":
             errors = list(field.errors)
             field.errors = errors if message in errors else [*errors, message]
         elif message not in form.form_errors:
             form.form_errors.append(message)
+    contacts = getattr(form, "contacts", None)
+    if contacts is not None and any(entry.form.errors for entry in contacts.entries):
+        # The list's errors are collected when it validates: count those put at a row since.
+        contacts.errors = [entry.form.errors for entry in contacts.entries]
 
 
 def conflict_view(form, innovation, case, conflict):

@@ -7,11 +7,22 @@ builds, so that the web and the files obey one set of rules.
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, HiddenField, SubmitField, TextAreaField, ValidationError, widgets
+from wtforms import (
+    BooleanField,
+    FieldList,
+    FormField,
+    HiddenField,
+    SubmitField,
+    TextAreaField,
+    ValidationError,
+    widgets,
+)
+from wtforms import Form as PlainForm
 
 from app.catalog.labels import AWARD_STAGE_LABELS, OWNER_KIND_LABELS, STAGE_LABELS
-from app.catalog.models import AWARD_STAGES, GOVERNMENT_KINDS, LANGUAGES, OWNER_KINDS, STAGES
-from app.content.schema import CONTACT_FIELDS, MAX_BODY, MAX_LENGTH
+from app.catalog.models import AWARD_STAGES, CONTACT_LIMITS, GOVERNMENT_KINDS, LANGUAGES, OWNER_KINDS, STAGES
+from app.content.contacts import MAX_CONTACTS
+from app.content.schema import MAX_BODY, MAX_LENGTH
 from app.forms import Form, max_length, multi_select_field, optional, options, select_field, strip, text_field
 
 MAX_COMMENT = 2000
@@ -61,6 +72,35 @@ def awards_text(awards):
     return "\n".join(f"{a['competition']} {a['year']} {a['stage']}" for a in awards)
 
 
+class ContactRowForm(PlainForm):
+    """One contact person, a row of the case-study form (its CSRF token is the parent's).
+    A row left empty, or marked for removal, is no contact."""
+
+    name = _text(_l("Nama"), CONTACT_LIMITS["name"], render_kw={"autocomplete": "off"})
+    position = _text(_l("Jabatan"), CONTACT_LIMITS["position"])
+    unit = _text(_l("Unit kerja"), CONTACT_LIMITS["unit"])
+    email = _text(_l("Email"), CONTACT_LIMITS["email"], render_kw={"type": "email"})
+    phone = _text(_l("Telepon"), CONTACT_LIMITS["phone"], render_kw={"type": "tel", "inputmode": "tel"})
+    whatsapp = BooleanField(_l("Nomor ini bisa dihubungi lewat WhatsApp"))
+    # Kept as it was loaded: "Konfirmasi kontak masih benar" on the case-study page sets it.
+    confirmed_on = HiddenField()
+    remove = BooleanField(_l("Hapus kontak ini"))
+
+    KEYS = ("name", "position", "unit", "email", "phone", "whatsapp", "confirmed_on")
+
+    def item(self):
+        """The contact in the file format, or None for an empty or removed row."""
+        texts = {key: (getattr(self, key).data or "").strip() for key in ("name", "position", "unit", "email", "phone")}
+        if self.remove.data or not any(texts.values()):
+            return None
+        item = {key: value for key, value in texts.items() if value}
+        if self.whatsapp.data:
+            item["whatsapp"] = True
+        if (self.confirmed_on.data or "").strip():
+            item["confirmed_on"] = self.confirmed_on.data.strip()
+        return item
+
+
 class CaseStudyForm(_TextForm):
     """Every field of a case study (content-format.md), the body, and a note for the history."""
 
@@ -80,9 +120,8 @@ class CaseStudyForm(_TextForm):
     sample = BooleanField(_l("Contoh rekaan untuk ilustrasi (bukan inovasi nyata)"))
     legal_basis = _text(_l("Dasar hukum"), MAX_LENGTH["legal_basis"])
     language = select_field(_l("Bahasa studi kasus"), validate_choice=False)
-    contact_name = _text(_l("Nama kontak"), CONTACT_FIELDS["name"])
-    contact_email = _text(_l("Email kontak"), CONTACT_FIELDS["email"], render_kw={"type": "email"})
-    contact_phone = _text(_l("Telepon kontak"), CONTACT_FIELDS["phone"], render_kw={"inputmode": "tel"})
+    contacts = FieldList(FormField(ContactRowForm), min_entries=1, max_entries=MAX_CONTACTS)
+    add_contact = SubmitField(_l("Tambah kontak"))
     summary = TextAreaField(
         _l("Ringkasan"),
         [optional(), max_length(MAX_LENGTH["summary"])],
@@ -115,14 +154,15 @@ class CaseStudyForm(_TextForm):
 
     @property
     def action(self):
-        """What the button pressed asks for: ``preview``, ``submit`` or ``save``."""
+        """What the button pressed asks for: ``preview``, ``add_contact``, ``submit`` or ``save``."""
         if self.preview.data:
             return "preview"
+        if self.add_contact.data:
+            return "add_contact"
         return "submit" if self.save_and_submit.data else "save"
 
     def fill(self, fields, body):
         """Show a case study (front matter ``fields`` and body) in the form."""
-        contact = fields.get("contact", {})
         self.title.data = fields.get("title", "")
         self.slug.data = fields.get("slug", "")
         self.institution.data = fields.get("institution", "")
@@ -139,9 +179,11 @@ class CaseStudyForm(_TextForm):
         self.sample.data = bool(fields.get("sample"))
         self.legal_basis.data = fields.get("legal_basis", "")
         self.language.data = fields.get("language", "id")
-        self.contact_name.data = contact.get("name", "")
-        self.contact_email.data = contact.get("email", "")
-        self.contact_phone.data = contact.get("phone", "")
+        while self.contacts.entries:
+            self.contacts.pop_entry()
+        for item in fields.get("contacts", []):
+            self.contacts.append_entry({key: item.get(key) for key in ContactRowForm.KEYS})
+        self.add_contact_row()
         self.summary.data = fields.get("summary", "")
         self.body.data = body
 
@@ -171,9 +213,12 @@ class CaseStudyForm(_TextForm):
             "legal_basis": self.legal_basis.data,
         }
         data.update({key: value for key, value in optional_text.items() if value})
-        contact = {"name": self.contact_name.data, "email": self.contact_email.data, "phone": self.contact_phone.data}
-        if any(contact.values()):
-            data["contact"] = {key: value for key, value in contact.items() if value}
+        # Which row each listed contact came from: the rules' problems name the contact by
+        # its place in the list (casepage.attach puts them back at their row).
+        self.contact_rows = [n for n, entry in enumerate(self.contacts.entries) if entry.form.item() is not None]
+        contacts = [self.contacts.entries[n].form.item() for n in self.contact_rows]
+        if contacts:
+            data["contacts"] = contacts
         if keep is None:
             data["awards"] = parse_awards(self.awards.data) if not self.awards.errors else []
             data["sample"] = bool(self.sample.data)
@@ -185,6 +230,14 @@ class CaseStudyForm(_TextForm):
             if fixed_owner.kind in GOVERNMENT_KINDS:
                 data["region"] = fixed_owner.region_code
         return {key: value for key, value in data.items() if value is not None}
+
+    def add_contact_row(self):
+        """One more empty contact row ("Tambah kontak"), up to the most a case study lists;
+        False when it is full."""
+        if len(self.contacts.entries) >= MAX_CONTACTS:
+            return False
+        self.contacts.append_entry()
+        return True
 
     def body_text(self):
         """The body as a file holds it: Unix line ends, no blank lines around it."""
@@ -210,6 +263,12 @@ class RestoreForm(Form):
 
     version = HiddenField(id="restore-version")
     submit = SubmitField(_l("Pulihkan versi ini"))
+
+
+class ConfirmContactsForm(Form):
+    """ "Konfirmasi kontak masih benar" (a button and its CSRF token)."""
+
+    submit = SubmitField(_l("Konfirmasi kontak masih benar"), id="confirm-contacts-submit")
 
 
 class AwardResultsForm(_TextForm):

@@ -31,6 +31,19 @@ def snapshot_of_case(case):
     return {"front_matter": front_matter(case), "body": case.body}
 
 
+def snapshot(revision):
+    """The case study as ``revision`` holds it."""
+    return revision.snapshot
+
+
+def without_contacts(revision):
+    """The case study as ``revision`` holds it, less its contact people (personal data, for
+    whom ``innovation.see_contacts`` allows; docs/decisions/0060)."""
+    held = revision.snapshot
+    held["front_matter"] = {k: v for k, v in held["front_matter"].items() if k not in ("contacts", "contact")}
+    return held
+
+
 def snapshot_text(snapshot):
     """A snapshot as the text of its case-study file, its fields in the format's order."""
     fields = snapshot["front_matter"]

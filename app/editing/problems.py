@@ -70,6 +70,21 @@ _MESSAGES = [
     (r"^email .* is not an email address", _l("Ini bukan alamat email yang sah.")),
     (r"^phone .* is not a phone number", _l("Ini bukan nomor telepon yang sah (angka, spasi, +, -, tanda kurung).")),
     (r"^must be \{name, email, phone\}", _l("Kontak tidak sah.")),
+    (r"^name is required", _l("Wajib diisi.")),
+    (r"^needs an email or a phone number", _l("Isi email atau nomor telepon (atau keduanya).")),
+    (r"^(?:name|position|unit) must not contain", _l("Tidak boleh berisi tanda < atau > atau karakter kendali.")),
+    (
+        r"^(?:name|position|unit|email|phone) is \d+ characters long; at most (?P<max>\d+)",
+        _l("Paling banyak %(max)s karakter."),
+    ),
+    (
+        r"^phone .* is not an Indonesian phone number",
+        _l("Ini bukan nomor telepon Indonesia yang sah: mulai dengan +62 atau 0, mis. 0812-0000-0001."),
+    ),
+    (r"^whatsapp needs a phone", _l("Untuk WhatsApp, isi nomor teleponnya.")),
+    (r"^confirmed_on", _l("Tanggal konfirmasi tidak sah.")),
+    (r"^lists \d+ contacts; at most (?P<max>\d+)", _l("Paling banyak %(max)s kontak.")),
+    (r"^(must be a list of \{name|.* is not a field of a contact)", _l("Kontak tidak sah.")),
     (r"is not a field of the case-study format", _l("Bukan isian format studi kasus.")),
     *(("^" + re.escape(english), MARKDOWN_MESSAGES[kind]) for kind, english in MARKDOWN_PROBLEMS.items()),
 ]
@@ -85,14 +100,31 @@ _KIND_WORDS = {
 }
 
 
+_CONTACT = re.compile(r"^contact (?P<n>\d+): (?P<rest>.*)$", re.S)
+# The part of a contact a problem is shown at: its first word, or the field it is about.
+_CONTACT_PART = {"needs": "email", "whatsapp": "phone", "confirmed_on": "name"}
+
+
+def _contact_field(field, message):
+    """``(form field, message without its "contact N:" prefix)``: ``contacts-<N-1>-<part>``
+    names the N-th contact the form listed (casepage.attach finds its row)."""
+    match = _CONTACT.match(message)
+    if not match:
+        return None, message
+    rest = match.group("rest")
+    first = rest.split(" ", 1)[0]
+    part = first if first in ("name", "position", "unit", "email", "phone") else _CONTACT_PART.get(first, "name")
+    return f"contacts-{int(match.group('n')) - 1}-{part}", rest
+
+
 def translate(problem):
     """``(form field name or None, message)`` for one schema problem."""
     name = FORM_FIELDS.get(problem.field)
-    if problem.field == "contact":
-        part = problem.message.split(" ", 1)[0]
-        name = f"contact_{part}" if part in ("name", "email", "phone") else "contact_email"
+    text = problem.message
+    if problem.field in ("contacts", "contact"):
+        name, text = _contact_field(problem.field, text)
     for pattern, message in _COMPILED:
-        match = pattern.search(problem.message)
+        match = pattern.search(text)
         if match:
             values = {key: str(_KIND_WORDS.get(value, value)) for key, value in match.groupdict().items()}
             return name, str(message) % values if values else str(message)

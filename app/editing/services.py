@@ -5,7 +5,7 @@ Every rule of a case study's content is the file format's (app/content/schema.py
 change adds a revision (app/editing/history.py); saving checks the version that was loaded.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -202,4 +202,26 @@ def restore(innovation, number, *, user, expected_version, comment=None):
     _flush(innovation)
     return history.record(
         innovation, "restored", user=user, status_from=innovation.status, comment=comment, restored_from=number
+    )
+
+
+def confirm_contacts(innovation, *, user, today=None):
+    """ "The contacts are still right": each contact's ``confirmed_on`` becomes today, as a new
+    revision (a restore brings back the dates with the contacts). Refused without contacts."""
+    if not user.can("innovation.confirm_contacts", innovation):
+        raise NotAllowed("confirm_contacts")
+    if not innovation.contacts:
+        raise Invalid([(None, str(_l("Studi kasus ini belum punya kontak untuk dikonfirmasi.")))])
+    today = today or date.today()
+    history.ensure_baseline(innovation)
+    for contact in innovation.contacts:
+        contact.confirmed_on = today
+    innovation.edited_at = _now()  # a later import of an older file must not undo it
+    _flush(innovation)
+    return history.record(
+        innovation,
+        "edited",
+        user=user,
+        status_from=innovation.status,
+        comment=str(_l("Kontak dikonfirmasi masih benar.")),
     )

@@ -11,8 +11,9 @@ from flask_login import current_user, login_required
 from app.catalog.access import innovation_or_404
 from app.catalog.models import Sector, Theme
 from app.changes import commit
+from app.content.contacts import MAX_CONTACTS
 from app.editing import awards, casepage, history, panels, queries, services  # noqa: F401 - panels registers itself
-from app.editing.forms import AwardResultsForm, CaseStudyForm, RestoreForm, ReviewForm
+from app.editing.forms import AwardResultsForm, CaseStudyForm, ConfirmContactsForm, RestoreForm, ReviewForm
 from app.editing.labels import ACTION_LABELS, STATUS_LABELS
 from app.extensions import csrf, db
 from app.rendering import render_markdown
@@ -90,6 +91,10 @@ def _form_page(innovation):
         casepage.prefill(form, innovation, fixed_owner)
     elif (not form.validate() and form.csrf_token.errors) or form.has_nul:
         status = 400  # nothing else is looked at: what was typed is shown again with the message
+    elif form.action == "add_contact":
+        # "Tambah kontak" without JavaScript: the same form again, one contact row longer.
+        if not form.add_contact_row():
+            form.form_errors.append(_("Paling banyak %(max)d kontak.", max=MAX_CONTACTS))
     else:
         case = None
         try:
@@ -120,6 +125,7 @@ def _form_page(innovation):
         preview=preview,
         conflict=conflict,
         review=ReviewForm(formdata=None, version=str(innovation.version)) if innovation else None,
+        max_contacts=MAX_CONTACTS,
     ), status
 
 
@@ -131,6 +137,28 @@ def _save(form, innovation, case, fixed_owner):
     return services.save(innovation, case, user=user, expected_version=casepage.version_of(form.version),
                          base=casepage.version_of(form.base), comment=comment, owner=fixed_owner,
                          submit=submit)  # fmt: skip
+
+
+@bp.post("/inovasi/<slug>/kontak/konfirmasi")
+@login_required
+def confirm_contacts(slug):
+    """ "Konfirmasi kontak masih benar": the owner's officials and editors say the contacts are
+    current; each one's confirmed date becomes today."""
+    innovation = innovation_or_404(slug, current_user, "innovation.confirm_contacts")
+    form = ConfirmContactsForm()
+    target = url_for("catalog.innovation", slug=innovation.slug, _anchor="kontak")
+    if not form.validate():
+        problem = form.csrf_token.errors[0] if form.csrf_token.errors else _("Permintaan tidak sah.")
+        return render_template("editing/confirm_contacts.html", innovation=innovation, form=form, problem=problem), 400
+    _done, refused = commit(services.confirm_contacts, innovation, user=current_user)
+    if isinstance(refused, services.NotAllowed):
+        abort(403)
+    if refused is not None:
+        message = refused.message if isinstance(refused, services.Invalid) else None
+        flash(str(message or _("Studi kasus ini baru saja diubah orang lain. Coba lagi.")), "error")
+        return redirect(target)
+    flash(_("Kontak dikonfirmasi masih benar per hari ini."), "success")
+    return redirect(target)
 
 
 @bp.post("/inovasi/<slug>/<any(ajukan, terbitkan, kembalikan, arsipkan):step>")
@@ -174,7 +202,9 @@ def _history_page(innovation, error=None, status=200):
     if (new_number and new_number not in by_number) or (old_number and old_number not in by_number):
         abort(404)
     old, new = by_number.get(old_number), by_number.get(new_number)
-    lines = history.diff(old.snapshot if old else None, new.snapshot if new else None) if new else []
+    # An author who no longer holds a role still reads the history, without the contacts.
+    shown = history.snapshot if current_user.can("innovation.see_contacts", innovation) else history.without_contacts
+    lines = history.diff(shown(old) if old else None, shown(new)) if new else []
     return render_template(
         "editing/history.html",
         innovation=innovation,

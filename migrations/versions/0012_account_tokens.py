@@ -1,6 +1,6 @@
 """accounts: single-use links for password resets and invitations
 
-Revision ID: 0015
+Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-03 21:55:00
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0015"
+revision = "0012"
 down_revision = "0011"
 branch_labels = None
 depends_on = None
