@@ -103,6 +103,8 @@ class Config:
         self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER") or "Suar <noreply@localhost>"
         self.MAIL_FOLDER = env.get("MAIL_FOLDER") or None  # default set by the factory: instance/mail
         self.MAIL_TIMEOUT = _positive_int(env, "MAIL_TIMEOUT", 10)
+        # A replication with no stage change and no message for this many days is stalled.
+        self.STALLED_AFTER_DAYS = _positive_int(env, "STALLED_AFTER_DAYS", 60)
         self.MAIL_SEND_AFTER_COMMIT = True
         self.MAIL_SUPPRESS_SEND = False  # Flask-Mail would not send when TESTING: our tests read real SMTP
         # Links in emails are built from this, never from the request's Host header.

@@ -64,9 +64,10 @@ def register_extensions(app):
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
     escape_lazy_strings()
-    from app import mail
+    from app import mail, notices
 
     mail.register(app)
+    notices.register(app)
 
 
 def register_blueprints(app):
@@ -77,10 +78,14 @@ def register_blueprints(app):
     from app.api.blueprint import bp as api_bp
     from app.api.exports import bp as opendata_bp
     from app.catalog.views import bp as catalog_bp
+    from app.editing import notice_kinds as editing_notices
     from app.editing.views import bp as editing_bp
     from app.i18n import bp as i18n_bp
     from app.networks.views import bp as networks_bp
+    from app.notices.views import bp as notices_bp
     from app.panels import render as render_panels
+    from app.replication import notice_kinds as replication_notices
+    from app.replication.conversation_views import bp as conversation_bp
     from app.replication.views import bp as replication_bp
     from app.search.views import bp as search_bp
     from app.stats.views import bp as stats_bp
@@ -93,6 +98,10 @@ def register_blueprints(app):
     app.register_blueprint(selfservice_bp)
     app.register_blueprint(networks_bp)
     app.register_blueprint(replication_bp)
+    app.register_blueprint(conversation_bp)
+    app.register_blueprint(notices_bp)
+    replication_notices.register()
+    editing_notices.register()
     app.register_blueprint(editing_bp)
     app.jinja_env.globals["panels"] = render_panels
     app.register_blueprint(search_bp)
@@ -124,6 +133,7 @@ def register_commands(app):
     from app.content.cli import content_cli
     from app.mail.cli import mail_cli
     from app.networks.cli import networks_cli
+    from app.notices.cli import notices_cli
     from app.ops.backup import backup_cli
     from app.replication.cli import replications_cli
     from app.search.cli import search_cli
@@ -135,3 +145,4 @@ def register_commands(app):
     app.cli.add_command(search_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(notices_cli)

@@ -16,6 +16,7 @@ def switch(lang):
     target = safe_next(request.args.get("next")) or url_for("catalog.home")
     response = redirect(target)
     if lang in current_app.config["LANGUAGES"]:
+        _remember_for_emails(lang)
         response.set_cookie(
             LOCALE_COOKIE,
             lang,
@@ -25,6 +26,17 @@ def switch(lang):
             httponly=True,
         )
     return response
+
+
+def _remember_for_emails(lang):
+    """A signed-in user's emails come in the language they last chose."""
+    from flask_login import current_user
+
+    from app.extensions import db
+
+    if current_user.is_authenticated and current_user.language != lang:
+        current_user.language = lang
+        db.session.commit()
 
 
 @bp.after_app_request

@@ -23,8 +23,9 @@ from markupsafe import escape as markup_escape
 from app.catalog.models import Award
 from app.extensions import db as _db
 from app.networks.models import Activity
+from app.notices.models import InboxItem
 from app.replication import services as replication_services
-from app.replication.models import InboxItem, Replication, ReplicationEvent
+from app.replication.models import Replication, ReplicationEvent
 from app.search.index import IndexStore
 from tests import factories
 from tests.accounts_fixtures import add_member, make_network, make_user, sign_in

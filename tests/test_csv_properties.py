@@ -21,13 +21,13 @@ from app.accounts.models import User
 from app.catalog.models import Innovation, Institution, Owner
 from app.csvfiles import escape_cell, unescape_cell
 from app.extensions import db as _db
+from app.notices.models import InboxItem
 from app.replication import csvio, services
 from app.replication.models import (
     BUDGET_SOURCES,
     PROGRESS,
     STAGES,
     TRANSFER_MODES,
-    InboxItem,
     Replication,
     ReplicationEvent,
     stage_dates_column,

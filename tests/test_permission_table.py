@@ -16,7 +16,8 @@ ROLES = ("anonymous", "official", "other_official", "coordinator", "other_coordi
 # fmt: off
 # official: of Banyumas, which owns every case study here; other_official: of Brebes;
 # coordinator: of the network Banyumas and Lumajang belong to; other_coordinator: of another;
-# inactive: a deactivated editor. Lumajang (in the coordinator's network) is the adopter. A
+# inactive: a deactivated editor. Lumajang (in the coordinator's network) is the adopter
+# (Brebes of the "interest"). A
 # coordinator may log replications of any published case study by their members: the other
 # coordinator too, when the adopter is theirs (the form offers only those).
 EXPECTED = {                               # anon  off   other coord other edit  admin inact
@@ -48,6 +49,12 @@ EXPECTED = {                               # anon  off   other coord other edit 
     ("replication.view", "hidden replication"): (F, T,    F,    F,    F,    T,    T,    F),
     ("replication.edit", "replication"):     (F,    F,    F,    T,    F,    T,    T,    F),
     ("replication.edit", "hidden replication"): (F, F,    F,    F,    F,    T,    T,    F),
+    ("replication.converse", "replication"): (F,    T,    F,    T,    F,    T,    T,    F),
+    ("replication.converse", "hidden replication"): (F, T, F,   F,    F,    T,    T,    F),
+    ("replication.converse", "interest"):    (F,    T,    T,    T,    F,    T,    T,    F),
+    ("replication.withdraw", "interest"):    (F,    F,    T,    F,    F,    F,    F,    F),
+    ("replication.withdraw", "replication"): (F,    F,    F,    F,    F,    F,    F,    F),
+    ("replications.follow", None):           (F,    T,    T,    T,    T,    F,    F,    F),
     ("innovation.replication_network", "network"):       (F, F, F, T, F, T, T, F),
     ("innovation.replication_network", "other network"): (F, F, F, F, F, F, F, F),
     ("replications.import", None):           (F,    F,    F,    T,    T,    T,    T,    F),
@@ -78,6 +85,8 @@ def world(db):
     lumajang = factories.owner("regency", "35.08")
     replication = replication_services.create(innovations["published"], lumajang, "planned")
     hidden = replication_services.create(innovations["archived"], lumajang, "planned")
+    # Brebes (the other official's) wants to copy the published one.
+    interest = replication_services.create(innovations["published"], factories.owner("regency", "33.29"), "interest")
     activity = Activity(
         network=network, kind="workshop", title="Lokakarya", date=__import__("datetime").date(2024, 1, 2)
     )
@@ -93,7 +102,7 @@ def world(db):
         "admin": make_user("f@example.go.id", "admin"),
         "inactive": make_user("g@example.go.id", "editor", active=False),
     }
-    records = {**innovations, None: None, "replication": replication, "hidden replication": hidden,
+    records = {**innovations, None: None, "replication": replication, "hidden replication": hidden, "interest": interest,
                "network": network, "other network": other, "activity": activity}  # fmt: skip
     return people, records, lumajang
 

@@ -3,8 +3,9 @@
 import pytest
 import sqlalchemy as sa
 
+from app.notices.models import InboxItem
 from app.replication import services
-from app.replication.models import InboxItem, Replication, ReplicationEvent
+from app.replication.models import Replication, ReplicationEvent
 from tests import factories
 from tests.accounts_fixtures import add_member, csrf_token, make_network, make_user, sign_in, submit
 
@@ -158,11 +159,14 @@ def test_we_want_to_replicate_this(client, db, world):
     sign_in(client, world["official"])
     page = client.get(f"/inovasi/{world['innovation'].slug}").get_data(as_text=True)
     assert "Kami ingin mereplikasi" in page
-    response = submit(
-        client, f"/inovasi/{world['innovation'].slug}", {}, post_url=f"/inovasi/{world['innovation'].slug}/minat"
-    )
+    url = f"/inovasi/{world['innovation'].slug}/minat"
+    form = client.get(url).get_data(as_text=True)
+    # who will receive it is named before it is sent
+    assert world["origin_official"].name in form and world["coordinator"].name in form
+    response = submit(client, url, {"message": "Berapa biaya awalnya?"})
     assert response.status_code == 302
     replication = db.session.scalar(sa.select(Replication))
+    assert response.headers["Location"].endswith(f"/replikasi/{replication.id}/percakapan")
     assert (replication.stage, replication.adopter_id) == ("interest", world["lumajang"].id)
     recipients = set(db.session.scalars(sa.select(InboxItem.user_id)))
     # the origin's official and the coordinators of both sides' networks; not the sender, not Sulawesi
@@ -171,15 +175,19 @@ def test_we_want_to_replicate_this(client, db, world):
     sign_in(client, world["origin_official"])
     inbox = client.get("/kotak-masuk").get_data(as_text=True)
     assert "Kabupaten Lumajang ingin mereplikasi Tele Sehat" in inbox and "Baru" in inbox
+    assert "Berapa biaya awalnya?" in inbox
     assert "Baru" not in client.get("/kotak-masuk").get_data(as_text=True)  # read now
 
 
 def test_interest_twice_gives_a_clear_message(client, db, world):
     sign_in(client, world["official"])
     url = f"/inovasi/{world['innovation'].slug}"
-    submit(client, url, {}, post_url=url + "/minat")
+    submit(client, url + "/minat", {"message": "Kami tertarik."})
     page = client.get(url).get_data(as_text=True)
-    assert "sudah tercatat pada daftar ini" in page and "Kami ingin mereplikasi</button>" not in page
+    assert "sudah tercatat pada daftar ini" in page and "Kami ingin mereplikasi</a>" not in page
+    # asking again leads to the thread, and records nothing more
+    again = client.get(url + "/minat")
+    assert again.status_code == 302 and again.headers["Location"].endswith("/percakapan")
     assert db.session.scalar(sa.select(sa.func.count(Replication.id))) == 1
 
 
@@ -188,16 +196,18 @@ def test_only_officials_of_other_owners_may_express_interest(client, db, world, 
     sign_in(client, world[who])
     url = f"/inovasi/{world['innovation'].slug}"
     page = client.get(url).get_data(as_text=True)
-    assert "Kami ingin mereplikasi</button>" not in page
-    response = client.post(url + "/minat", data={"csrf_token": csrf_token(client, "/akun/kata-sandi")})
+    assert "Kami ingin mereplikasi</a>" not in page
+    data = {"csrf_token": csrf_token(client, "/akun/kata-sandi"), "message": "Halo"}
+    response = client.post(url + "/minat", data=data)
     assert response.status_code == 403
     assert db.session.scalar(sa.select(sa.func.count(Replication.id))) == 0
 
 
 def test_interest_without_csrf_changes_nothing(client, db, world):
     sign_in(client, world["official"])
-    response = client.post(f"/inovasi/{world['innovation'].slug}/minat")
+    response = client.post(f"/inovasi/{world['innovation'].slug}/minat", data={"message": "Halo"})
     assert response.status_code == 400
+    assert "Halo" in response.get_data(as_text=True)  # what was typed is kept
     assert db.session.scalar(sa.select(sa.func.count(Replication.id))) == 0
 
 

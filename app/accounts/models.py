@@ -69,6 +69,8 @@ class User(PermissionsMixin, UserMixin, db.Model):
     owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("owner.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # The language of the user's emails: the one they last used the site in.
+    language: Mapped[str | None] = mapped_column(sa.String(5))
 
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     networks: Mapped[list[Network]] = relationship(

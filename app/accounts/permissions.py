@@ -149,6 +149,33 @@ def edit_replication(user, replication):
     return curator(user) or any(coordinates(user, n) for n in replication.networks_involved())
 
 
+def converse(user, replication):
+    """Read and write a replication's thread: the adopter's and the origin's officials, the
+    coordinators of the networks involved, and curators. Anyone else gets a 404."""
+    if not view_replication(user, replication):
+        return False
+    if curator(user):
+        return True
+    if _has(user, "official") and user.owner_id in (replication.adopter_id, replication.innovation.owner_id):
+        return True
+    return any(coordinates(user, n) for n in replication.networks_involved())
+
+
+def withdraw_interest(user, replication):
+    """Withdraw an interest (while it is one): the adopter's officials."""
+    return (
+        replication.stage == "interest"
+        and _has(user, "official")
+        and user.owner_id is not None
+        and user.owner_id == replication.adopter_id
+    )
+
+
+def follow_replications(user, record=None):
+    """Have a "Minat saya" list: officials of an owner, and coordinators."""
+    return (_has(user, "official") and user.owner_id is not None) or bool(coordinated_networks(user))
+
+
 def import_replications(user, record=None):
     """Upload a CSV of replications: curators and coordinators (each row is then checked)."""
     return curator(user) or bool(coordinated_networks(user))
@@ -214,6 +241,9 @@ RULES = {
     "innovation.log_replication": log_replication,
     "replication.view": view_replication,
     "replication.edit": edit_replication,
+    "replication.converse": converse,
+    "replication.withdraw": withdraw_interest,
+    "replications.follow": follow_replications,
     "innovation.replication_network": facilitate,
     "replications.import": import_replications,
     "network.view": view_network,

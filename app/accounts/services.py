@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts import lockout, sessions
-from app.accounts.models import ROLES, User, normalise_email
+from app.accounts.models import ROLES, User, UserRole, normalise_email
 from app.accounts.passwords import describe_in_english, password_problems
 from app.changes import Refused
 from app.extensions import db
@@ -39,6 +39,14 @@ def _dummy_hash():
 def find_user(email):
     """The user with this email (compared case-insensitively), or None."""
     return db.session.scalars(sa.select(User).where(User.email == normalise_email(email))).first()
+
+
+def active_users(roles, owner_id=None):
+    """Active users holding any of ``roles`` (of ``owner_id`` when given), by name."""
+    query = sa.select(User).join(UserRole).where(UserRole.role.in_(roles), User.active.is_(True))
+    if owner_id is not None:
+        query = query.where(User.owner_id == owner_id)
+    return list(db.session.scalars(query.order_by(User.name, User.id).distinct()))
 
 
 def create_user(email, name, password, roles, networks=(), owner=None):

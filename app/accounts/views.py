@@ -2,6 +2,7 @@
 render."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -72,6 +73,7 @@ def login():
             session.clear()  # a session that existed before login is not carried into it
             sessions.start(result.user, remember=form.remember.data)
             login_user(result.user)
+            result.user.language = str(get_locale())  # the language of the emails it gets
             db.session.commit()
             flash(_("Selamat datang, %(name)s.", name=result.user.name), "success")
             response = set_device_cookie(redirect(next_url or url_for("catalog.home")), result.user)

@@ -12,6 +12,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import changes
+from app.accounts.models import User
+from app.accounts.services import active_users
 from app.catalog.models import GOVERNMENT_KINDS, Innovation, Sector, Theme
 from app.changes import Refused
 from app.content.export import case_of, same_content
@@ -20,6 +22,7 @@ from app.content.schema import validate
 from app.editing import history
 from app.editing.problems import translate
 from app.extensions import db
+from app.notices import service as notices
 from app.regions.models import Region
 from app.slugs import is_valid_slug, slugify
 
@@ -184,7 +187,23 @@ def transition(innovation, status, *, user, comment=None):
     before = innovation.status
     innovation.status = status
     _flush(innovation)
-    return history.record(innovation, status, user=user, status_from=before, comment=comment)
+    revision = history.record(innovation, status, user=user, status_from=before, comment=comment)
+    _notify_step(innovation, status, user)
+    return revision
+
+
+def _notify_step(innovation, status, user):
+    """Submitted: the editors are told; returned or published: the author and the owner's
+    officials. Whoever took the step is not told of it."""
+    if status == "submitted":
+        people = active_users(("editor", "admin"))
+    elif status in ("returned", "published"):
+        people = active_users(("official",), owner_id=innovation.owner_id)
+        author = db.session.get(User, innovation.created_by_id) if innovation.created_by_id else None
+        people += [author] if author is not None else []
+    else:
+        return
+    notices.notify([p for p in people if p.id != user.id], status, innovation=innovation)
 
 
 def restore(innovation, number, *, user, expected_version, comment=None):

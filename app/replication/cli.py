@@ -44,3 +44,17 @@ def import_command(path, dry_run):
     verb = "Would import" if dry_run else "Imported"
     click.echo(f"{verb} {len(parsed.rows)} replications from {path}: {counts['created']} new, "
                f"{counts['updated']} updated, {counts['unchanged']} unchanged.")  # fmt: skip
+
+
+@replications_cli.command("remind")
+@with_appcontext
+def remind_command():
+    """Notify the origin's officials and the coordinators of each stalled replication (daily)."""
+    from app.replication import stalled
+
+    count = stalled.remind()
+    db.session.commit()
+    app = current_app._get_current_object()
+    app.extensions["suar.mail.dispatch"](app)  # those who chose "at once": now
+    days = current_app.config["STALLED_AFTER_DAYS"]
+    click.echo(f"{count} stalled replication(s) (no change or message for {days} days) reminded of.")

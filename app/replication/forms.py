@@ -17,6 +17,7 @@ from app.forms import (
     options,
     required,
     select_field,
+    strip,
     text_field,
 )
 from app.replication.labels import BUDGET_LABELS, STAGE_LABELS, TRANSFER_LABELS
@@ -70,10 +71,38 @@ class ReplicationForm(Form):
             raise ValidationError(_l("Angka terlalu besar."))
 
 
-class InterestForm(Form):
-    """The "we want to replicate this" button."""
+MAX_MESSAGE = 4000
 
-    submit = SubmitField(_l("Kami ingin mereplikasi"))
+
+def message_field(label):
+    """The text of a message: required, at most MAX_MESSAGE characters, Markdown within budget."""
+    return TextAreaField(
+        label,
+        [required(), max_length(MAX_MESSAGE), markdown_text],
+        filters=[strip],
+        render_kw={"rows": 6, "maxlength": MAX_MESSAGE, "required": True},
+    )
+
+
+class InterestForm(Form):
+    """ "We want to replicate this", with a first message to the people who can help."""
+
+    message = message_field(_l("Pesan untuk pemilik inovasi"))
+    submit = SubmitField(_l("Kirim minat"))
+
+
+class MessageForm(Form):
+    """A message in a replication's thread."""
+
+    body = message_field(_l("Pesan"))
+    submit = SubmitField(_l("Kirim pesan"))
+
+
+class WithdrawForm(Form):
+    """Take an interest back."""
+
+    version = HiddenField()
+    submit = SubmitField(_l("Tarik minat"))
 
 
 class ImportForm(Form):

@@ -1,4 +1,4 @@
-"""Replication, its history (ReplicationEvent) and the inbox that tells people about it."""
+"""Replication, its history (ReplicationEvent) and its thread (ReplicationMessage, ThreadRead)."""
 
 import json
 from datetime import date, datetime
@@ -138,16 +138,30 @@ class ReplicationEvent(db.Model):
         return json.loads(self.changes_json or "{}")
 
 
-class InboxItem(db.Model):
-    """A message in a user's in-app inbox about a replication (e.g. someone wants to copy)."""
+class ReplicationMessage(db.Model):
+    """A message in a replication's thread (the interest's message is the first). Never edited."""
 
-    __tablename__ = "inbox_item"
+    __tablename__ = "replication_message"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     replication_id: Mapped[int] = mapped_column(sa.ForeignKey("replication.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(sa.String(32))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_utcnow)
-    read_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    body: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text)
+    # Nobody on the other side could receive it, so the editors were told (issue 14).
+    routed_to_editors: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_utcnow, index=True)
 
     replication: Mapped[Replication] = relationship()
+    author: Mapped["User | None"] = relationship()  # noqa: F821 (app.accounts.models)
+
+
+class ThreadRead(db.Model):
+    """How far ``user`` has read the thread of ``replication``: messages after
+    ``last_read_id`` are unread for them."""
+
+    __tablename__ = "thread_read"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    replication_id: Mapped[int] = mapped_column(sa.ForeignKey("replication.id", ondelete="CASCADE"), primary_key=True)
+    last_read_id: Mapped[int] = mapped_column(default=0)

@@ -11,7 +11,6 @@ from app import panels
 from app.accounts.permissions import member_ids
 from app.extensions import db
 from app.regions.maps import province_map
-from app.replication.forms import InterestForm
 from app.replication.models import PROGRESS, STAGES, Replication
 
 
@@ -47,9 +46,19 @@ def case_study(innovation):
         legend=legend,
         can_log=current_user.can("innovation.log_replication", innovation),
         can_interest=current_user.can("innovation.express_interest", innovation),
-        already=any(r.adopter_id == getattr(current_user.owner, "id", None) for r in replications),
-        interest_form=InterestForm(),
+        already=next(
+            (
+                r
+                for r in replications
+                if r.adopter_id == getattr(current_user.owner, "id", None) and r.stage != "discontinued"
+            ),
+            None,
+        ),
     )
+
+
+def _ours(replication):
+    return replication.adopter_id == getattr(current_user.owner, "id", None)
 
 
 @panels.provide("owner", order=10)

@@ -17,12 +17,13 @@ from app.catalog.models import Innovation, Institution
 from app.changes import Refused
 from app.extensions import db
 from app.networks.models import Network
+from app.notices import service as notices
 from app.rendering import render_markdown
+from app.replication import conversation
 from app.replication.models import (
     PROGRESS,
     REPLICATED,
     STAGES,
-    InboxItem,
     Replication,
     ReplicationEvent,
     stage_dates_column,
@@ -73,7 +74,7 @@ def _check_stage_date(stage, when):
     return when
 
 
-def create(innovation, adopter, stage, *, user=None, stage_date=None, note=None, batch=False, **fields):
+def create(innovation, adopter, stage, *, user=None, stage_date=None, note=None, batch=False, notify=True, **fields):
     """A new replication of ``innovation`` by ``adopter``, at ``stage``.
 
     ``batch`` (bulk imports): the caller has checked for duplicates and recounts at the end.
@@ -98,6 +99,9 @@ def create(innovation, adopter, stage, *, user=None, stage_date=None, note=None,
     _record(replication, user, None, stage, {"created": [None, stage]}, note, flush=not batch)
     if not batch:
         refresh_count(innovation)
+    if notify:
+        db.session.flush()
+        notify_stage(replication, user)
     return replication
 
 
@@ -108,7 +112,7 @@ def find(innovation, adopter):
     )
 
 
-def update(replication, *, user, expected_version, stage=None, stage_date=None, note=None, **fields):
+def update(replication, *, user, expected_version, stage=None, stage_date=None, note=None, notify=True, **fields):
     """Change a replication; a stage move must be allowed. Raises Conflict when
     ``expected_version`` is not the stored version (someone saved in between)."""
     if replication.version != expected_version:
@@ -140,47 +144,41 @@ def update(replication, *, user, expected_version, stage=None, stage_date=None, 
         raise Conflict(None) from error
     _record(replication, user, old_stage, replication.stage, changes, note)
     refresh_count(replication.innovation)
+    if notify and replication.stage != old_stage:
+        notify_stage(replication, user)
     return replication
 
 
-def express_interest(user, innovation):
-    """An official says "we want to replicate this": an ``interest`` replication for their
-    owner, and a message in the inbox of the people who can help."""
+def express_interest(user, innovation, message):
+    """An official says "we want to replicate this", with a message: an ``interest``
+    replication for their owner (a withdrawn one is reopened), whose thread starts with the
+    message, and a notice to the people who can help (the editors when nobody else can)."""
     if not user.can("innovation.express_interest", innovation):
         raise ReplicationError(_l("Hanya pejabat yang terdaftar pada sebuah instansi dapat menyatakan minat."))
-    replication = create(innovation, user.owner, "interest", user=user)
-    notify(replication, "interest", exclude=user)
+    conversation.check_body(message)
+    existing = find(innovation, user.owner)
+    if existing is not None and existing.stage == "discontinued":
+        replication = update(existing, user=user, expected_version=existing.version, stage="interest", notify=False)
+    else:
+        replication = create(innovation, user.owner, "interest", user=user, notify=False)
+    conversation.post(replication, user, message, kind="interest")
     return replication
 
 
-def notify(replication, kind, exclude=None):
-    """Put a message in the inbox of the origin's officials and of the coordinators of the
-    networks of both sides."""
-    from app.accounts.models import User, UserRole
-
-    owners = (replication.innovation.owner_id,)
-    officials = sa.select(User.id).join(UserRole).where(UserRole.role == "official", User.owner_id.in_(owners))
-    networks = [n.id for n in replication.networks_involved()]
-    recipients = set(db.session.scalars(officials))
-    if networks:
-        from app.networks.models import network_coordinator
-
-        coordinators = sa.select(network_coordinator.c.user_id).where(network_coordinator.c.network_id.in_(networks))
-        recipients |= set(db.session.scalars(coordinators))
-    recipients.discard(_id(exclude))
-    for user_id in sorted(recipients):
-        db.session.add(InboxItem(user_id=user_id, replication=replication, kind=kind))
-    db.session.flush()
-    return recipients
+def withdraw(replication, user, *, expected_version):
+    """The adopter takes its interest back: the replication is discontinued, with the reason."""
+    if not user.can("replication.withdraw", replication):
+        raise changes.NotAllowed(_l("Minat ini tidak dapat ditarik lagi."))
+    reason = str(_l("Minat ditarik oleh daerah yang mereplikasi."))
+    return update(
+        replication, user=user, expected_version=expected_version, stage="discontinued", discontinued_reason=reason
+    )
 
 
-def mark_read(items):
-    """Mark inbox items as read (their first showing)."""
-    now = datetime.now(UTC)
-    for item in items:
-        if item.read_at is None:
-            item.read_at = now
-    db.session.flush()
+def notify_stage(replication, user):
+    """Tell everyone in the replication's thread but ``user`` that its stage changed."""
+    people = [r.user for r in conversation.participants(replication) if r.user.id != _id(user)]
+    notices.notify(people, "stage", replication=replication)
 
 
 def refresh_count(innovation):

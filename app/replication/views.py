@@ -3,7 +3,6 @@
 import secrets
 from pathlib import Path
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,15 +10,19 @@ from flask_login import current_user, login_required
 from app.catalog.access import innovation_or_404
 from app.catalog.owners import government_owner
 from app.changes import commit
-from app.extensions import db
+from app.extensions import csrf, db
 from app.regions.models import Region
+from app.replication import conversation as replication_conversation
 from app.replication import csvio, panels, permissions, services  # noqa: F401 - panels registers itself
 from app.replication.access import replication_or_404
 from app.replication.forms import ConfirmImportForm, ImportForm, InterestForm, ReplicationForm
 from app.replication.labels import BUDGET_LABELS, STAGE_LABELS, TRANSFER_LABELS
-from app.replication.models import PROGRESS, InboxItem, Replication
+from app.replication.models import PROGRESS, Replication
 
 bp = Blueprint("replication", __name__)
+# Each form checks its own CSRF token, so that a stale one re-renders the form with what was
+# typed and a clear message (docs/decisions/0013).
+csrf.exempt(bp)
 UPLOAD_TOKEN_BYTES = 16
 
 
@@ -41,21 +44,35 @@ def show(replication_id):
     )
 
 
-@bp.post("/inovasi/<slug>/minat")
+@bp.route("/inovasi/<slug>/minat", methods=["GET", "POST"])
 @login_required
 def interest(slug):
-    """ "Kami ingin mereplikasi": an interest replication for the official's owner."""
+    """ "Kami ingin mereplikasi": a message to the people who can help, who are named before
+    it is sent; then an interest replication for the official's owner, with its thread."""
     innovation = innovation_or_404(slug, current_user, "innovation.express_interest")
+    existing = services.find(innovation, current_user.owner)
+    if existing is not None and existing.stage != "discontinued":
+        flash(_("Instansi Anda sudah tercatat pada replikasi ini; lanjutkan di percakapannya."), "info")
+        return redirect(url_for("conversation.thread", replication_id=existing.id))
     form = InterestForm()
-    if not form.validate_on_submit():
-        flash(form.csrf_token.errors[0] if form.csrf_token.errors else _("Permintaan tidak sah."), "error")
-        return redirect(url_for("catalog.innovation", slug=slug))
-    replication, refused = commit(services.express_interest, current_user, innovation)
-    if refused:
-        flash(str(refused.message), "error")
-        return redirect(url_for("catalog.innovation", slug=slug))
-    flash(_("Minat Anda tercatat. Pemilik inovasi dan koordinator jaringan sudah diberi tahu."), "success")
-    return redirect(url_for("replication.show", replication_id=replication.id))
+    if form.validate_on_submit():
+        replication, refused = commit(services.express_interest, current_user, innovation, form.message.data)
+        if refused is None:
+            message = replication_conversation.messages(replication)[-1]
+            if message.routed_to_editors:
+                flash(
+                    _("Minat Anda tercatat. Belum ada penerima lain, jadi pesan Anda diteruskan ke editor Suar."),
+                    "success",
+                )
+            else:
+                flash(_("Minat Anda tercatat dan pesan Anda sudah dikirim."), "success")
+            return redirect(url_for("conversation.thread", replication_id=replication.id))
+        _attach_to(form.message, form, refused)
+    preview = Replication(innovation=innovation, adopter=current_user.owner, adopter_id=current_user.owner_id)
+    reached, routed = replication_conversation.recipients(preview, current_user)
+    return render_template(
+        "replication/interest.html", innovation=innovation, form=form, recipients=reached, routed=routed
+    ), (400 if form.errors else 200)
 
 
 @bp.route("/inovasi/<slug>/replikasi/baru", methods=["GET", "POST"])
@@ -115,24 +132,6 @@ def edit(replication_id):
         replication=replication,
         conflict=conflict,
     ), status
-
-
-@bp.get("/kotak-masuk")
-@login_required
-def inbox():
-    items = db.session.scalars(
-        sa.select(InboxItem)
-        .where(InboxItem.user_id == current_user.id)
-        .order_by(InboxItem.created_at.desc())
-        .limit(200)
-    ).all()
-    # What hangs on a case study the user may no longer see (archived since) is not shown.
-    items = [item for item in items if current_user.can("replication.view", item.replication)]
-    response = render_template(
-        "replication/inbox.html", items=items, unread_ids={i.id for i in items if i.read_at is None}
-    )
-    commit(services.mark_read, items)
-    return response
 
 
 @bp.route("/replikasi/impor", methods=["GET", "POST"])
@@ -211,6 +210,14 @@ def _fields(form):
         "outcome_unit": form.outcome_unit.data or None,
         "notes": form.notes.data or "",
     }
+
+
+def _attach_to(field, form, error):
+    """A refusal for one field (``error.field`` set) under it, else above the form."""
+    if error.field:
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))
 
 
 def _attach(form, error):
