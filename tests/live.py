@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.smtp import smtp_server
+
 PROJECT = Path(__file__).resolve().parents[1]
 ARTIFACTS = PROJECT / "test-artifacts"
 
@@ -79,6 +81,8 @@ def serve(env, name, deployed=False):
     ``deployed``: with the production settings file (deploy/gunicorn.conf.py), waiting for
     /readyz, which answers whatever ``TRUSTED_HOSTS`` says of the address."""
     port = _free_port()
+    # Links in emails lead to this server (app/mail/links.py), unless the test says otherwise.
+    env = {"BASE_URL": f"http://127.0.0.1:{port}", **env}
     log_path = server_log(name)
     log = open(log_path, "w")  # noqa: SIM115 - closed below
     if deployed:
@@ -115,9 +119,18 @@ def serve(env, name, deployed=False):
 
 
 @pytest.fixture(scope="session")
-def server_env(databases, tmp_path_factory):
-    """The browser journeys' database."""
-    return prepare_env(databases, tmp_path_factory)
+def live_mailbox():
+    """The SMTP server (aiosmtpd on loopback) that receives the browser journeys' emails."""
+    with smtp_server() as (mailbox, port):
+        yield mailbox, port
+
+
+@pytest.fixture(scope="session")
+def server_env(databases, tmp_path_factory, live_mailbox):
+    """The browser journeys' database; their emails go to ``live_mailbox``."""
+    env = prepare_env(databases, tmp_path_factory)
+    env.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=str(live_mailbox[1]))
+    return env
 
 
 @pytest.fixture(scope="session")
