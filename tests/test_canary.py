@@ -25,13 +25,16 @@ from app.extensions import db as _db
 from app.networks.models import Activity
 from app.notices.models import InboxItem
 from app.replication import services as replication_services
-from app.replication.models import Replication, ReplicationEvent
+from app.replication.models import Replication, ReplicationEvent, ReplicationMessage
 from app.search.index import IndexStore
 from tests import factories
 from tests.accounts_fixtures import add_member, make_network, make_user, sign_in
 
 WORD = "kanarikuning"
 LEAK = re.compile(r"kanari\w*", re.IGNORECASE)
+# Said in the thread of the public replication: only its participants may read it.
+PRIVATE = "bisikanpercakapan"
+OUTSIDE_THE_THREAD = ("anonymous", "other_official")
 HIDDEN = ("draft", "submitted", "returned", "archived")
 OWNER, ADOPTER, ELSEWHERE = "33.02", "35.78", "33.74"  # Banyumas, Surabaya, Semarang
 TOO_BIG = (2**31, 2**63, 10**30)
@@ -87,10 +90,18 @@ def hidden(db, app):
         "coordinator": make_user("koordinator@jateng.example.go.id", "coordinator", networks=[network]),
         "editor": make_user("editor@example.go.id", "editor"),
     }  # fmt: skip
-    # Messages about the hidden replications reached inboxes before the rules were fixed.
-    for replication in db.session.scalars(sa.select(Replication)):
+    # Messages about the hidden replications reached inboxes before the rules were fixed; their
+    # threads carry the word, and the public one's thread a word of its own.
+    for replication in db.session.scalars(sa.select(Replication)).all():
+        own = PRIVATE if replication.innovation is public else WORD
+        message = ReplicationMessage(replication=replication, author_id=people["adopter_official"].id,
+                                     body=f"Pesan {own}", body_html=f"<p>Pesan {own}</p>")  # fmt: skip
+        db.session.add(message)
         for person in ("other_official", "adopter_official", "coordinator"):
-            db.session.add(InboxItem(user_id=people[person].id, replication=replication, kind="interest"))
+            if replication.innovation is not public:
+                db.session.add(InboxItem(user_id=people[person].id, replication=replication, kind="interest"))
+                db.session.add(InboxItem(user_id=people[person].id, replication=replication, message=message,
+                                         kind="message"))  # fmt: skip
     db.session.commit()
     IndexStore(app.config["SEARCH_INDEX_DIR"]).rebuild(db.engine)
     return {"public": public, "hidden": hidden, "network": network, "activity": activity, "people": people}
@@ -187,9 +198,10 @@ def test_the_word_never_shows_to_anyone_without_the_right(app, client, hidden, r
     for url, status, body, headers in answers:
         for text in (body, " ".join(f"{k}: {v}" for k, v in headers.items())):
             text = _without_own_words(text, url)
-            match = LEAK.search(text)
-            if match:
-                leaks.append((url, status, text[max(0, match.start() - 80) : match.end() + 40]))
+            for pattern in (LEAK, *([re.compile(PRIVATE)] if role in OUTSIDE_THE_THREAD else [])):
+                match = pattern.search(text)
+                if match:
+                    leaks.append((url, status, text[max(0, match.start() - 80) : match.end() + 40]))
     assert not leaks, leaks[:10]
     too_big = [(url, status) for url, status, _, _ in answers if str(2**31) in urlsplit(url).path and status != 404]
     assert not too_big, too_big
@@ -206,6 +218,13 @@ def test_the_canary_is_seen_by_those_with_the_right(app, client, hidden):
                                                                        hidden["hidden"]["archived"].id))  # fmt: skip
         page = client.get(f"/replikasi/{replication.id}")
         assert page.status_code == 200 and WORD in page.get_data(as_text=True)
+        page = client.get(f"/replikasi/{replication.id}/percakapan")
+        assert page.status_code == 200 and f"Pesan {WORD}" in page.get_data(as_text=True)
+    # ... and the participants of the public thread read its word.
+    public = _db.session.scalar(sa.select(Replication).where(Replication.innovation_id == hidden["public"].id))
+    for person in ("adopter_official", "coordinator", "owner_official"):
+        sign_in(client, hidden["people"][person])
+        assert PRIVATE in client.get(f"/replikasi/{public.id}/percakapan").get_data(as_text=True)
     assert _db.session.scalar(sa.select(sa.func.count(Award.id)).where(Award.year == 2031)) == len(HIDDEN)
 
 
@@ -249,9 +268,10 @@ def test_no_action_reaches_what_the_user_cannot_see(app, client, hidden, role):
                           client.get("/akun/kata-sandi").get_data(as_text=True)).group(1)  # fmt: skip
     urls = _post_urls(app, hidden)
     assert any("/minat" in url for url in urls) and any("/replikasi/baru" in url for url in urls)
+    assert any("/percakapan" in url for url in urls) and any("/tarik" in url for url in urls)
     before = _fingerprint(), _db.session.scalar(sa.select(sa.func.count(ReplicationEvent.id)))
     data = {"csrf_token": token, "stage": "implemented", "adopter": ELSEWHERE, "version": "1", "title": "Diubah",
-            "comment": "x", "notes": "x"}  # fmt: skip
+            "comment": "x", "notes": "x", "message": "x", "body": "x"}  # fmt: skip
     for url in urls:
         response = client.post(url, data=data)
         if role == "anonymous":  # the login page, or a refused CSRF token before it
