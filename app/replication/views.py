@@ -40,7 +40,10 @@ def _labels():
 def show(replication_id):
     replication = replication_or_404(replication_id, current_user)
     return render_template(
-        "replication/show.html", replication=replication, can_edit=current_user.can("replication.edit", replication)
+        "replication/show.html",
+        replication=replication,
+        can_edit=current_user.can("replication.edit", replication),
+        can_converse=current_user.can("replication.converse", replication),
     )
 
 
