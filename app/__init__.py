@@ -64,9 +64,10 @@ def register_extensions(app):
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
     escape_lazy_strings()
-    from app import mail
+    from app import jobs, mail
 
     mail.register(app)
+    jobs.register(app)  # after mail: with a queue it replaces the in-process dispatch
 
 
 def register_blueprints(app):
@@ -122,6 +123,7 @@ def register_operations(app):
 def register_commands(app):
     from app.accounts.cli import users_cli
     from app.content.cli import content_cli
+    from app.jobs.cli import jobs_cli
     from app.mail.cli import mail_cli
     from app.networks.cli import networks_cli
     from app.ops.backup import backup_cli
@@ -135,3 +137,4 @@ def register_commands(app):
     app.cli.add_command(search_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(jobs_cli)
