@@ -6,6 +6,7 @@ import logging
 import pytest
 
 from app import jobs
+from app.extensions import db
 from app.mail import outbox
 from app.mail.models import OutgoingEmail
 from config import Config, ConfigError
@@ -78,12 +79,12 @@ def unreachable_redis_app(databases, tmp_path_factory):
     app = make_app(databases, tmp_path_factory, REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
     yield app
     empty_database(app)
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_a_commit_succeeds_when_redis_does_not_answer(unreachable_redis_app, caplog):
     app = unreachable_redis_app
-    from app.extensions import db
-
     with caplog.at_level(logging.WARNING, logger="app.jobs"), app.app_context():
         email_id = _queue(db)
     assert "job queue unreachable" in caplog.text
