@@ -79,6 +79,10 @@ class Config:
         if env.get("RATELIMIT_KEY_PREFIX"):  # several sites on one Redis
             self.RATELIMIT_KEY_PREFIX = env["RATELIMIT_KEY_PREFIX"]
         self.REDIS_URL = env.get("REDIS_URL") or None
+        # Jobs (app/jobs, docs/decisions/0046): on an RQ queue in Redis when REDIS_URL is set,
+        # else in this process after the commit. The worker wakes the outboxes this often.
+        self.JOBS_QUEUE = env.get("JOBS_QUEUE") or "suar"
+        self.JOBS_SWEEP_SECONDS = _positive_int(env, "JOBS_SWEEP_SECONDS", 60)
         self.LOG_FORMAT = env.get("LOG_FORMAT", "text")
         if self.LOG_FORMAT not in ("text", "json"):
             raise ConfigError(f"LOG_FORMAT must be 'text' or 'json', not {self.LOG_FORMAT!r}")
@@ -106,6 +110,8 @@ class Config:
         # A replication with no stage change and no message for this many days is stalled.
         self.STALLED_AFTER_DAYS = _positive_int(env, "STALLED_AFTER_DAYS", 60)
         self.MAIL_SEND_AFTER_COMMIT = True
+        # A sender that died while sending leaves its message to the next one after this long.
+        self.MAIL_CLAIM_SECONDS = _positive_int(env, "MAIL_CLAIM_SECONDS", 300)
         self.MAIL_SUPPRESS_SEND = False  # Flask-Mail would not send when TESTING: our tests read real SMTP
         # Links in emails are built from this, never from the request's Host header.
         self.BASE_URL = (env.get("BASE_URL") or "").rstrip("/") or None

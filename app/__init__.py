@@ -64,9 +64,10 @@ def register_extensions(app):
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
     escape_lazy_strings()
-    from app import mail, notices
+    from app import jobs, mail, notices
 
     mail.register(app)
+    jobs.register(app)  # after mail: with a queue it replaces the in-process dispatch
     notices.register(app)
 
 
@@ -131,6 +132,7 @@ def register_operations(app):
 def register_commands(app):
     from app.accounts.cli import users_cli
     from app.content.cli import content_cli
+    from app.jobs.cli import jobs_cli
     from app.mail.cli import mail_cli
     from app.networks.cli import networks_cli
     from app.notices.cli import notices_cli
@@ -146,3 +148,4 @@ def register_commands(app):
     app.cli.add_command(backup_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(notices_cli)
+    app.cli.add_command(jobs_cli)

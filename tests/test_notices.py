@@ -224,3 +224,14 @@ def test_the_inbox_pages_and_refuses_nonsense(client, db, world):  # noqa: F811
     for page in ("0", "-1", "abc", "99999999999999999999", "1;DROP"):
         assert client.get(f"/kotak-masuk?page={page}").status_code == 400
     assert client.get("/kotak-masuk?page=2").status_code == 200
+
+
+def test_the_daily_tasks_remind_of_stalls_and_send_the_digest(app, db, world, mailbox):  # noqa: F811
+    replication = replication_services.create(world["innovation"], world["lumajang"], "planned", user=world["editor"])
+    db.session.commit()
+    _age(db, replication, 90)
+    result = app.test_cli_runner().invoke(args=["jobs", "run-daily"])
+    assert result.exit_code == 0, result.output
+    outbox.send_due()
+    [digest] = mailbox.to(world["origin_official"].email)  # stalled notices come in the digest by default
+    assert "belum bergerak sejak" in digest.get_body(("plain",)).get_content()

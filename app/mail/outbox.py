@@ -14,8 +14,8 @@ from app.mail.transport import deliver
 log = logging.getLogger(__name__)
 
 QUEUED = "suar.mail.queued"
-# A sender owns a message this long; one that died while sending leaves it to the next.
-CLAIM = timedelta(minutes=5)
+# A sender owns a message for MAIL_CLAIM_SECONDS; one that died while sending leaves it to the next.
+CLAIM_SECONDS = 300
 MAX_SUBJECT = 300
 
 
@@ -60,6 +60,7 @@ def send_due(app=None, limit=100):
     sent right after it left. A crash between the two resends it later, with the same
     Message-ID."""
     app = app or current_app
+    claim = timedelta(seconds=app.config.get("MAIL_CLAIM_SECONDS", CLAIM_SECONDS))
     sent = failed = 0
     with app.app_context():
         ids = db.session.scalars(due().order_by(OutgoingEmail.id).limit(limit)).all()
@@ -69,7 +70,7 @@ def send_due(app=None, limit=100):
                 sa.update(OutgoingEmail)
                 .where(OutgoingEmail.id == email_id, OutgoingEmail.sent_at.is_(None))
                 .where(sa.or_(OutgoingEmail.claimed_until.is_(None), OutgoingEmail.claimed_until < now))
-                .values(claimed_until=now + CLAIM)
+                .values(claimed_until=now + claim)
             ).rowcount
             db.session.commit()
             if not claimed:

@@ -3,7 +3,7 @@ can serve readers now (docs/decisions/0050).
 
 Ready means: the database answers, its schema is at the migrations' head, this server's
 search index exists and is at most ``SEARCH_READY_MAX_LAG`` outbox changes behind, and Redis
-answers when the rate limits (or, later, jobs) are kept there. A new or rebuilt server is
+answers when the rate limits or the job queue (`REDIS_URL`) are kept there. A new or rebuilt server is
 therefore not ready until ``flask search reindex`` has built its index.
 """
 

@@ -52,8 +52,7 @@ def remind_command():
     """Notify the origin's officials and the coordinators of each stalled replication (daily)."""
     from app.replication import stalled
 
-    count = stalled.remind()
-    db.session.commit()
+    count = stalled.daily()
     app = current_app._get_current_object()
     app.extensions["suar.mail.dispatch"](app)  # those who chose "at once": now
     days = current_app.config["STALLED_AFTER_DAYS"]

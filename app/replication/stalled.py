@@ -69,3 +69,10 @@ def remind(now=None):
         notices.notify(people, "stalled", replication=replication)
         count += 1
     return count
+
+
+def daily():
+    """The daily task (app/jobs/tasks.py, ``flask jobs run-daily``): remind, and commit."""
+    count = remind()
+    db.session.commit()
+    return count

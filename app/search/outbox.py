@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 PENDING = "search_outbox_pending"  # session.info: changes seen before a flush
 WRITTEN = "search_outbox_written"  # session.info: outbox rows written in this transaction
 LOCKED = "search_outbox_locked"
+# app.extensions: what applies the outbox after a commit (default: this process, right away).
+DISPATCH = "suar.search.dispatch"
 # PostgreSQL: transactions that write the outbox take this lock, so ids become visible in
 # the order they were given out and no index skips an id committed late.
 ADVISORY_LOCK_KEY = 0x5EA4C8  # "search"
@@ -114,7 +116,12 @@ def _after_commit(session):
     written = session.info.pop(WRITTEN, False)
     session.info.pop(LOCKED, None)
     if written and has_app_context() and current_app.config["SEARCH_SYNC_AFTER_COMMIT"]:
-        apply_pending(current_app, timeout=current_app.config["SEARCH_WRITE_TIMEOUT"])
+        # The job queue puts its own dispatcher here (app.jobs): the worker applies the outbox.
+        dispatch = current_app.extensions.get(DISPATCH)
+        if dispatch is None:
+            apply_pending(current_app, timeout=current_app.config["SEARCH_WRITE_TIMEOUT"])
+        else:
+            dispatch(current_app._get_current_object())
 
 
 def _after_transaction_end(session, transaction):
