@@ -244,3 +244,22 @@ def test_any_text_is_accepted_whole_or_refused_with_a_reason(app, body):
         assert accepted == body.strip() and 0 < len(accepted) <= conversation.MAX_MESSAGE
         html = conversation.render_markdown(accepted)
         assert "<script" not in html.lower() and "javascript:" not in html.lower()
+
+
+def test_conversations_and_notices_leave_the_public_pages_cached(client, db, world):  # noqa: F811
+    """Messages, read state, notices, settings and the email language are nobody else's:
+    they must not empty the anonymous page cache (app/pagecache)."""
+    from app.pagecache.generation import current_generation
+
+    replication_id = _interest(client, world)  # a new replication is public: that one counts
+    before = current_generation()
+    assert submit(client, f"/replikasi/{replication_id}/percakapan", {"body": "Kabar terbaru?"}).status_code == 302
+    client.get("/bahasa/en?next=/")
+    client.get("/bahasa/id?next=/")
+    sign_in(client, world["origin_official"])
+    client.get(f"/replikasi/{replication_id}/percakapan")
+    client.get("/kotak-masuk")
+    page = client.get("/akun/pemberitahuan").get_data(as_text=True)
+    modes = dict(re.findall(r'<input checked id="mode_(\w+)-\d" name="mode_\w+" type="radio" value="(\w+)">', page))
+    assert submit(client, "/akun/pemberitahuan", {f"mode_{k}": "off" for k in modes}).status_code == 302
+    assert current_generation() == before

@@ -22,6 +22,10 @@ _PRIVATE_TABLES = {
     "search_outbox",
     "search_outbox_state",
     "cache_generation",
+    # Conversations and notices are shown to their participants only, never on a cached page.
+    "replication_message",
+    "thread_read",
+    "notice_preference",
 }
 
 
@@ -111,7 +115,7 @@ def _changes_public_data(session):
             continue
         if table == "user_account" and obj not in session.new and obj not in session.deleted:
             changed = {a.key for a in sa.inspect(obj).attrs if a.history.has_changes()}
-            if changed <= {"last_login_at", "password_hash"}:
+            if changed <= {"last_login_at", "password_hash", "language"}:
                 continue
         return True
     return False
