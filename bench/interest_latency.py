@@ -89,7 +89,8 @@ def prepare(env, count):
         rows = connection.execute(
             sa.text(
                 "SELECT i.slug, o.region_code FROM innovation i JOIN owner o ON o.id = i.owner_id "
-                "WHERE i.status = 'published' AND o.kind IN ('province', 'regency', 'city') AND o.region_code <> :adopter "
+                "WHERE i.status = 'published' AND o.kind IN ('province', 'regency', 'city') "
+                "AND o.region_code <> :adopter "
                 "ORDER BY i.slug"
             ),
             {"adopter": ADOPTER[1]},
