@@ -66,7 +66,11 @@ def logout(target):
 
 @pytest.fixture(scope="session")
 def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Assertions retry until the page shows what they expect; on a loaded machine a page
+    # after a redirect can take seconds, so they wait up to 30 s rather than Playwright's 5.
+    expect.set_options(timeout=30_000)
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_FLAGS)

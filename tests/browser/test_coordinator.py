@@ -4,6 +4,8 @@ the map."""
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import logout
 
@@ -14,7 +16,7 @@ def test_coordinator_logs_a_replication_through_to_implemented(page, login):
     assert_accessible(page)
     page.get_by_label("Pemerintah daerah").select_option("35.08")
     page.get_by_role("button", name="Tambahkan anggota").click()
-    assert page.get_by_text("Kabupaten Lumajang ditambahkan sebagai anggota").count() == 1
+    expect(page.get_by_text("Kabupaten Lumajang ditambahkan sebagai anggota")).to_have_count(1)
 
     page.goto("/inovasi/tele-apik-rsud-margono-soekarjo")
     page.get_by_role("link", name="Catat replikasi").click()

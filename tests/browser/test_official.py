@@ -4,6 +4,8 @@ origin's official reads the email, follows its link and replies; the adopter see
 import re
 import time
 
+from playwright.sync_api import expect
+
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import logout
 from tests.live import PASSWORD, PEOPLE
@@ -40,7 +42,7 @@ def test_official_searches_filters_and_asks_to_replicate(page, login, live_mailb
     assert "pejabat Kabupaten Brebes" in page.locator(".recipients").inner_text()
     assert_accessible(page)
     page.get_by_role("button", name="Kirim minat").click()  # empty: refused, nothing recorded
-    assert page.locator(".field.has-error .error").inner_text() == "Wajib diisi."
+    expect(page.locator(".field.has-error .error")).to_have_text("Wajib diisi.")
     page.get_by_label("Pesan untuk pemilik inovasi").fill(
         "Berapa biaya posyandu keliling per desa? Kami ingin mulai tahun depan."
     )
@@ -72,25 +74,26 @@ def test_official_searches_filters_and_asks_to_replicate(page, login, live_mailb
     page.wait_for_url(re.compile(r"/percakapan#m\d+$"))
     assert page.get_by_text("Pesan terkirim.").count() == 1
     page.get_by_role("link", name=re.compile("Kotak masuk")).click()
-    assert "Kabupaten Lumajang ingin mereplikasi DOLING TENGKES" in page.locator(".inbox").inner_text()
+    expect(page.locator(".inbox")).to_contain_text("Kabupaten Lumajang ingin mereplikasi DOLING TENGKES")
     # The same in English (and their emails follow the language they chose).
     page.locator(".lang-switch").get_by_role("link", name="English").click()
-    assert "wants to replicate DOLING TENGKES" in page.locator(".inbox").inner_text()
+    expect(page.locator(".inbox")).to_contain_text("wants to replicate DOLING TENGKES")
     page.goto(thread)
     assert page.get_by_role("heading", name="Conversation").count() == 1
     assert "This message will reach:" in page.locator(".recipients").inner_text()
     assert_accessible(page)
     page.locator(".lang-switch").get_by_role("link", name="Bahasa Indonesia").click()
+    expect(page.locator("html")).to_have_attribute("lang", "id")
     logout(page)
 
     # The adopter sees the reply: one unread on the bell and on "Minat saya".
     login("official")
     assert _unread(page) == unread_before + 1
     page.get_by_role("link", name="Minat saya").click()
-    assert "1 pesan baru" in page.locator(".followed").inner_text()
+    expect(page.locator(".followed")).to_contain_text("1 pesan baru")
     assert_accessible(page)
     page.locator(".followed").get_by_role("link", name="DOLING TENGKES").click()
-    assert "Sekitar Rp 2 juta per desa" in page.locator(".thread .unread").inner_text()
+    expect(page.locator(".thread .unread")).to_contain_text("Sekitar Rp 2 juta per desa")
     page.reload()
     assert _unread(page) == unread_before  # read now
     [reply] = _wait_for(lambda: live_mailbox[0].to(PEOPLE["official"][0]))

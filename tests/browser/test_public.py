@@ -4,6 +4,8 @@ English, share the URL, visit its region and come back; browse by sector; statis
 import re
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from tests.browser.a11y import assert_accessible
 
 
@@ -20,13 +22,13 @@ def test_find_health_innovations_of_central_java_and_share_in_english(page, brow
     assert_accessible(page)
 
     page.locator(".card-title a").first.click()
+    page.wait_for_url(re.compile(r"/inovasi/[\w-]+$"))
     title = page.locator("h1").inner_text()
-    assert page.locator(".case-facts").get_by_text("Jawa Tengah").count() >= 1
+    expect(page.locator(".case-facts").get_by_text("Jawa Tengah").first).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="English").click()
-    page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "en"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     assert page.locator("h1").inner_text() == title
     shared = page.url
 
@@ -64,7 +66,7 @@ def test_public_in_english_browses_by_sector_downloads_the_csv_and_reads_statist
     page.wait_for_url(re.compile(r"sector=kesehatan"))
     assert page.locator("h1").inner_text() == "Innovation catalogue"
     page.locator(".card-title a").first.click()
-    assert page.get_by_text("Implementing unit").count() == 1
+    expect(page.get_by_text("Implementing unit")).to_have_count(1)
     page.goto("/inovasi?sector=kesehatan")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download this list (CSV)").click()
@@ -72,7 +74,7 @@ def test_public_in_english_browses_by_sector_downloads_the_csv_and_reads_statist
     text = Path(download.path()).read_text(encoding="utf-8-sig")  # the BOM is there, and read past
     assert text.startswith("slug,title,owner") and "kesehatan" in text
     page.get_by_role("link", name="Statistics").first.click()
-    assert page.locator("h1").inner_text() == "Innovation statistics"
+    expect(page.locator("h1")).to_have_text("Innovation statistics")
     assert_accessible(page)
 
 
