@@ -128,3 +128,24 @@ def factories_indicator(number, fields):
     from app.catalog.models import Indicator
 
     return Indicator(number=number, **fields)
+
+
+def test_an_indicator_removed_from_the_case_study_drops_what_adopters_reported(db, world):  # noqa: F811
+    from app.content.importer import fill_indicators
+
+    innovation = world["innovation"]
+    innovation.indicators = [factories_indicator(n, item) for n, item in enumerate(INDICATORS, start=1)]
+    replication = services.create(innovation, world["lumajang"], "implemented", user=world["coordinator"])
+    db.session.flush()
+    kept, dropped = innovation.indicators
+    for indicator in (kept, dropped):
+        db.session.add(ReplicationIndicator(replication=replication, indicator=indicator, result_value=1.0))
+    db.session.commit()
+    # reordered and with another unit: the kept indicator is the same row, its figures stay
+    item = {"name": kept.name, "unit": "jam", "baseline": {"value": 2}, "result": {"value": 1}}
+    fill_indicators(innovation, [item])
+    db.session.commit()
+    db.session.expire_all()
+    assert [(i.id, i.unit) for i in innovation.indicators] == [(kept.id, "jam")]
+    remaining = db.session.scalars(sa.select(ReplicationIndicator.indicator_id)).all()
+    assert remaining == [kept.id]
