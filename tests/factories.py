@@ -4,7 +4,17 @@ import itertools
 
 import sqlalchemy as sa
 
-from app.catalog.models import GOVERNMENT_KINDS, Award, Contact, Innovation, Institution, Owner, Sector, Theme
+from app.catalog.models import (
+    GOVERNMENT_KINDS,
+    Award,
+    Contact,
+    Indicator,
+    Innovation,
+    Institution,
+    Owner,
+    Sector,
+    Theme,
+)
 from app.extensions import db
 from app.regions.models import Region
 from app.rendering import render_markdown
@@ -32,9 +42,10 @@ def owner(kind="regency", region="33.02", name=None):
 
 def innovation(title=None, kind="regency", region="33.02", sectors=("kesehatan",), themes=(), awards=(), **fields):
     """An innovation with sensible defaults; ``awards`` as ``(year, stage)`` pairs of KIPP;
-    ``contacts`` as dicts of Contact's fields."""
+    ``contacts`` and ``indicators`` as dicts of Contact's and Indicator's fields."""
     n = next(_numbers)
     contacts = fields.pop("contacts", ())
+    indicators = fields.pop("indicators", ())
     title = title or f"Inovasi Uji {n}"
     who = fields.pop("owner", None) or owner(kind, region)
     body = fields.pop("body", "## Latar Belakang\nMasalah.\n\n## Inovasi\nSolusi.\n")
@@ -57,6 +68,7 @@ def innovation(title=None, kind="regency", region="33.02", sectors=("kesehatan",
     item.themes = list(db.session.scalars(sa.select(Theme).where(Theme.slug.in_(themes))))
     item.awards = [Award(competition="KIPP", year=year, stage=stage) for year, stage in awards]
     item.contacts = [Contact(number=number, **contact) for number, contact in enumerate(contacts, start=1)]
+    item.indicators = [Indicator(number=number, **fields) for number, fields in enumerate(indicators, start=1)]
     db.session.add(item)
     db.session.flush()
     return item

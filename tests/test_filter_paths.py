@@ -27,6 +27,8 @@ SECTORS = [("kesehatan",), ("kesehatan", "sosial"), ("pendidikan",), ("aparatur"
 THEMES = [(), ("sistem-informasi",), ("layanan-terpadu", "sistem-informasi")]
 AWARDS = [(), ((2019, "top99"),), ((2019, "top99"), (2020, "top45")), ((2021, "outstanding"),)]
 STAGES = ["initiative", "trial", "implemented", "institutionalized", "discontinued"]
+# Set-up costs on and beside the bands' edges (app/catalog/costs.py), ties and unknowns.
+COSTS = [None, 0, 49_999_999, 50_000_000, 499_999_999, 500_000_000, 10**15, 50_000_000, None]
 
 
 @pytest.fixture
@@ -47,6 +49,8 @@ def varied(db, app):
             stage=STAGES[(i // 3) % len(STAGES)],
             digital=i % 3 == 0,
             replication_count=(i * 5) % 4,
+            setup_cost=COSTS[i % len(COSTS)],
+            needs_new_regulation=(None, True, False)[(i // 2) % 3],
             **({"owner": factories.owner(kind, None, name=f"{kind} uji {i % 2}")} if region is None else {}),
         )
         n += 1
@@ -71,6 +75,8 @@ def _values():
         "stage": STAGES,
         "digital": ["true", "false"],
         "replicated": ["true", "false"],
+        "cost": ["lt50jt", "50-500jt", "gt500jt", "unknown"],
+        "no_new_regulation": ["true", "false"],
     }
 
 

@@ -148,7 +148,7 @@ def test_every_filter_on_every_page_is_a_clear_answer(client, db):
     db.session.commit()
     good = {"sector": "kesehatan", "theme": "sistem-informasi", "owner_kind": "regency", "province": "33",
             "region": "33.02", "year": "2020", "award": "top99", "stage": "trial", "digital": "true",
-            "replicated": "false"}  # fmt: skip
+            "replicated": "false", "cost": "unknown", "no_new_regulation": "true"}  # fmt: skip
     assert set(good) == set(FILTERS)
     for path in ("/inovasi", "/cari", "/api/v1/innovations", "/export/innovations.csv", "/cari?q=inovasi"):
         for name in FILTERS:

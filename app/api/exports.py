@@ -27,8 +27,17 @@ FEED_SIZE = 50
 INNOVATION_COLUMNS = (
     "slug", "title", "owner", "owner_kind", "institution", "region_code", "region", "province_code", "year",
     "started", "stage", "sectors", "themes", "awards", "digital", "legal_basis", "language", "sample",
-    "replication_count", "url", "summary",
+    "replication_count", "setup_cost", "yearly_cost", "budget_source", "staff_needed", "months_to_launch",
+    "needs_new_regulation", "url", "summary",
 )  # fmt: skip
+
+
+def _number(value):
+    return "" if value is None else value
+
+
+def _flag(value):
+    return "" if value is None else ("true" if value else "false")
 
 
 def _csv_response(rows, filename):
@@ -74,6 +83,8 @@ def innovations_csv():
                 ";".join(f"{a.competition} {a.year} {a.stage}" for a in item.awards),
                 "true" if item.digital else "false", item.legal_basis or "", item.language,
                 "true" if item.sample else "false", item.replication_count,
+                _number(item.setup_cost), _number(item.yearly_cost), item.budget_source or "",
+                _number(item.staff_needed), _number(item.months_to_launch), _flag(item.needs_new_regulation),
                 url_for("catalog.innovation", slug=item.slug, _external=True), item.summary,
             )  # fmt: skip
 

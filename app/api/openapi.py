@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from app.api.openapi_schemas import SCHEMAS, SLUG, ref
+from app.catalog.costs import COST_BAND_NAMES
 from app.catalog.filters import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH, SORTS
 from app.catalog.models import AWARD_STAGES, OWNER_KINDS, STAGES, Sector, Theme
 from app.extensions import db
@@ -132,8 +133,19 @@ def _innovation_filters(vocab):
         _query("digital", "Delivered through an application", {"type": "string", "enum": ["true", "false"]}),
         _query("replicated", "Copied by at least one region", {"type": "string", "enum": ["true", "false"]}),
         _query(
+            "cost",
+            "Set-up cost band: lt50jt (under Rp50 million), 50-500jt, gt500jt (Rp500 million or more), unknown",
+            {"type": "string", "enum": list(COST_BAND_NAMES)},
+        ),
+        _query(
+            "no_new_regulation",
+            "true: known to need no new regulation; false: known to need one",
+            {"type": "string", "enum": ["true", "false"]},
+        ),
+        _query(
             "sort",
-            "Order: relevance (the default with q; needs q), newest (the default without q), most_replicated, title",
+            "Order: relevance (the default with q; needs q), newest (the default without q), most_replicated, title,"
+            " setup_cost (cheapest first, unknown last)",
             {"type": "string", "enum": list(SORTS)},
         ),
         *PAGING,

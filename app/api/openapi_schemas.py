@@ -4,8 +4,11 @@ Objects are closed (``additionalProperties: false``): a field the API adds witho
 so here makes the fuzz test (tests/test_api_fuzz.py) fail, so the document stays complete.
 """
 
+from app.catalog.costs import BUDGET_SOURCES as INNOVATION_BUDGET_SOURCES
+from app.catalog.costs import COST_BAND_NAMES, PREREQUISITES
 from app.catalog.filters import MAX_PAGE, MAX_PER_PAGE
 from app.catalog.models import AWARD_STAGES, LANGUAGES, OWNER_KINDS, STAGES
+from app.content.evidence import MAX_INDICATORS
 from app.networks.models import ACTIVITY_KINDS, MEMBER_ROLES
 from app.replication.models import BUDGET_SOURCES, TRANSFER_MODES
 from app.replication.models import STAGES as REPLICATION_STAGES
@@ -42,6 +45,28 @@ def _enum(values, nullable=False):
     return {"type": ["string", "null"] if nullable else "string", "enum": [*values, *([None] if nullable else [])]}
 
 
+WHOLE = {"type": ["integer", "null"], "minimum": 0}
+COSTS = {
+    "setup": {**WHOLE, "description": "Set-up cost in Rupiah"},
+    "yearly": {**WHOLE, "description": "Yearly running cost in Rupiah"},
+    "cost_band": _enum(COST_BAND_NAMES),
+    "budget_source": _enum(INNOVATION_BUDGET_SOURCES, nullable=True),
+    "staff": WHOLE,
+    "months_to_launch": {**WHOLE, "description": "Months from the decision to the launch"},
+    "prerequisites": _object(dict.fromkeys(PREREQUISITES, NULLABLE_STRING)),
+    "needs_new_regulation": {"type": ["boolean", "null"], "description": "null: not known"},
+}
+FIGURE = _object({"value": {"type": "number"}, "date": PARTIAL_DATE})
+REPORTED_FIGURE = _object({"value": {"type": ["number", "null"]}, "date": PARTIAL_DATE})
+INDICATOR = {
+    "name": {"type": "string", "minLength": 1},
+    "unit": {"type": "string", "minLength": 1},
+    "baseline": FIGURE,
+    "result": FIGURE,
+    "source": NULLABLE_STRING,
+    "higher_is_better": {"type": "boolean"},
+}
+
 INNOVATION = {
     "slug": SLUG,
     "title": {"type": "string"},
@@ -54,6 +79,7 @@ INNOVATION = {
     "awards": {"type": "array", "items": ref("Award")},
     "stage": _enum(STAGES),
     "replication_count": COUNT,
+    "costs": _object(COSTS),
     "url": URL,
 }
 NETWORK_SUMMARY = {
@@ -91,6 +117,7 @@ SCHEMAS = {
             "language": _enum(LANGUAGES),
             "sample": {"type": "boolean", "description": "An invented example, not a real case study"},
             "body_html": {"type": "string", "description": "Sanitised HTML"},
+            "indicators": {"type": "array", "items": _object(INDICATOR), "maxItems": MAX_INDICATORS},
             "replications": {"type": "array", "items": ref("Replication")},
         }
     ),
@@ -116,6 +143,11 @@ SCHEMAS = {
             "legal_basis": NULLABLE_STRING,
             "evidence": {"type": "array", "items": URL},
             "outcome": _nullable(_object({"value": {"type": "number"}, "unit": NULLABLE_STRING})),
+            "indicators": {
+                "description": "The adopter's own figures for the case study's impact indicators",
+                "type": "array",
+                "items": _object({"name": {"type": "string"}, "baseline": REPORTED_FIGURE, "result": REPORTED_FIGURE}),
+            },
             "url": URL,
         }
     ),

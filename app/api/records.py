@@ -9,7 +9,7 @@ from app.accounts.models import AnonymousUser
 from app.api import openapi
 from app.api.blueprint import bp
 from app.api.exports import replication_query
-from app.api.serializers import innovation_item
+from app.api.serializers import indicator_item, innovation_item, reported_item
 from app.catalog.access import innovation_or_none
 from app.catalog.filters import MAX_PAGE, MAX_PER_PAGE, FilterError
 from app.catalog.models import AWARD_STAGES, Innovation, Owner
@@ -17,7 +17,7 @@ from app.extensions import db, limiter
 from app.networks.models import Network
 from app.networks.queries import memberships
 from app.regions.models import Region
-from app.replication.models import Replication
+from app.replication.models import Replication, ReplicationIndicator
 from app.slugs import is_valid_slug
 from app.stats.queries import composition
 
@@ -58,6 +58,9 @@ def replication_item(replication):
         "outcome": {"value": replication.outcome_value, "unit": replication.outcome_unit}
         if replication.outcome_value is not None
         else None,
+        "indicators": [
+            reported_item(v) for v in sorted(replication.indicator_values, key=lambda v: v.indicator.number)
+        ],
         "url": url_for("replication.show", replication_id=replication.id, _external=True),
     }
 
@@ -86,6 +89,7 @@ def innovation(slug):
         language=item.language,
         sample=item.sample,
         body_html=item.body_html,
+        indicators=[indicator_item(i) for i in item.indicators],
         replications=[replication_item(r) for r in replications],
     )
     return jsonify(record)
@@ -99,7 +103,11 @@ def replications():
     query = replication_query(args)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
     rows = db.session.scalars(
-        query.options(selectinload(Replication.innovation), selectinload(Replication.adopter))
+        query.options(
+            selectinload(Replication.innovation),
+            selectinload(Replication.adopter),
+            selectinload(Replication.indicator_values).selectinload(ReplicationIndicator.indicator),
+        )
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()

@@ -1,6 +1,51 @@
 """JSON shapes of the API's records."""
 
+from app.catalog.costs import band_of
+from app.content.evidence import plain_number
 from app.search.service import innovation_url
+
+
+def costs_item(innovation):
+    """The costs and resources of an innovation (None where not known)."""
+    return {
+        "setup": innovation.setup_cost,
+        "yearly": innovation.yearly_cost,
+        "cost_band": band_of(innovation.setup_cost),
+        "budget_source": innovation.budget_source,
+        "staff": innovation.staff_needed,
+        "months_to_launch": innovation.months_to_launch,
+        "prerequisites": {
+            "infrastructure": innovation.needs_infrastructure,
+            "regulation": innovation.needs_regulation_text,
+            "partners": innovation.needs_partners,
+        },
+        "needs_new_regulation": innovation.needs_new_regulation,
+    }
+
+
+def _figure(value, when):
+    return {"value": None if value is None else plain_number(value), "date": when}
+
+
+def indicator_item(indicator):
+    """An impact indicator, before and after."""
+    return {
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "baseline": _figure(indicator.baseline_value, indicator.baseline_date),
+        "result": _figure(indicator.result_value, indicator.result_date),
+        "source": indicator.source,
+        "higher_is_better": indicator.higher_is_better,
+    }
+
+
+def reported_item(value):
+    """A replication's own figures for one indicator."""
+    return {
+        "name": value.indicator.name,
+        "baseline": _figure(value.baseline_value, value.baseline_date),
+        "result": _figure(value.result_value, value.result_date),
+    }
 
 
 def innovation_item(innovation):
@@ -20,5 +65,6 @@ def innovation_item(innovation):
         ],
         "stage": innovation.stage,
         "replication_count": innovation.replication_count,
+        "costs": costs_item(innovation),
         "url": innovation_url(innovation, external=True),
     }

@@ -9,7 +9,15 @@ from flask import url_for
 from flask_babel import get_locale
 
 from app.catalog.filters import SORTS, param
-from app.catalog.labels import AWARD_STAGE_LABELS, FACET_TITLES, OWNER_KIND_LABELS, SORT_LABELS, STAGE_LABELS, YES_NO
+from app.catalog.labels import (
+    AWARD_STAGE_LABELS,
+    COST_BAND_LABELS,
+    FACET_TITLES,
+    OWNER_KIND_LABELS,
+    SORT_LABELS,
+    STAGE_LABELS,
+    YES_NO,
+)
 from app.catalog.models import Sector, Theme
 from app.extensions import db
 from app.regions.models import Region
@@ -20,6 +28,8 @@ _FIXED = {
     "award": AWARD_STAGE_LABELS,
     "digital": {param(k): v for k, v in YES_NO.items()},
     "replicated": {param(k): v for k, v in YES_NO.items()},
+    "cost": COST_BAND_LABELS,
+    "no_new_regulation": {param(k): v for k, v in YES_NO.items()},
 }
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from app.catalog.costs import COST_BAND_NAMES, band_of, band_sql
 from app.catalog.models import (
     AWARD_STAGES,
     OWNER_KINDS,
@@ -220,6 +221,22 @@ FILTERS = {
             lambda facts, v: (facts.replication_count > 0) is v,
             lambda facts: (facts.replication_count > 0,),
         ),
+        # The set-up cost's band (app/catalog/costs.py); ``unknown``: no cost given.
+        Filter(
+            "cost",
+            _one_of("cost", _l("Biaya awal"), COST_BAND_NAMES),
+            lambda v: ("row", band_sql(Innovation.setup_cost, v)),
+            lambda facts, v: band_of(facts.setup_cost) == v,
+            lambda facts: (band_of(facts.setup_cost),),
+        ),
+        # true: known to need no new regulation; false: known to need one. Not known: neither.
+        Filter(
+            "no_new_regulation",
+            _yes_no("no_new_regulation"),
+            lambda v: ("row", Innovation.needs_new_regulation.is_(not v)),
+            lambda facts, v: facts.needs_new_regulation is (not v),
+            lambda facts: () if facts.needs_new_regulation is None else (not facts.needs_new_regulation,),
+        ),
     )
 }
 FILTER_NAMES = tuple(FILTERS)
@@ -246,6 +263,12 @@ SORTS = {
             lambda f: (-f.replication_count, -f.year, -f.id),
         ),
         Sort("title", (Innovation.sort_title, Innovation.id), lambda f: (f.title_key, f.id)),
+        # Cheapest set-up first; case studies without a cost last.
+        Sort(
+            "setup_cost",
+            (Innovation.setup_cost.is_(None), Innovation.setup_cost, Innovation.id),
+            lambda f: (f.setup_cost is None, f.setup_cost or 0, f.id),
+        ),
     )
 }
 
@@ -265,6 +288,8 @@ class Filters:
     stage: str | None = None
     digital: bool | None = None
     replicated: bool | None = None
+    cost: str | None = None
+    no_new_regulation: bool | None = None
     sort: str = "newest"
     page: int = 1
     per_page: int = 20

@@ -29,6 +29,7 @@ SORT_LABELS = {
     "newest": _l("Terbaru"),
     "most_replicated": _l("Paling banyak direplikasi"),
     "title": _l("Judul (A-Z)"),
+    "setup_cost": _l("Biaya awal (termurah)"),
 }
 YES_NO = {True: _l("Ya"), False: _l("Tidak")}
 FACET_TITLES = {
@@ -41,6 +42,22 @@ FACET_TITLES = {
     "stage": _l("Tahap"),
     "digital": _l("Layanan digital"),
     "replicated": _l("Sudah direplikasi"),
+    "cost": _l("Biaya awal"),
+    "no_new_regulation": _l("Tanpa peraturan baru"),
+}
+COST_BAND_LABELS = {
+    "lt50jt": _l("Di bawah Rp50 juta"),
+    "50-500jt": _l("Rp50 juta - Rp500 juta"),
+    "gt500jt": _l("Rp500 juta ke atas"),
+    "unknown": _l("Belum diketahui"),
+}
+BUDGET_SOURCE_LABELS = {
+    "apbd": _l("APBD"),
+    "apbn": _l("APBN"),
+    "dak": _l("DAK"),
+    "dana_desa": _l("Dana Desa"),
+    "csr": _l("CSR"),
+    "other": _l("Lainnya"),
 }
 
 

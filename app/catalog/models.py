@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from app.catalog.costs import BUDGET_SOURCES
 from app.extensions import db
 from app.extensions import sql_in as _in
 from app.extensions import utcnow as _utcnow
@@ -138,6 +139,8 @@ class Innovation(db.Model):
         sa.CheckConstraint(_in("stage", STAGES), name="stage"),
         sa.CheckConstraint(_in("language", LANGUAGES), name="language"),
         sa.CheckConstraint(_in("status", STATUSES), name="status"),
+        sa.CheckConstraint(f"budget_source IS NULL OR {_in('budget_source', BUDGET_SOURCES)}", name="budget_source"),
+        sa.CheckConstraint("setup_cost >= 0 AND yearly_cost >= 0", name="costs"),
         # The few case studies that are not public (drafts, in review, archived): see is_public.
         sa.Index(
             "ix_innovation_unpublished",
@@ -175,6 +178,18 @@ class Innovation(db.Model):
     kept_by_regulation: Mapped[str | None] = mapped_column(sa.String(500))
     kept_by_indicator: Mapped[str | None] = mapped_column(sa.String(500))
     kept_by_incentive: Mapped[str | None] = mapped_column(sa.String(500))
+    # Costs and resources (docs/decisions/0080): Rupiah as whole numbers, None when not known.
+    # The set-up cost is filtered and sorted on (its bands: app/catalog/costs.py).
+    setup_cost: Mapped[int | None] = mapped_column(sa.BigInteger, index=True)
+    yearly_cost: Mapped[int | None] = mapped_column(sa.BigInteger)
+    budget_source: Mapped[str | None] = mapped_column(sa.String(16))
+    staff_needed: Mapped[int | None]
+    months_to_launch: Mapped[int | None]
+    needs_infrastructure: Mapped[str | None] = mapped_column(sa.String(500))
+    needs_regulation_text: Mapped[str | None] = mapped_column(sa.String(500))
+    needs_partners: Mapped[str | None] = mapped_column(sa.String(500))
+    # True, False, or None: not known.
+    needs_new_regulation: Mapped[bool | None]
     # Kept by the replication service so that lists can sort and filter on it cheaply.
     replication_count: Mapped[int] = mapped_column(default=0, server_default="0", index=True)
     # Where the case study was imported from, and a fingerprint of that file, so that a
@@ -209,6 +224,11 @@ class Innovation(db.Model):
     # (docs/decisions/0060); never in the API, exports, feeds, search or a cached page.
     contacts: Mapped[list["Contact"]] = relationship(
         back_populates="innovation", cascade="all, delete-orphan", order_by="Contact.number"
+    )
+
+    # Before and after figures (docs/decisions/0080); replications report theirs against them.
+    indicators: Mapped[list["Indicator"]] = relationship(
+        back_populates="innovation", cascade="all, delete-orphan", order_by="Indicator.number"
     )
 
     @validates("title")
@@ -290,3 +310,37 @@ class Contact(db.Model):
 
     def __repr__(self):
         return f"<Contact {self.innovation_id}#{self.number}>"
+
+
+# The limits of an indicator's fields (the file format, the form and the table agree).
+INDICATOR_LIMITS = {"name": 200, "unit": 60, "source": 500}
+
+
+class Indicator(db.Model):
+    """An impact indicator of a case study: a figure before and after the innovation.
+
+    Replications record their own figures for it (``replication_indicator``), so a row keeps
+    its id while the case study is edited: rows are matched by name (app/content/importer.py).
+    """
+
+    __tablename__ = "innovation_indicator"
+    __table_args__ = (sa.UniqueConstraint("innovation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    innovation_id: Mapped[int] = mapped_column(sa.ForeignKey("innovation.id", ondelete="CASCADE"), index=True)
+    # 1, 2, 3...: the order the case study lists them in.
+    number: Mapped[int]
+    name: Mapped[str] = mapped_column(sa.String(INDICATOR_LIMITS["name"]))
+    unit: Mapped[str] = mapped_column(sa.String(INDICATOR_LIMITS["unit"]))
+    baseline_value: Mapped[float] = mapped_column(sa.Float)
+    # "YYYY", "YYYY-MM" or "YYYY-MM-DD": as precise as the source says.
+    baseline_date: Mapped[str | None] = mapped_column(sa.String(10))
+    result_value: Mapped[float] = mapped_column(sa.Float)
+    result_date: Mapped[str | None] = mapped_column(sa.String(10))
+    source: Mapped[str | None] = mapped_column(sa.String(INDICATOR_LIMITS["source"]))
+    higher_is_better: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+
+    innovation: Mapped[Innovation] = relationship(back_populates="indicators")
+
+    def __repr__(self):
+        return f"<Indicator {self.innovation_id}#{self.number}>"

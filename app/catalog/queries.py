@@ -7,6 +7,7 @@ each option says how many innovations choosing it would give.
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.catalog.costs import band_case
 from app.catalog.filters import FACETS, FILTERS, SORTS, Filters, ordered_counts, param, province_of
 from app.catalog.models import Award, Innovation, Owner, Sector, Theme, innovation_sector, innovation_theme
 from app.extensions import db
@@ -64,8 +65,8 @@ def facet_counts(filters):
     counts = {}
     for facet in FACETS:
         rows = db.session.execute(_facet_query(facet, filters)).all()
-        if facet in ("digital", "replicated"):
-            rows = [(bool(key), n) for key, n in rows]  # SQLite answers 0/1
+        if facet in ("digital", "replicated", "no_new_regulation"):
+            rows = [(None if key is None else bool(key), n) for key, n in rows]  # SQLite answers 0/1
         counts[facet] = ordered_counts((param(key), n) for key, n in rows if key is not None and n)
     return counts
 
@@ -108,6 +109,12 @@ def _facet_query(facet, filters):
         "stage": Innovation.stage,
         "digital": Innovation.digital,
         "replicated": Innovation.replication_count > 0,
+        "cost": band_case(Innovation.setup_cost),
+        "no_new_regulation": sa.case(
+            (Innovation.needs_new_regulation.is_(False), sa.true()),
+            (Innovation.needs_new_regulation.is_(True), sa.false()),
+            else_=sa.null(),
+        ),
     }[facet]
     return sa.select(column, sa.func.count()).where(*where).group_by(column)
 

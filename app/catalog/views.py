@@ -10,10 +10,19 @@ from markupsafe import Markup
 
 from app.catalog import queries
 from app.catalog.access import innovation_or_404, owner_or_404, region_or_404
+from app.catalog.charts import figure_text, indicator_chart, rupiah
 from app.catalog.contacts import phone_digits
 from app.catalog.facets import facet_options, sort_choices
 from app.catalog.filters import FilterError, parse_filters
-from app.catalog.labels import OWNER_KIND_LABELS, REGION_KIND_LABELS, SORT_LABELS, STAGE_LABELS, award_label
+from app.catalog.labels import (
+    BUDGET_SOURCE_LABELS,
+    COST_BAND_LABELS,
+    OWNER_KIND_LABELS,
+    REGION_KIND_LABELS,
+    SORT_LABELS,
+    STAGE_LABELS,
+    award_label,
+)
 from app.catalog.models import Owner, Sector
 from app.extensions import db
 from app.regions.models import Region
@@ -101,6 +110,9 @@ def region(code):
 
 
 bp.add_app_template_filter(phone_digits, "phone_digits")
+bp.add_app_template_filter(rupiah, "rupiah")
+bp.add_app_template_filter(figure_text, "figure")
+bp.add_app_template_global(indicator_chart, "indicator_chart")
 
 
 @bp.app_context_processor
@@ -112,4 +124,6 @@ def _template_context():
         "region_kind_labels": REGION_KIND_LABELS,
         "sort_labels": SORT_LABELS,
         "stage_labels": STAGE_LABELS,
+        "budget_source_labels": BUDGET_SOURCE_LABELS,
+        "cost_band_labels": COST_BAND_LABELS,
     }

@@ -15,13 +15,14 @@ import yaml
 from sqlalchemy.orm import selectinload
 
 from app.catalog.models import GOVERNMENT_KINDS, Innovation
+from app.content.evidence import plain_number
 from app.content.schema import CaseStudy
 from app.extensions import db
 
 # The order of content-format.md, so that an exported file reads like a hand-written one.
 FIELD_ORDER = (
     "title", "slug", "institution", "owner", "owner_kind", "region", "year", "started", "stage", "awards",
-    "sectors", "themes", "digital", "legal_basis", "language", "contacts", "sample", "summary",
+    "sectors", "themes", "digital", "legal_basis", "language", "contacts", "costs", "indicators", "sample", "summary",
 )  # fmt: skip
 
 
@@ -48,7 +49,51 @@ def case_of(innovation):
         language=innovation.language,
         contacts=contacts_of(innovation),
         sample=bool(innovation.sample),
+        costs=costs_of(innovation),
+        indicators=indicators_of(innovation),
     )
+
+
+def costs_of(innovation):
+    """The costs and resources of ``innovation`` as the file format writes them (only what is known)."""
+    prerequisites = {
+        "infrastructure": innovation.needs_infrastructure,
+        "regulation": innovation.needs_regulation_text,
+        "partners": innovation.needs_partners,
+    }
+    costs = {
+        "setup": innovation.setup_cost,
+        "yearly": innovation.yearly_cost,
+        "budget_source": innovation.budget_source,
+        "staff": innovation.staff_needed,
+        "months_to_launch": innovation.months_to_launch,
+        "prerequisites": {key: value for key, value in prerequisites.items() if value} or None,
+        "needs_new_regulation": innovation.needs_new_regulation,
+    }
+    return {key: value for key, value in costs.items() if value is not None}
+
+
+def _figure(value, when):
+    figure = {"value": plain_number(value)}
+    if when:
+        figure["date"] = when
+    return figure
+
+
+def indicators_of(innovation):
+    """The impact indicators of ``innovation`` as the file format lists them."""
+    indicators = []
+    for row in innovation.indicators:
+        item = {
+            "name": row.name,
+            "unit": row.unit,
+            "baseline": _figure(row.baseline_value, row.baseline_date),
+            "result": _figure(row.result_value, row.result_date),
+            "source": row.source,
+            "higher_is_better": None if row.higher_is_better else False,
+        }
+        indicators.append({key: value for key, value in item.items() if value is not None})
+    return indicators
 
 
 def contacts_of(innovation):
@@ -92,6 +137,8 @@ def front_matter(case):
         "legal_basis": case.legal_basis,
         "language": case.language if case.language != "id" else None,
         "contacts": [dict(item) for item in case.contacts],
+        "costs": _copy(case.costs),
+        "indicators": [_copy(item) for item in case.indicators],
         "sample": case.sample or None,
         "summary": case.summary,
     }
@@ -99,6 +146,11 @@ def front_matter(case):
     if case.owner_kind in GOVERNMENT_KINDS:
         values["region"] = case.region
     return {key: values[key] for key in FIELD_ORDER if values[key] not in (None, [], {})}
+
+
+def _copy(value):
+    # A copy deep enough that a snapshot never shares a mapping with the case study.
+    return {key: dict(item) if isinstance(item, dict) else item for key, item in value.items()}
 
 
 class _Dumper(yaml.SafeDumper):
@@ -159,6 +211,7 @@ def export_catalogue(path):
             selectinload(Innovation.themes),
             selectinload(Innovation.awards),
             selectinload(Innovation.contacts),
+            selectinload(Innovation.indicators),
         )
         .execution_options(yield_per=200)
     )

@@ -12,6 +12,7 @@ from app.catalog.models import (
     PUBLISHED,
     Award,
     Contact,
+    Indicator,
     Innovation,
     Institution,
     Owner,
@@ -191,6 +192,47 @@ def fill(innovation, case, sectors, themes):
     for competition, year, stage in sorted(wanted - have):
         innovation.awards.append(Award(competition=competition, year=year, stage=stage))
     fill_contacts(innovation, case.contacts)
+    fill_costs(innovation, case.costs)
+    fill_indicators(innovation, case.indicators)
+
+
+def fill_costs(innovation, costs):
+    """Set the costs and resources of ``innovation`` from the checked ``costs`` (file format)."""
+    prerequisites = costs.get("prerequisites", {})
+    innovation.setup_cost = costs.get("setup")
+    innovation.yearly_cost = costs.get("yearly")
+    innovation.budget_source = costs.get("budget_source")
+    innovation.staff_needed = costs.get("staff")
+    innovation.months_to_launch = costs.get("months_to_launch")
+    innovation.needs_infrastructure = prerequisites.get("infrastructure")
+    innovation.needs_regulation_text = prerequisites.get("regulation")
+    innovation.needs_partners = prerequisites.get("partners")
+    innovation.needs_new_regulation = costs.get("needs_new_regulation")
+
+
+def fill_indicators(innovation, indicators):
+    """Make ``innovation``'s indicators the checked ``indicators``, in their order. A row is
+    kept by its name (so the figures replications reported against it stay with it); rows
+    whose name is gone are dropped, with those figures."""
+    by_name = {row.name: row for row in innovation.indicators}
+    rows = []
+    for number, item in enumerate(indicators, start=1):
+        row = by_name.get(item["name"]) or Indicator(name=item["name"])
+        values = {
+            "number": number,
+            "unit": item["unit"],
+            "baseline_value": item["baseline"]["value"],
+            "baseline_date": item["baseline"].get("date"),
+            "result_value": item["result"]["value"],
+            "result_date": item["result"].get("date"),
+            "source": item.get("source"),
+            "higher_is_better": item.get("higher_is_better", True),
+        }
+        for key, value in values.items():
+            if getattr(row, key) != value:
+                setattr(row, key, value)
+        rows.append(row)
+    innovation.indicators = rows
 
 
 def fill_contacts(innovation, contacts):

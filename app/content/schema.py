@@ -6,6 +6,7 @@ from datetime import date
 
 from app.catalog.models import AWARD_STAGES, GOVERNMENT_KINDS, LANGUAGES, OWNER_KINDS, STAGES
 from app.content.contacts import check_contacts
+from app.content.evidence import check_costs, check_indicators
 from app.content.problems import Problem
 from app.rendering import markdown_problem
 from app.slugs import is_valid_slug
@@ -13,7 +14,7 @@ from app.slugs import is_valid_slug
 KNOWN_FIELDS = {
     "title", "slug", "institution", "owner", "owner_kind", "region", "year", "started", "stage",
     "awards", "sectors", "themes", "digital", "legal_basis", "language", "contact", "contacts", "summary",
-    "sample",
+    "sample", "costs", "indicators",
 }  # fmt: skip
 MAX_LENGTH = {"title": 300, "institution": 300, "owner": 200, "legal_basis": 1000, "summary": 3000}
 CONTACT_FIELDS = {"name": 200, "email": 254, "phone": 40}
@@ -60,6 +61,10 @@ class CaseStudy:
     # [{name, position, unit, email, phone, whatsapp, confirmed_on}] (app/content/contacts.py)
     contacts: list[dict] = field(default_factory=list)
     sample: bool = False
+    # {setup, yearly, budget_source, staff, months_to_launch, prerequisites, needs_new_regulation}
+    # and [{name, unit, baseline, result, source, higher_is_better}] (app/content/evidence.py)
+    costs: dict = field(default_factory=dict)
+    indicators: list[dict] = field(default_factory=list)
     fingerprint: str = ""
 
 
@@ -175,6 +180,8 @@ def validate(path, data, lines, body, default_slug, reference, today=None):
         language=check.choice("language", LANGUAGES, "id"),
         contacts=_contacts(check, data, today),
         sample=check.boolean("sample"),
+        costs=check_costs(data.get("costs"), lambda message: check.problem("costs", message)),
+        indicators=check_indicators(data.get("indicators"), lambda text: check.problem("indicators", text), today),
     )
     _body(check, body)
     return (None if check.problems else case), check.problems

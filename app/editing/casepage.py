@@ -36,13 +36,15 @@ def hidden_fields(fixed_owner):
 
 def _field(form, name):
     """The form's field called ``name``; ``contacts-<n>-<part>`` is the n-th contact the form
-    listed (rows left empty or removed are not counted), at its row."""
-    if name.startswith("contacts-"):
-        _prefix, number, part = name.split("-", 2)
-        rows = getattr(form, "contact_rows", [])
-        if int(number) >= len(rows):
-            return None
-        return getattr(form.contacts.entries[rows[int(number)]].form, part, None)
+    listed (rows left empty or removed are not counted), at its row; ``indicators-<n>-<part>``
+    likewise the n-th indicator."""
+    for prefix, rows_name in (("contacts", "contact_rows"), ("indicators", "indicator_rows")):
+        if name.startswith(prefix + "-"):
+            _prefix, number, part = name.split("-", 2)
+            rows = getattr(form, rows_name, [])
+            if int(number) >= len(rows):
+                return None
+            return getattr(getattr(form, prefix).entries[rows[int(number)]].form, part, None)
     return getattr(form, name, None)
 
 
@@ -55,10 +57,11 @@ def attach(form, problems, hidden=()):
             field.errors = errors if message in errors else [*errors, message]
         elif message not in form.form_errors:
             form.form_errors.append(message)
-    contacts = getattr(form, "contacts", None)
-    if contacts is not None and any(entry.form.errors for entry in contacts.entries):
-        # The list's errors are collected when it validates: count those put at a row since.
-        contacts.errors = [entry.form.errors for entry in contacts.entries]
+    for name in ("contacts", "indicators"):
+        rows = getattr(form, name, None)
+        if rows is not None and any(entry.form.errors for entry in rows.entries):
+            # The list's errors are collected when it validates: count those put at a row since.
+            rows.errors = [entry.form.errors for entry in rows.entries]
 
 
 def conflict_view(form, innovation, case, conflict):

@@ -23,6 +23,7 @@ from app.catalog.labels import AWARD_STAGE_LABELS, OWNER_KIND_LABELS, STAGE_LABE
 from app.catalog.models import AWARD_STAGES, CONTACT_LIMITS, GOVERNMENT_KINDS, LANGUAGES, OWNER_KINDS, STAGES
 from app.content.contacts import MAX_CONTACTS
 from app.content.schema import MAX_BODY, MAX_LENGTH
+from app.editing.evidence_form import EvidenceFields
 from app.forms import Form, max_length, multi_select_field, optional, options, select_field, strip, text_field
 
 MAX_COMMENT = 2000
@@ -101,7 +102,7 @@ class ContactRowForm(PlainForm):
         return item
 
 
-class CaseStudyForm(_TextForm):
+class CaseStudyForm(EvidenceFields, _TextForm):
     """Every field of a case study (content-format.md), the body, and a note for the history."""
 
     title = _text(_l("Judul inovasi"), MAX_LENGTH["title"])
@@ -154,11 +155,14 @@ class CaseStudyForm(_TextForm):
 
     @property
     def action(self):
-        """What the button pressed asks for: ``preview``, ``add_contact``, ``submit`` or ``save``."""
+        """What the button pressed asks for: ``preview``, ``add_contact``, ``add_indicator``,
+        ``submit`` or ``save``."""
         if self.preview.data:
             return "preview"
         if self.add_contact.data:
             return "add_contact"
+        if self.add_indicator.data:
+            return "add_indicator"
         return "submit" if self.save_and_submit.data else "save"
 
     def fill(self, fields, body):
@@ -184,6 +188,7 @@ class CaseStudyForm(_TextForm):
         for item in fields.get("contacts", []):
             self.contacts.append_entry({key: item.get(key) for key in ContactRowForm.KEYS})
         self.add_contact_row()
+        self.fill_evidence(fields)
         self.summary.data = fields.get("summary", "")
         self.body.data = body
 
@@ -219,6 +224,7 @@ class CaseStudyForm(_TextForm):
         contacts = [self.contacts.entries[n].form.item() for n in self.contact_rows]
         if contacts:
             data["contacts"] = contacts
+        data.update(self.evidence_front_matter())
         if keep is None:
             data["awards"] = parse_awards(self.awards.data) if not self.awards.errors else []
             data["sample"] = bool(self.sample.data)

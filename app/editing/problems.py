@@ -86,6 +86,21 @@ _MESSAGES = [
     (r"^lists \d+ contacts; at most (?P<max>\d+)", _l("Paling banyak %(max)s kontak.")),
     (r"^(must be a list of \{name|.* is not a field of a contact)", _l("Kontak tidak sah.")),
     (r"is not a field of the case-study format", _l("Bukan isian format studi kasus.")),
+    # Costs and indicators (app/content/evidence.py), their key already taken off the message.
+    (r"^must not be negative", _l("Tidak boleh negatif.")),
+    (r"^must be a whole number", _l("Tulis bilangan bulat tanpa desimal, mis. 150000000 atau 150.000.000.")),
+    (r"^is more than (?P<max>\d+)", _l("Paling banyak %(max)s.")),
+    (r"^must be true, false or unknown", _l("Pilihan tidak sah.")),
+    (r"^must not contain", _l("Tidak boleh berisi tanda < atau > atau karakter kendali.")),
+    (r"^must be a number", _l("Tulis angka, mis. 12,5.")),
+    (r"^is beyond", _l("Angka terlalu besar.")),
+    (r"^must be YYYY, YYYY-MM or YYYY-MM-DD", _l("Tulis TTTT, TTTT-BB atau TTTT-BB-HH, mis. 2019-06.")),
+    (r"is not a date$", _l("Tanggal itu tidak ada.")),
+    (r"is not between \d+ and today", _l("Waktu harus antara 1990 dan hari ini.")),
+    (r"is before the baseline date (?P<date>\S+)", _l("Tidak boleh sebelum waktu sebelum (%(date)s).")),
+    (r"is listed twice$", _l("Nama indikator ini sudah dipakai.")),
+    (r"^lists \d+ indicators; at most (?P<max>\d+)", _l("Paling banyak %(max)s indikator.")),
+    (r"^(must be a mapping|must be a list of \{name, unit|.* is not a field of)", _l("Isian tidak sah.")),
     *(("^" + re.escape(english), MARKDOWN_MESSAGES[kind]) for kind, english in MARKDOWN_PROBLEMS.items()),
 ]
 _COMPILED = [(re.compile(pattern), message) for pattern, message in _MESSAGES]
@@ -117,12 +132,61 @@ def _contact_field(field, message):
     return f"contacts-{int(match.group('n')) - 1}-{part}", rest
 
 
+_COST_FIELD = {
+    "setup": "setup_cost",
+    "yearly": "yearly_cost",
+    "budget_source": "budget_source",
+    "staff": "staff_needed",
+    "months_to_launch": "months_to_launch",
+    "needs_new_regulation": "needs_new_regulation",
+}
+_PREREQUISITE_FIELD = {
+    "infrastructure": "needs_infrastructure",
+    "regulation": "needs_regulation_text",
+    "partners": "needs_partners",
+}
+_INDICATOR = re.compile(r"^indicator (?P<n>\d+): (?P<rest>.*)$", re.S)
+
+
+def _cost_field(message):
+    """``(form field or None, message without the key it concerns)`` of a ``costs`` problem."""
+    first, _space, rest = message.partition(" ")
+    if first == "prerequisites":
+        key, _space, rest = rest.partition(" ")
+        return _PREREQUISITE_FIELD.get(key), rest
+    if first in _COST_FIELD:
+        return _COST_FIELD[first], rest
+    return None, message
+
+
+def _indicator_field(message):
+    """``(indicators-<N-1>-<part>, message without its prefix and part)`` of an
+    ``indicators`` problem; the list's own problems go above the form."""
+    match = _INDICATOR.match(message)
+    if not match:
+        return None, message
+    row = f"indicators-{int(match.group('n')) - 1}"
+    first, _space, rest = match.group("rest").partition(" ")
+    if first in ("baseline", "result"):
+        second, _space, after = rest.partition(" ")
+        if second in ("value", "date"):
+            return f"{row}-{first}_{second}", after
+        return f"{row}-{first}_value", rest
+    if first in ("name", "unit", "source", "higher_is_better"):
+        return f"{row}-{first}", rest
+    return f"{row}-name", match.group("rest")
+
+
 def translate(problem):
     """``(form field name or None, message)`` for one schema problem."""
     name = FORM_FIELDS.get(problem.field)
     text = problem.message
     if problem.field in ("contacts", "contact"):
         name, text = _contact_field(problem.field, text)
+    elif problem.field == "costs":
+        name, text = _cost_field(text)
+    elif problem.field == "indicators":
+        name, text = _indicator_field(text)
     for pattern, message in _COMPILED:
         match = pattern.search(text)
         if match:

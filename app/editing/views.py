@@ -12,6 +12,7 @@ from app.catalog.access import innovation_or_404
 from app.catalog.models import Sector, Theme
 from app.changes import commit
 from app.content.contacts import MAX_CONTACTS
+from app.content.evidence import MAX_INDICATORS
 from app.editing import awards, casepage, history, panels, queries, services  # noqa: F401 - panels registers itself
 from app.editing.forms import AwardResultsForm, CaseStudyForm, ConfirmContactsForm, RestoreForm, ReviewForm
 from app.editing.labels import ACTION_LABELS, STATUS_LABELS
@@ -95,6 +96,9 @@ def _form_page(innovation):
         # "Tambah kontak" without JavaScript: the same form again, one contact row longer.
         if not form.add_contact_row():
             form.form_errors.append(_("Paling banyak %(max)d kontak.", max=MAX_CONTACTS))
+    elif form.action == "add_indicator":
+        if not form.add_indicator_row():
+            form.form_errors.append(_("Paling banyak %(max)d indikator.", max=MAX_INDICATORS))
     else:
         case = None
         try:
@@ -126,6 +130,7 @@ def _form_page(innovation):
         conflict=conflict,
         review=ReviewForm(formdata=None, version=str(innovation.version)) if innovation else None,
         max_contacts=MAX_CONTACTS,
+        max_indicators=MAX_INDICATORS,
     ), status
 
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.catalog.models import Innovation, Institution, Owner
+from app.catalog.models import Indicator, Innovation, Institution, Owner
 from app.extensions import db
 from app.extensions import sql_in as _in
 from app.extensions import utcnow as _utcnow
@@ -77,6 +77,9 @@ class Replication(db.Model):
     events: Mapped[list["ReplicationEvent"]] = relationship(
         back_populates="replication", order_by="ReplicationEvent.id", passive_deletes=True
     )
+    indicator_values: Mapped[list["ReplicationIndicator"]] = relationship(
+        back_populates="replication", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @hybrid_property
     def is_public(self):
@@ -113,6 +116,25 @@ class Replication(db.Model):
 
     def __repr__(self):
         return f"<Replication {self.id} {self.stage}>"
+
+
+class ReplicationIndicator(db.Model):
+    """An adopter's own baseline and result for one impact indicator of the case study, so
+    that the origin and its adopters compare on the same measure (docs/decisions/0080)."""
+
+    __tablename__ = "replication_indicator"
+    __table_args__ = (sa.UniqueConstraint("replication_id", "indicator_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    replication_id: Mapped[int] = mapped_column(sa.ForeignKey("replication.id", ondelete="CASCADE"), index=True)
+    indicator_id: Mapped[int] = mapped_column(sa.ForeignKey("innovation_indicator.id", ondelete="CASCADE"), index=True)
+    baseline_value: Mapped[float | None] = mapped_column(sa.Float)
+    baseline_date: Mapped[str | None] = mapped_column(sa.String(10))
+    result_value: Mapped[float | None] = mapped_column(sa.Float)
+    result_date: Mapped[str | None] = mapped_column(sa.String(10))
+
+    replication: Mapped[Replication] = relationship(back_populates="indicator_values")
+    indicator: Mapped[Indicator] = relationship()
 
 
 class ReplicationEvent(db.Model):

@@ -11,7 +11,7 @@ from app import panels
 from app.accounts.permissions import member_ids
 from app.extensions import db
 from app.regions.maps import province_map
-from app.replication.models import PROGRESS, STAGES, Replication
+from app.replication.models import PROGRESS, STAGES, Replication, ReplicationIndicator
 
 
 def _of(*where):
@@ -55,6 +55,27 @@ def case_study(innovation):
             None,
         ),
     )
+
+
+@panels.provide("innovation", order=5)
+def indicator_comparison(innovation):
+    """The origin's figures beside each adopter's that reported its own, indicator by indicator."""
+    if not innovation.indicators:
+        return ""
+    query = (
+        sa.select(ReplicationIndicator)
+        .join(Replication)
+        .where(Replication.innovation_id == innovation.id, Replication.is_public)
+        .order_by(Replication.id)
+    )
+    reported = {}
+    for value in db.session.scalars(query):
+        if value.baseline_value is not None or value.result_value is not None:
+            reported.setdefault(value.indicator_id, []).append(value)
+    if not reported:
+        return ""
+    rows = [(indicator, reported[indicator.id]) for indicator in innovation.indicators if indicator.id in reported]
+    return render_template("replication/_indicators.html", innovation=innovation, rows=rows)
 
 
 def _ours(replication):

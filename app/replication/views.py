@@ -1,6 +1,7 @@
 """Replication pages: log, update (with conflict detection), history, interest, inbox, CSV."""
 
 import secrets
+from datetime import date
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -14,6 +15,7 @@ from app.extensions import csrf, db
 from app.regions.models import Region
 from app.replication import conversation as replication_conversation
 from app.replication import csvio, panels, permissions, services  # noqa: F401 - panels registers itself
+from app.replication import indicators as reported
 from app.replication.access import replication_or_404
 from app.replication.forms import ConfirmImportForm, ImportForm, InterestForm, ReplicationForm
 from app.replication.labels import BUDGET_LABELS, STAGE_LABELS, TRANSFER_LABELS
@@ -135,6 +137,33 @@ def edit(replication_id):
         replication=replication,
         conflict=conflict,
     ), status
+
+
+@bp.route("/replikasi/<int:replication_id>/indikator", methods=["GET", "POST"])
+@login_required
+def indicators(replication_id):
+    """The adopter's own figures for the case study's impact indicators."""
+    replication = replication_or_404(replication_id, current_user, "replication.edit")
+    form = reported.ReportedForm()
+    listed = replication.innovation.indicators
+    status = 200
+    if request.method == "GET":
+        form.fill(replication)
+    elif not form.validate_on_submit():
+        status = 400
+    else:
+        figures = reported.read(form, listed, date.today())
+        if figures is False:
+            status = 400
+        else:
+            expected = int(form.version.data) if (form.version.data or "").isdigit() else 0
+            _saved, refused = commit(reported.save, replication, figures, user=current_user, expected_version=expected)
+            if refused is None:
+                flash(_("Angka indikator disimpan."), "success")
+                return redirect(url_for("replication.show", replication_id=replication.id))
+            form.form_errors.append(str(refused.message))
+            status = refused.status
+    return render_template("replication/indicators.html", form=form, replication=replication, indicators=listed), status
 
 
 @bp.route("/replikasi/impor", methods=["GET", "POST"])

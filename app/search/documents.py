@@ -17,7 +17,7 @@ TEXT_FIELDS = {"id": ("title", "summary", "body"), "en": ("title_en", "summary_e
 
 # The layout of the documents and their stored Facts; bump it with any change to either. A
 # generation built with another layout is not opened: it is rebuilt (index.py).
-FORMAT = "2"
+FORMAT = "3"
 
 
 def make_schema():
@@ -67,6 +67,8 @@ class Facts:
     title_key: str  # Innovation.sort_title: the index sorts titles exactly as SQL does
     language: str
     digital: bool
+    setup_cost: int | None  # the cost filter's bands and the setup_cost sort
+    needs_new_regulation: bool | None
 
     @classmethod
     def from_stored(cls, value):
@@ -140,6 +142,8 @@ def document(innovation):
         title_key=innovation.sort_title,
         language=lang,
         digital=bool(innovation.digital),
+        setup_cost=innovation.setup_cost,
+        needs_new_regulation=innovation.needs_new_regulation,
     )
     return {
         "id": str(innovation.id),
