@@ -86,7 +86,10 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # SQLite lets one writer in at a time; on a busy machine a writer may wait behind several
+    # others for seconds. Waiting is the right answer there (PostgreSQL's row locks wait too),
+    # an error page after 5 s was not.
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 

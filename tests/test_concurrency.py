@@ -23,7 +23,7 @@ from app.catalog.models import Innovation
 from app.extensions import db
 from app.replication.models import REPLICATED, Replication
 from config import Config
-from tests.live import PASSWORD, PEOPLE, _flask, prepare_env, serve
+from tests.live import PASSWORD, PEOPLE, _flask, prepare_env, serve, server_log
 
 OPERATIONS = int(os.environ.get("SUAR_CONCURRENCY_OPERATIONS", "8"))
 CAP_SECONDS = 600  # a safety net against a hang, not a measure of speed
@@ -49,6 +49,7 @@ class Client:
         """The status of the answer itself; a redirect is then followed, as a browser does
         (which also shows, and so clears, the flashed message)."""
         body = urllib.parse.urlencode(data).encode() if data is not None else None
+        self.last_url = path  # reported with an unexpected answer
         try:
             with self.opener.open(self.base + path, data=body, timeout=30) as response:
                 return response.status, response.read().decode()
@@ -56,6 +57,7 @@ class Client:
             page = error.read().decode(errors="replace")
             if error.code in (301, 302, 303) and error.headers.get("Location", "").startswith("/"):
                 self.request(error.headers["Location"])
+                self.last_url = path
             return error.code, page
 
     def form(self, path):
@@ -144,9 +146,8 @@ def test_eight_clients_at_once_lose_nothing_and_the_index_agrees(own_server):
                 outcomes.append(status)
                 done += 1
                 if not ok:
-                    failures.append(
-                        (status, re.findall(r"class=\"(?:error|notice[^\"]*)\"[^>]*>(.*?)</", page, re.S)[:3])
-                    )
+                    messages = re.findall(r"class=\"(?:error|notice[^\"]*)\"[^>]*>(.*?)</", page, re.S)[:3]
+                    failures.append((status, client.last_url, messages))
             except Exception as error:  # noqa: BLE001 - every failure is reported below
                 failures.append(("exception", number, repr(error)))
                 done += 1
@@ -163,7 +164,7 @@ def test_eight_clients_at_once_lose_nothing_and_the_index_agrees(own_server):
         thread.start()
     for thread in threads:
         thread.join(timeout=CAP_SECONDS + 120)
-    assert not failures, failures[:5]
+    assert not failures, (failures[:5], _errors_in(server_log("concurrency")))
     assert len(outcomes) == CLIENTS * OPERATIONS, f"{len(outcomes)} changes made in {CAP_SECONDS} s: a hang?"
     # Enough changes went through for the checks below to mean something (the rest were
     # conflicts and duplicates, each answered clearly).
@@ -196,3 +197,10 @@ def test_eight_clients_at_once_lose_nothing_and_the_index_agrees(own_server):
         assert indexed == stored
         db.session.remove()
         db.engine.dispose()
+
+
+def _errors_in(log_path):
+    """The server's tracebacks and error lines, to say what a 500 was."""
+    text = log_path.read_text(errors="replace") if log_path.exists() else ""
+    lines = [line for line in text.splitlines() if "Error" in line or "Traceback" in line or "error" in line]
+    return lines[-20:]

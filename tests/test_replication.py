@@ -226,3 +226,14 @@ def test_the_version_counts_the_history(db, world):
                     adopter_unit="Dinas Baru Lumajang", local_name="SEHATI 2")  # fmt: skip
     db.session.commit()
     assert replication.version == 2 == len(replication.events)
+
+
+def test_two_people_logging_the_same_adopter_at_once_get_a_clear_answer(db, world, monkeypatch):
+    """The second of two simultaneous requests passed the duplicate check before the first
+    committed: the unique constraint decides, and the second gets the usual message."""
+    _replicate(world)
+    monkeypatch.setattr(services, "find", lambda innovation, adopter: None)  # checked a moment too early
+    with pytest.raises(services.ReplicationError, match="sudah tercatat"):
+        services.create(world["innovation"], world["lumajang"], "interest", user=world["coordinator"])
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(Replication.id))) == 1

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -81,11 +82,10 @@ def create(innovation, adopter, stage, *, user=None, stage_date=None, note=None,
     """
     if adopter.id == innovation.owner_id:
         raise ReplicationError(_l("Pemilik inovasi tidak dapat mereplikasi inovasinya sendiri."), field="adopter")
+    already = _l("%(adopter)s sudah tercatat mereplikasi inovasi ini.", adopter=adopter.name)
     existing = None if batch else find(innovation, adopter)
     if existing is not None:
-        raise ReplicationError(
-            _l("%(adopter)s sudah tercatat mereplikasi inovasi ini.", adopter=adopter.name), field="adopter"
-        )
+        raise ReplicationError(already, field="adopter")
     if stage not in allowed_stages(None):
         raise ReplicationError(_l("Tahap tidak dikenal."), field="stage")
     replication = Replication(innovation=innovation, adopter=adopter, stage=stage, created_by_id=_id(user))
@@ -96,7 +96,14 @@ def create(innovation, adopter, stage, *, user=None, stage_date=None, note=None,
     if stage == "discontinued" and not (replication.discontinued_reason or "").strip():
         raise ReplicationError(_l("Sebutkan alasan penghentian."), field="discontinued_reason")
     setattr(replication, stage_dates_column(stage), _check_stage_date(stage, when))
-    _record(replication, user, None, stage, {"created": [None, stage]}, note, flush=not batch)
+    try:
+        _record(replication, user, None, stage, {"created": [None, stage]}, note, flush=not batch)
+    except IntegrityError as error:
+        # Two people logged the same adopter at the same moment: the unique constraint
+        # decided, and the second gets the answer they would have had a second later.
+        if "innovation_id" not in str(error.orig) and "uq_replication" not in str(error.orig):
+            raise
+        raise ReplicationError(already, field="adopter") from error
     if not batch:
         refresh_count(innovation)
     if notify:
