@@ -58,6 +58,7 @@ def _path(name, description, schema):
     return {"name": name, "in": "path", "required": True, "description": description, "schema": schema}
 
 
+NO_NUL = "^[^\\x00]*$"
 IF_NONE_MATCH = {
     "name": "If-None-Match",
     "in": "header",
@@ -120,7 +121,8 @@ def _innovation_filters(vocab):
         _query(
             "q",
             f"Words to search for, at most {MAX_QUERY_LENGTH} characters",
-            {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+            # A NUL character is refused site-wide (400): the document says so.
+            {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": NO_NUL},
         ),
         _query("sector", "Sector slug", {"type": "string", "enum": list(vocab.sectors)}),
         _query("theme", "Theme slug", {"type": "string", "enum": list(vocab.themes)}),
