@@ -65,6 +65,7 @@ def register_extensions(app):
     app.jinja_env.globals["get_locale"] = get_locale
     escape_lazy_strings()
     from app import jobs, mail, notices
+    from app.jobs import models as _job_models  # noqa: F401 - the bulk_run table
 
     mail.register(app)
     jobs.register(app)  # after mail: with a queue it replaces the in-process dispatch
