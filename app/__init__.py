@@ -83,6 +83,7 @@ def register_blueprints(app):
     from app.editing import notice_kinds as editing_notices
     from app.editing.views import bp as editing_bp
     from app.i18n import bp as i18n_bp
+    from app.jobs.views import bp as jobs_bp
     from app.networks.views import bp as networks_bp
     from app.notices.views import bp as notices_bp
     from app.panels import render as render_panels
@@ -102,6 +103,7 @@ def register_blueprints(app):
     app.register_blueprint(replication_bp)
     app.register_blueprint(conversation_bp)
     app.register_blueprint(notices_bp)
+    app.register_blueprint(jobs_bp)
     replication_notices.register()
     editing_notices.register()
     app.register_blueprint(editing_bp)

@@ -22,6 +22,7 @@ from markupsafe import escape as markup_escape
 
 from app.catalog.models import Award
 from app.extensions import db as _db
+from app.jobs.models import BulkRun
 from app.networks.models import Activity
 from app.notices.models import InboxItem
 from app.replication import services as replication_services
@@ -102,9 +103,14 @@ def hidden(db, app):
                 db.session.add(InboxItem(user_id=people[person].id, replication=replication, kind="interest"))
                 db.session.add(InboxItem(user_id=people[person].id, replication=replication, message=message,
                                          kind="message"))  # fmt: skip
+    # An editor's bulk run whose re-check named the word: only its sender (and admins) see it.
+    run = BulkRun(kind="replications", user_id=people["editor"].id, payload=f"{WORD}\n".encode(), status="refused",
+                  params={}, result={"problems": [[2, "innovation", f"Inovasi {WORD} diarsipkan."]]})  # fmt: skip
+    db.session.add(run)
     db.session.commit()
     IndexStore(app.config["SEARCH_INDEX_DIR"]).rebuild(db.engine)
-    return {"public": public, "hidden": hidden, "network": network, "activity": activity, "people": people}
+    return {"public": public, "hidden": hidden, "network": network, "activity": activity, "people": people,
+            "run": run}  # fmt: skip
 
 
 def _candidates(world):
@@ -118,6 +124,7 @@ def _candidates(world):
         "activity_id": [world["activity"].id, *TOO_BIG],
         "user_id": [*db.scalars(sa.select(sa.text("id")).select_from(sa.table("user_account"))), *TOO_BIG],
         "membership_id": [1, *TOO_BIG],
+        "run_id": [world["run"].id, *TOO_BIG],
         "number": [1, *TOO_BIG],
         "step": ["ajukan"],
         "lang": ["id", "en"],
@@ -220,6 +227,8 @@ def test_the_canary_is_seen_by_those_with_the_right(app, client, hidden):
         assert page.status_code == 200 and WORD in page.get_data(as_text=True)
         page = client.get(f"/replikasi/{replication.id}/percakapan")
         assert page.status_code == 200 and f"Pesan {WORD}" in page.get_data(as_text=True)
+    page = client.get(f"/proses/{hidden['run'].id}")  # the editor sent the run
+    assert page.status_code == 200 and f"Inovasi {WORD} diarsipkan." in page.get_data(as_text=True)
     # ... and the participants of the public thread read its word.
     public = _db.session.scalar(sa.select(Replication).where(Replication.innovation_id == hidden["public"].id))
     for person in ("adopter_official", "coordinator", "owner_official"):

@@ -7,11 +7,14 @@ gives the rest). A CSV file may instead start with a header naming those columns
 
 import csv
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from app.catalog.models import AWARD_STAGES, Award, Innovation
@@ -163,3 +166,31 @@ def write(batch, user):
         )
         added += 1
     return added, len(already)
+
+
+KIND = "awards"
+
+
+def payload(lines):
+    """The checked lines as a bulk run keeps them."""
+    return json.dumps([[number, cells] for number, cells in lines], ensure_ascii=False).encode()
+
+
+def run(bulk_run):
+    """A confirmed list done as a bulk run (docs/decisions/0081): checked again as its user,
+    then ``("done", {"added", "already"})`` written (not committed), or ``("refused",
+    {"problems": [[line, "", message], ...]})`` with nothing written."""
+    from app.accounts.models import User
+
+    user = db.session.get(User, bulk_run.user_id) if bulk_run.user_id else None
+    params = bulk_run.params
+    language = params.get("locale")
+    with force_locale(language if language in current_app.config["LANGUAGES"] else "id"):
+        if user is None or not user.active or not user.can("awards.record"):
+            return "refused", {"problems": [[0, "", str(_l("Akun Anda tidak lagi boleh mencatat penghargaan."))]]}
+        lines = [(int(number), [str(cell) for cell in cells]) for number, cells in json.loads(bulk_run.payload)]
+        batch = check(lines, params.get("competition"), params.get("year"), params.get("stage"))
+        if not batch.ok:
+            return "refused", {"problems": [[line, "", message] for line, message in batch.problems]}
+        added, already = write(batch, user)
+    return "done", {"added": added, "already": already}

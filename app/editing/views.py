@@ -17,6 +17,7 @@ from app.editing import awards, casepage, history, panels, queries, services  # 
 from app.editing.forms import AwardResultsForm, CaseStudyForm, ConfirmContactsForm, RestoreForm, ReviewForm
 from app.editing.labels import ACTION_LABELS, STATUS_LABELS
 from app.extensions import csrf, db
+from app.jobs import bulk
 from app.rendering import render_markdown
 
 bp = Blueprint("editing", __name__, url_prefix="/kelola")
@@ -273,13 +274,26 @@ def award_results():
             batch = awards.check(lines, form.competition.data, form.year.data, form.stage.data)
             status = 200 if batch.ok else 400
             if batch.ok and form.save.data:
-                (added, already), _refused = commit(awards.write, batch, current_user)
-                flash(_("%(added)d penghargaan dicatat; %(already)d sudah tercatat sebelumnya.", added=added,
-                        already=already), "success")  # fmt: skip
-                return redirect(url_for("editing.award_results"))
+                return _record_awards(form, lines, batch)
     elif request.method == "POST":
         status = 400
     return render_template("editing/awards.html", form=form, batch=batch), status
+
+
+def _record_awards(form, lines, batch):
+    """A checked list goes to a bulk run, which checks it again and writes it (right away
+    without a queue, else by the worker)."""
+    params = {
+        "locale": str(get_locale()),
+        "competition": form.competition.data,
+        "year": form.year.data,
+        "stage": form.stage.data,
+    }
+    run = bulk.submit(awards.KIND, current_user, awards.payload(lines), params=params, rows=len(batch.rows))
+    if run.status == "done":
+        flash(_("%(added)d penghargaan dicatat; %(already)d sudah tercatat sebelumnya.", **run.result), "success")
+        return redirect(url_for("editing.award_results"))
+    return redirect(url_for("jobs.run", run_id=run.id))
 
 
 def _award_lines(form):

@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app import jobs
+from app.jobs import bulk
 
 jobs_cli = AppGroup("jobs", help="Background jobs (email, search outbox, daily tasks).")
 
@@ -36,7 +37,7 @@ def run_daily_command():
 @jobs_cli.command("status")
 def status_command():
     """Queue depth, running, waiting for a retry and failed jobs; the email and search
-    outboxes. Exits 1 when Redis does not answer."""
+    outboxes; bulk runs (CSV imports, award results). Exits 1 when Redis does not answer."""
     from app.mail import outbox
     from app.ops.health import search_state
 
@@ -48,6 +49,10 @@ def status_command():
     click.echo(f"emails failing: {mail['failing']}")
     click.echo(f"oldest unsent email: {oldest.isoformat() if oldest else '-'}")
     click.echo(f"search outbox pending: {search_state(app)['lag']}")
+    waiting, failed, oldest_run = bulk.status()
+    click.echo(f"bulk runs waiting: {waiting}")
+    click.echo(f"bulk runs failed: {failed}")
+    click.echo(f"oldest waiting bulk run: {oldest_run.isoformat() if oldest_run else '-'}")
     if not reachable:
         sys.exit(1)
 

@@ -54,6 +54,14 @@ def apply_search():
     return {"applied": applied}
 
 
+def run_bulk():
+    """Do every bulk run that waits (a CSV of replications, a list of award results)."""
+    from app.jobs import bulk
+
+    jobs.started(bulk.RUN_BULK)
+    return {"ended": bulk.work_off(current_app._get_current_object())}
+
+
 def run_daily():
     """Run every daily task; one that fails is logged and does not stop the others."""
     results = {}

@@ -20,7 +20,7 @@ from app.extensions import db
 log = logging.getLogger(__name__)
 
 RUN_DAILY = "app.jobs.tasks.run_daily"
-SWEPT = (jobs.SEND_MAIL, jobs.APPLY_SEARCH)
+SWEPT = (jobs.SEND_MAIL, jobs.APPLY_SEARCH, "app.jobs.tasks.run_bulk")
 DAILY_KEY_SECONDS = 3 * 24 * 3600
 
 

@@ -5,6 +5,7 @@ from datetime import date
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,7 +13,9 @@ from app.catalog.access import innovation_or_404
 from app.catalog.owners import government_owner
 from app.changes import commit
 from app.extensions import csrf, db
+from app.jobs import bulk
 from app.regions.models import Region
+from app.replication import bulk as replication_bulk
 from app.replication import conversation as replication_conversation
 from app.replication import csvio, panels, permissions, services  # noqa: F401 - panels registers itself
 from app.replication import indicators as reported
@@ -178,7 +181,7 @@ def import_csv():
     if form.validate_on_submit():
         data = form.file.data.read(current_app.config["MAX_CONTENT_LENGTH"] + 1)
         parsed = csvio.read(data)
-        _check_rows_allowed(parsed)
+        replication_bulk.check_allowed(parsed, current_user)
         if parsed.ok:
             token = secrets.token_hex(UPLOAD_TOKEN_BYTES)
             _upload_path(token).write_bytes(data)
@@ -190,42 +193,34 @@ def import_csv():
 @bp.post("/replikasi/impor/simpan")
 @login_required
 def import_confirm():
+    """Hand the previewed file to a bulk run: the job checks it again as this user and writes
+    all or nothing (right away without a queue, else by the worker)."""
+    if not current_user.can("replications.import"):
+        abort(403)
     confirm = ConfirmImportForm()
     token = confirm.token.data or ""
     if not confirm.validate_on_submit() or len(token) != UPLOAD_TOKEN_BYTES * 2 or not token.isalnum():
         flash(_("Konfirmasi tidak sah atau sudah kedaluwarsa. Unggah berkasnya lagi."), "error")
         return redirect(url_for("replication.import_csv"))
     path = _upload_path(token)
-    if not path.is_file():
+    try:
+        data = path.read_bytes()
+        path.unlink()
+    except FileNotFoundError:
         flash(_("Berkas itu sudah disimpan atau kedaluwarsa. Unggah lagi bila perlu."), "error")
         return redirect(url_for("replication.import_csv"))
-    parsed = csvio.read(path.read_bytes())
-    _check_rows_allowed(parsed)
-    if not parsed.ok:
-        path.unlink(missing_ok=True)
-        flash(_("Berkas tidak lagi sah; periksa pratinjau baru."), "error")
+    run = bulk.submit(replication_bulk.KIND, current_user, data, params={"locale": str(get_locale())})
+    if run.status == "done":
+        flash(_("%(created)s replikasi baru, %(updated)s diperbarui, %(unchanged)s tidak berubah.", **run.result),
+              "success")  # fmt: skip
         return redirect(url_for("replication.import_csv"))
-    counts, refused = commit(csvio.write, parsed, current_user)
-    path.unlink(missing_ok=True)
-    if refused:
-        flash(str(refused.message), "error")
-        return redirect(url_for("replication.import_csv"))
-    flash(_("%(created)s replikasi baru, %(updated)s diperbarui, %(unchanged)s tidak berubah.", **counts), "success")
-    return redirect(url_for("replication.import_csv"))
+    return redirect(url_for("jobs.run", run_id=run.id))
 
 
 def _upload_path(token):
     folder = Path(current_app.instance_path) / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"replications-{token}.csv"
-
-
-def _check_rows_allowed(parsed):
-    """Each row must be one the user may log: a coordinator's rows involve the members of
-    their networks (the service checks a named network's members for everyone)."""
-    for number, row in enumerate(list(parsed.rows), start=2):
-        if not current_user.can("innovation.log_replication", row["innovation"], adopter=row["adopter"]):
-            parsed.problems.append(csvio.RowProblem(number, "adopter", _("Di luar jaringan yang Anda koordinasikan.")))
 
 
 def _fields(form):
