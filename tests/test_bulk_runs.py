@@ -265,10 +265,10 @@ def test_with_a_queue_a_run_that_breaks_is_tried_again_then_failed(qapp, monkeyp
         assert run.status == "queued"
     _burst(qapp)
     [(status, attempts, _result)] = _state(qapp)[0]
-    assert status == "queued" and 1 <= attempts < bulk.MAX_ATTEMPTS  # waits for the next sweep
-    for _ in range(bulk.MAX_ATTEMPTS):
+    assert status == "queued" and 1 <= attempts < bulk.MAX_FAILURES  # waits for the next sweep
+    for _ in range(bulk.MAX_FAILURES):
         _burst(qapp)  # each burst's sweep wakes the run again
-    assert _state(qapp)[0] == [("failed", bulk.MAX_ATTEMPTS, None)]
+    assert _state(qapp)[0] == [("failed", bulk.MAX_FAILURES, None)]
     assert "bulk runs failed: 1" in qapp.test_cli_runner().invoke(args=["jobs", "status"]).output
     with qapp.app_context():
         assert db.session.scalars(sa.select(Award)).all() == []
@@ -290,3 +290,15 @@ def test_a_run_left_by_a_killed_worker_is_done_by_the_next_sweep(qapp):
     assert _state(qapp) == ([("done", 2, {"created": 2, "updated": 0, "unchanged": 0})], 2)
     _burst(qapp)
     assert _state(qapp) == ([("done", 2, {"created": 2, "updated": 0, "unchanged": 0})], 2)
+
+
+def test_a_run_that_killed_its_worker_every_time_is_failed_not_tried_for_ever(qapp):
+    world = qapp.config["TEST_WORLD"]
+    with qapp.app_context():
+        innovation = db.session.get(Innovation, world["innovation_id"])
+        run = BulkRun(kind="replications", user_id=world["editor"], payload=_file(innovation), params={},
+                      attempts=bulk.MAX_ATTEMPTS)  # fmt: skip
+        db.session.add(run)
+        db.session.commit()
+    _burst(qapp)
+    assert _state(qapp) == ([("failed", bulk.MAX_ATTEMPTS + 1, None)], 0)

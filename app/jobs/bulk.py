@@ -22,9 +22,12 @@ from app.jobs.models import BulkRun
 log = logging.getLogger(__name__)
 
 RUN_BULK = "app.jobs.tasks.run_bulk"
-# How often a run that breaks (not a refusal: an error) is tried before it is marked failed.
-# With a queue the worker's sweep tries it again; without one the request tried it once.
-MAX_ATTEMPTS = 3
+# A run whose handler raises (an error, not a refusal) is tried at each sweep and marked
+# failed after this many errors; without a queue after the first (the user is waiting).
+MAX_FAILURES = 3
+# A run that was started this many times (errors and workers killed half-way alike) is
+# marked failed: it must not take a worker down at every sweep for ever.
+MAX_ATTEMPTS = 6
 # kind -> dotted path of ``handler(run) -> (status, result)``, status "done" or "refused".
 # The handler checks again as the run's user (their rights may have changed since), writes
 # without committing and returns counts; or returns problems and writes nothing.
@@ -66,30 +69,42 @@ def do(app, run_id):
     if run is None or run.status != "queued":
         db.session.rollback()
         return None
-    limit = MAX_ATTEMPTS if jobs.configured(app) else 1
-    if run.attempts >= limit:
-        return _finish(run_id, "failed", None)
     # The attempt is counted in its own transaction, so that a run that kills its worker
     # every time still ends, as failed, after MAX_ATTEMPTS.
-    run.attempts += 1
-    run.started_at = datetime.now(UTC)  # shown as "being processed"
+    counted = db.session.execute(
+        sa.update(BulkRun)
+        .where(BulkRun.id == run_id, BulkRun.status == "queued")
+        .values(attempts=BulkRun.attempts + 1, started_at=datetime.now(UTC))  # shown as "being processed"
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
-    if not _claim(run_id):  # another worker did it while this one waited
+    if counted.rowcount != 1 or not _claim(run_id):  # another worker did it, or has it now
         db.session.rollback()
         return None
     run = db.session.execute(
         sa.select(BulkRun).where(BulkRun.id == run_id), execution_options={"populate_existing": True}
     ).scalar_one()
+    # Read under the claim: no other worker is in the middle of this run now. (Workers that
+    # counted an attempt and then found it claimed add to ``attempts`` too; MAX_ATTEMPTS is
+    # generous for that.)
+    if run.failures >= _failures_allowed(app) or run.attempts > MAX_ATTEMPTS:
+        run.status, run.finished_at = "failed", datetime.now(UTC)
+        db.session.commit()
+        return "failed"
     module, name = HANDLERS[run.kind].rsplit(".", 1)
     try:
         status, result = getattr(import_module(module), name)(run)
     except Exception as error:  # noqa: BLE001 - recorded on the run; the sweep tries again
         db.session.rollback()
         log.exception("bulk run %s broke", run_id)
-        broken = db.session.get(BulkRun, run_id)
-        broken.last_error = f"{type(error).__name__}: {error}"[:500]
+        db.session.execute(
+            sa.update(BulkRun)
+            .where(BulkRun.id == run_id, BulkRun.status == "queued")
+            .values(failures=BulkRun.failures + 1, last_error=f"{type(error).__name__}: {error}"[:500])
+            .execution_options(synchronize_session=False)
+        )
         db.session.commit()
-        if broken.attempts >= limit:
+        if db.session.get(BulkRun, run_id).failures >= _failures_allowed(app):
             return _finish(run_id, "failed", None)
         return None
     if status == "done":
@@ -99,6 +114,10 @@ def do(app, run_id):
     # Refused: nothing of what the handler may have flushed is kept.
     db.session.rollback()
     return _finish(run_id, "refused", result)
+
+
+def _failures_allowed(app):
+    return MAX_FAILURES if jobs.configured(app) else 1
 
 
 def _claim(run_id):

@@ -32,7 +32,9 @@ class BulkRun(db.Model):
     rows: Mapped[int] = mapped_column(default=0)
     # Counts of what was written, or the problems found: {"problems": [[line, message], ...]}.
     result: Mapped[dict | None] = mapped_column(sa.JSON)
+    # Times a worker started it, and times its handler raised (docs/decisions/0081).
     attempts: Mapped[int] = mapped_column(default=0)
+    failures: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.String(500))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_utcnow, index=True)
     started_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -26,6 +26,8 @@ _PRIVATE_TABLES = {
     "replication_message",
     "thread_read",
     "notice_preference",
+    # Bulk runs are shown to their sender and admins only; what a run writes bumps it itself.
+    "bulk_run",
 }
 
 
