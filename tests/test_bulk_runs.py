@@ -302,3 +302,27 @@ def test_a_run_that_killed_its_worker_every_time_is_failed_not_tried_for_ever(qa
         db.session.commit()
     _burst(qapp)
     assert _state(qapp) == ([("failed", bulk.MAX_ATTEMPTS + 1, None)], 0)
+
+
+_SEEN_REQUEST_IDS = []
+
+
+def _probe_handler(run):
+    """Notes the request id the job logs under, writes nothing."""
+    _SEEN_REQUEST_IDS.append(jobs.request_id())
+    return "done", {}
+
+
+def test_the_job_logs_under_the_id_of_the_request_that_sent_the_run(qapp, monkeypatch):
+    from structlog.contextvars import bound_contextvars
+
+    monkeypatch.setitem(bulk.HANDLERS, "probe", f"{__name__}._probe_handler")
+    _SEEN_REQUEST_IDS.clear()
+    world = qapp.config["TEST_WORLD"]
+    with qapp.test_request_context(), bound_contextvars(request_id="feedc0de" * 4):
+        bulk.submit("probe", db.session.get(User, world["editor"]), b"")
+        [wake_up] = [job for job in jobs.queue(qapp).jobs if job.func_name == bulk.RUN_BULK]
+        assert wake_up.meta["request_id"] == "feedc0de" * 4
+    assert jobs.request_id() is None
+    _burst(qapp)
+    assert _SEEN_REQUEST_IDS == ["feedc0de" * 4]

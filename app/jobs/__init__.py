@@ -87,7 +87,28 @@ def enqueue(app, path, *args, job_id=None):
         *args,
         job_id=job_id or new_job_id(app.config["JOBS_QUEUE"], path),
         retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+        # The worker logs the job under the id of the request that enqueued it (app/ops/logs.py).
+        meta={"request_id": request_id()},
     )
+
+
+def request_id():
+    """The request id bound for this request or job's logs (app/ops/logs.py), or None."""
+    from structlog.contextvars import get_contextvars
+
+    return get_contextvars().get("request_id")
+
+
+@contextlib.contextmanager
+def logged_as(request_id):
+    """Log everything inside under ``request_id`` when there is one (a job of that request)."""
+    if not request_id:
+        yield
+        return
+    from structlog.contextvars import bound_contextvars
+
+    with bound_contextvars(request_id=request_id):
+        yield
 
 
 def run_now(app, path, *args):

@@ -42,7 +42,8 @@ def submit(kind, user, payload, *, params=None, rows=0):
     on the queue. Returns the run, refreshed (``pending`` while a worker has it to do)."""
     if kind not in HANDLERS:
         raise ValueError(f"unknown bulk run kind {kind!r}")
-    run = BulkRun(kind=kind, user_id=user.id, payload=payload, params=params or {}, rows=rows)
+    params = {**(params or {}), "request_id": jobs.request_id()}
+    run = BulkRun(kind=kind, user_id=user.id, payload=payload, params=params, rows=rows)
     db.session.add(run)
     db.session.commit()
     jobs.wake(current_app._get_current_object(), RUN_BULK)
@@ -93,7 +94,8 @@ def do(app, run_id):
         return "failed"
     module, name = HANDLERS[run.kind].rsplit(".", 1)
     try:
-        status, result = getattr(import_module(module), name)(run)
+        with jobs.logged_as(run.params.get("request_id")):  # the request that sent the run
+            status, result = getattr(import_module(module), name)(run)
     except Exception as error:  # noqa: BLE001 - recorded on the run; the sweep tries again
         db.session.rollback()
         log.exception("bulk run %s broke", run_id)

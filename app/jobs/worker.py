@@ -44,7 +44,7 @@ class _AppJobs:
     flask_app = None
 
     def perform_job(self, job, queue):
-        with self.flask_app.app_context():
+        with self.flask_app.app_context(), jobs.logged_as(job.meta.get("request_id")):
             return super().perform_job(job, queue)
 
     def run_maintenance_tasks(self):
