@@ -402,6 +402,10 @@ class InnovationImage(db.Model):
         ("thumb", "webp"): "thumb_webp_sha256",
     }
 
+    @classmethod
+    def digest_column(cls, key):
+        return getattr(cls, cls.BLOBS[key])
+
     def digest(self, size, kind):
         """The blob of ``size`` (``thumb``, ``page``) as ``kind`` (``original``, ``webp``)."""
         return getattr(self, self.BLOBS[(size, kind)])
