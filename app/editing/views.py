@@ -375,25 +375,25 @@ def image_action(slug, number, action):
     """Describe, move or remove one picture (``number`` is its place in the gallery)."""
     innovation = innovation_or_404(slug, current_user, "innovation.edit")
     image = next((item for item in innovation.images if item.number == number), None)
+    form = ImageTextForm(prefix=f"g{number}") if action == "ubah" else ImageActionForm()
+    # The token first: a stale one says so clearly, whatever the picture.
+    if not form.validate() or form.has_nul:
+        if form.csrf_token.errors or image is None:
+            upload = ImageUploadForm(formdata=None)
+            upload.form_errors.append(
+                form.csrf_token.errors[0] if form.csrf_token.errors else _("Permintaan tidak sah.")
+            )
+            return _images_page(innovation, upload, 400)
+        return _images_page(innovation, status=400, text_form=form)
     if image is None:
         abort(404)
     if action == "ubah":
-        form = ImageTextForm(prefix=f"g{number}")
-        if not form.validate() or form.has_nul:
-            return _images_page(innovation, status=400, text_form=form)
         change = (image_service.describe, innovation, image)
         kwargs = {"alt": form.alt.data, "caption": form.caption.data, "credit": form.credit.data}
+    elif action == "hapus":
+        change, kwargs = (image_service.remove, innovation, image), {}
     else:
-        form = ImageActionForm()
-        if not form.validate():
-            upload = ImageUploadForm(formdata=None)
-            problem = form.csrf_token.errors[0] if form.csrf_token.errors else _("Permintaan tidak sah.")
-            upload.form_errors.append(problem)
-            return _images_page(innovation, upload, 400)
-        if action == "hapus":
-            change, kwargs = (image_service.remove, innovation, image), {}
-        else:
-            change, kwargs = (image_service.move, innovation, image, IMAGE_ACTIONS[action]), {}
+        change, kwargs = (image_service.move, innovation, image, IMAGE_ACTIONS[action]), {}
     _done, refused = commit(*change, user=current_user, **kwargs)
     if isinstance(refused, services.NotAllowed):
         abort(403)
