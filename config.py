@@ -32,6 +32,8 @@ class Config:
         self.SEARCH_WRITE_TIMEOUT = 5.0
         self.SEARCH_AUTO_BUILD_LIMIT = 5000
         self.CONTENT_DIR = env.get("SUAR_CONTENT_DIR") or None
+        # Stored files (app/files): blobs under UPLOAD_DIR/blobs; default set by the factory.
+        self.UPLOAD_DIR = env.get("UPLOAD_DIR") or None
         self.BABEL_DEFAULT_LOCALE = "id"
         self.LANGUAGES = ("id", "en")
         self.MAX_CONTENT_LENGTH = 2 * 1024 * 1024

@@ -34,6 +34,8 @@ def _apply_defaults(app):
         app.config["SEARCH_INDEX_DIR"] = str(Path(app.instance_path) / "search-index")
     if not app.config.get("CONTENT_DIR"):
         app.config["CONTENT_DIR"] = str(PROJECT_ROOT / "content")
+    if not app.config.get("UPLOAD_DIR"):
+        app.config["UPLOAD_DIR"] = str(Path(app.instance_path) / "uploads")
     if not app.config.get("MAIL_FOLDER"):
         app.config["MAIL_FOLDER"] = str(Path(app.instance_path) / "mail")
     app.config.setdefault("REFERENCE_DIR", str(PROJECT_ROOT / "content" / "reference"))
@@ -135,6 +137,7 @@ def register_operations(app):
 def register_commands(app):
     from app.accounts.cli import users_cli
     from app.content.cli import content_cli
+    from app.files.cli import files_cli
     from app.jobs.cli import jobs_cli
     from app.mail.cli import mail_cli
     from app.networks.cli import networks_cli
@@ -152,3 +155,4 @@ def register_commands(app):
     app.cli.add_command(mail_cli)
     app.cli.add_command(notices_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(files_cli)

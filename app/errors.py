@@ -16,7 +16,7 @@ def _json(status, message):
 
 
 def register(app):
-    """Register the site-wide 400, 403, 404, 429 and 500 pages; under /api/ they are JSON."""
+    """Register the site-wide 400, 403, 404, 413, 429 and 500 pages; under /api/ they are JSON."""
 
     @app.errorhandler(CSRFError)
     def bad_csrf(error):
@@ -46,6 +46,14 @@ def register(app):
         if _api():
             return jsonify(error="method not allowed"), 405, allow
         return render_template("errors/400.html", message=None), 405, allow
+
+    @app.errorhandler(413)
+    def too_large(error):
+        # A body over MAX_CONTENT_LENGTH (a 50 MB "picture"): refused before it is read.
+        limit = app.config.get("MAX_CONTENT_LENGTH") or 0
+        if _api():
+            return _json(413, f"request body larger than {limit} bytes")
+        return render_template("errors/413.html", limit_mb=f"{limit / 1024 / 1024:g}"), 413
 
     @app.errorhandler(429)
     def too_many(error):

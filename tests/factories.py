@@ -1,21 +1,27 @@
 """Test records made through the real models (no mocks): owners, units, innovations."""
 
 import itertools
+from io import BytesIO
 
 import sqlalchemy as sa
+from PIL import Image
 
+from app.catalog.image_store import store_variants
+from app.catalog.images import prepare
 from app.catalog.models import (
     GOVERNMENT_KINDS,
     Award,
     Contact,
     Indicator,
     Innovation,
+    InnovationImage,
     Institution,
     Owner,
     Sector,
     Theme,
 )
 from app.extensions import db
+from app.files import digest_of
 from app.regions.models import Region
 from app.rendering import render_markdown
 from app.slugs import slugify
@@ -42,8 +48,10 @@ def owner(kind="regency", region="33.02", name=None):
 
 def innovation(title=None, kind="regency", region="33.02", sectors=("kesehatan",), themes=(), awards=(), **fields):
     """An innovation with sensible defaults; ``awards`` as ``(year, stage)`` pairs of KIPP;
-    ``contacts`` and ``indicators`` as dicts of Contact's and Indicator's fields."""
+    ``contacts`` and ``indicators`` as dicts of Contact's and Indicator's fields; ``images`` as
+    dicts of an image's ``alt`` (``caption``, ``credit``, ``size``, ``color``, ``format``)."""
     n = next(_numbers)
+    images = fields.pop("images", ())
     contacts = fields.pop("contacts", ())
     indicators = fields.pop("indicators", ())
     title = title or f"Inovasi Uji {n}"
@@ -69,6 +77,25 @@ def innovation(title=None, kind="regency", region="33.02", sectors=("kesehatan",
     item.awards = [Award(competition="KIPP", year=year, stage=stage) for year, stage in awards]
     item.contacts = [Contact(number=number, **contact) for number, contact in enumerate(contacts, start=1)]
     item.indicators = [Indicator(number=number, **fields) for number, fields in enumerate(indicators, start=1)]
+    item.images = [image_row(number, **image) for number, image in enumerate(images, start=1)]
     db.session.add(item)
     db.session.flush()
     return item
+
+
+def picture(size=(640, 360), color=(30, 120, 160), format="PNG", **save):
+    """The bytes of a plain picture made with Pillow."""
+    out = BytesIO()
+    Image.new("RGB", size, color).save(out, format, **save)
+    return out.getvalue()
+
+
+def image_row(number, alt, caption=None, credit=None, size=(640, 360), color=(30, 120, 160), format="PNG", name=None):
+    """A picture of a case study, its blobs stored as an upload stores them."""
+    data = picture(size, color, format)
+    prepared = prepare(data, digest_of(data))
+    digests, _created = store_variants(prepared)
+    row = InnovationImage(number=number, name=name or f"gambar-{number}.{prepared.format.replace('jpeg', 'jpg')}",
+                          alt=alt, caption=caption, credit=credit)  # fmt: skip
+    row.set_blobs(prepared, digests)
+    return row

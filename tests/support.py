@@ -66,6 +66,7 @@ def make_app(databases, tmp_path_factory, **overrides):
     """A fully migrated app on a database of its own."""
     config = TestConfig(databases.new(), str(tmp_path_factory.mktemp("index")))
     config.MAIL_FOLDER = str(tmp_path_factory.mktemp("mail"))
+    config.UPLOAD_DIR = str(tmp_path_factory.mktemp("uploads"))
     for key, value in overrides.items():
         setattr(config, key, value)
     app = create_app(config)

@@ -47,7 +47,8 @@ ROLES = ("anonymous", "other_official", "adopter_official", "coordinator")
 def hidden(db, app):
     """A public case study, hidden ones carrying the word everywhere, what hangs on them,
     and the people who may not see them."""
-    public = factories.innovation("Layanan Terbuka Banyumas", region=OWNER, year=2021, summary="Terbuka untuk umum.")
+    public = factories.innovation("Layanan Terbuka Banyumas", region=OWNER, year=2021, summary="Terbuka untuk umum.",
+                                  images=[{"alt": "Gambar terbuka", "color": (200, 200, 10)}])  # fmt: skip
     adopter = factories.owner("city", ADOPTER)
     hidden = {}
     for status in HIDDEN:
@@ -66,7 +67,9 @@ def hidden(db, app):
             awards=[(2031, "top99")],
             themes=("sistem-informasi",),
             digital=True,
-        )
+            images=[{"alt": f"Gambar {WORD}", "caption": f"Keterangan {WORD}", "credit": f"Foto {WORD}",
+                     "color": (len(status), 10, 20)}],
+        )  # fmt: skip
         hidden[status] = item
     db.session.flush()
     network = make_network("jipp-jawa-tengah-uji", "33")
@@ -117,7 +120,12 @@ def _candidates(world):
     """Real values for every route argument, and numbers too large to name any record."""
     db = _db.session
     innovations = [world["public"], *world["hidden"].values()]
+    # A picture's address names its bytes: the public one's, each hidden one's, and none at all.
+    digests = [i.images[0].digest(size, kind) for i in innovations for size in ("page", "thumb")
+               for kind in ("original", "webp")]  # fmt: skip
     return {
+        "digest": [*digests, "0" * 64, "x" * 200],
+        "ext": ["png", "webp", "jpg"],
         "slug": [i.slug for i in innovations] + [world["network"].slug, world["public"].owner.slug, "x" * 200],
         "code": [OWNER, ADOPTER, "33", "35"],
         "replication_id": [*db.scalars(sa.select(Replication.id)), *TOO_BIG],
@@ -167,7 +175,7 @@ def _crawl(client, start):
             continue
         seen.add(url)
         response = client.get(url)
-        body = response.get_data(as_text=True)
+        body = response.get_data().decode("utf-8", "replace")  # pictures too: their bytes are searched as well
         answers.append((url, response.status_code, body, dict(response.headers)))
         if response.mimetype == "text/html":
             queue += [link for link in _HREF.findall(body) if urlsplit(link).path not in ("/keluar",)]
@@ -212,6 +220,12 @@ def test_the_word_never_shows_to_anyone_without_the_right(app, client, hidden, r
     assert not leaks, leaks[:10]
     too_big = [(url, status) for url, status, _, _ in answers if str(2**31) in urlsplit(url).path and status != 404]
     assert not too_big, too_big
+    # The hidden case studies' pictures are not served, whichever address is tried.
+    pictures = [(url, status) for url, status, _, _ in answers if "/gambar/" in url and url.startswith("/inovasi/")]
+    served = [(url, status) for url, status in pictures if status != 404 and "tersembunyi-" in url]
+    assert not served, served
+    public = hidden["public"].images[0]
+    assert (f"/inovasi/{hidden['public'].slug}/gambar/{public.page_sha256}.png", 200) in pictures
 
 
 def test_the_canary_is_seen_by_those_with_the_right(app, client, hidden):
@@ -263,7 +277,8 @@ def _post_urls(app, world):
             continue
         for item in world["hidden"].values():
             for replication_id in hidden_replications:
-                values = {"slug": item.slug, "replication_id": replication_id, "number": 1, "step": "terbitkan"}
+                values = {"slug": item.slug, "replication_id": replication_id, "number": 1, "step": "terbitkan",
+                          "action": "hapus"}  # fmt: skip
                 urls.append(rule.build({k: values[k] for k in arguments}, append_unknown=False)[1])
     return sorted(set(urls))
 

@@ -255,6 +255,8 @@ POST_ROUTES = {
     "editing.restore": "/kelola/inovasi/{draft}/riwayat/1/pulihkan",
     "editing.award_results": "/kelola/penghargaan",
     "editing.confirm_contacts": "/kelola/inovasi/{published}/kontak/konfirmasi",
+    "editing.images": "/kelola/inovasi/{draft}/gambar",
+    "editing.image_action": "/kelola/inovasi/{draft}/gambar/1/hapus",
 }
 
 

@@ -76,7 +76,9 @@ class _Forms(HTMLParser):
 @pytest.fixture
 def everything(db):
     """One of each record a form is about, and an admin who may open every form."""
-    innovation = factories.innovation("Inovasi Sasaran", kind="city", region="33.74")
+    innovation = factories.innovation(
+        "Inovasi Sasaran", kind="city", region="33.74", images=[{"alt": "Gambar sasaran"}]
+    )
     network = make_network("jipp-jawa-timur", "35")
     add_member(network, "35.08")
     add_member(network, "33.74")

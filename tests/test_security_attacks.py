@@ -260,6 +260,7 @@ def _route_values(staff, replication, activity_id, membership_id):
         "membership_id": membership_id,
         "user_id": staff["coordinator"].id,
         "step": "terbitkan",
+        "action": "hapus",
         "token": "a" * 43,
     }
 

@@ -7,6 +7,7 @@ so here makes the fuzz test (tests/test_api_fuzz.py) fail, so the document stays
 from app.catalog.costs import BUDGET_SOURCES as INNOVATION_BUDGET_SOURCES
 from app.catalog.costs import COST_BAND_NAMES, PREREQUISITES
 from app.catalog.filters import MAX_PAGE, MAX_PER_PAGE
+from app.catalog.images import MAX_ALT, MAX_CAPTION, MAX_CREDIT, MAX_IMAGES
 from app.catalog.models import AWARD_STAGES, LANGUAGES, OWNER_KINDS, STAGES
 from app.content.evidence import MAX_INDICATORS
 from app.networks.models import ACTIVITY_KINDS, MEMBER_ROLES
@@ -67,6 +68,19 @@ INDICATOR = {
     "higher_is_better": {"type": "boolean"},
 }
 
+IMAGE_SIZE = _object({"original": URL, "webp": URL})
+IMAGE = {
+    "thumb": {**IMAGE_SIZE, "description": "The card size, about 480 pixels wide"},
+    "page": {**IMAGE_SIZE, "description": "The page size, up to 1280 pixels wide"},
+    "alt": {"type": "string", "minLength": 1, "maxLength": MAX_ALT},
+    "caption": {"type": ["string", "null"], "maxLength": MAX_CAPTION},
+    "credit": {"type": ["string", "null"], "maxLength": MAX_CREDIT},
+    "width": {"type": "integer", "minimum": 1, "description": "Of the page size"},
+    "height": {"type": "integer", "minimum": 1},
+    "thumb_width": {"type": "integer", "minimum": 1},
+    "thumb_height": {"type": "integer", "minimum": 1},
+}
+
 INNOVATION = {
     "slug": SLUG,
     "title": {"type": "string"},
@@ -80,6 +94,7 @@ INNOVATION = {
     "stage": _enum(STAGES),
     "replication_count": COUNT,
     "costs": _object(COSTS),
+    "images": {"type": "array", "items": _object(IMAGE), "maxItems": MAX_IMAGES},
     "url": URL,
 }
 NETWORK_SUMMARY = {

@@ -1,6 +1,7 @@
 """JSON shapes of the API's records."""
 
 from app.catalog.costs import band_of
+from app.catalog.image_store import image_url
 from app.content.evidence import plain_number
 from app.search.service import innovation_url
 
@@ -48,6 +49,21 @@ def reported_item(value):
     }
 
 
+def image_item(image):
+    """A picture: the addresses of its two sizes (WebP and the original format), its texts and size."""
+    return {
+        "thumb": {kind: image_url(image, "thumb", kind, external=True) for kind in ("original", "webp")},
+        "page": {kind: image_url(image, "page", kind, external=True) for kind in ("original", "webp")},
+        "alt": image.alt,
+        "caption": image.caption,
+        "credit": image.credit,
+        "width": image.width,
+        "height": image.height,
+        "thumb_width": image.thumb_width,
+        "thumb_height": image.thumb_height,
+    }
+
+
 def innovation_item(innovation):
     """An innovation as an item of ``GET /api/v1/innovations``."""
     region = innovation.region
@@ -66,5 +82,6 @@ def innovation_item(innovation):
         "stage": innovation.stage,
         "replication_count": innovation.replication_count,
         "costs": costs_item(innovation),
+        "images": [image_item(image) for image in innovation.images],
         "url": innovation_url(innovation, external=True),
     }

@@ -8,6 +8,8 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.catalog.costs import BUDGET_SOURCES
+from app.catalog.images import FORMATS as IMAGE_FORMATS
+from app.catalog.images import MAX_ALT, MAX_CAPTION, MAX_CREDIT, MAX_NAME
 from app.extensions import db
 from app.extensions import sql_in as _in
 from app.extensions import utcnow as _utcnow
@@ -231,6 +233,11 @@ class Innovation(db.Model):
         back_populates="innovation", cascade="all, delete-orphan", order_by="Indicator.number"
     )
 
+    # Pictures, in order (docs/decisions/0082): the first is the card's and og:image.
+    images: Mapped[list["InnovationImage"]] = relationship(
+        back_populates="innovation", cascade="all, delete-orphan", order_by="InnovationImage.number"
+    )
+
     @validates("title")
     def _keep_sort_title(self, key, value):
         self.sort_title = sort_key(value)
@@ -344,3 +351,73 @@ class Indicator(db.Model):
 
     def __repr__(self):
         return f"<Indicator {self.innovation_id}#{self.number}>"
+
+
+def _blob_column(nullable=False):
+    # Marked, so that ``flask files clean`` knows every blob a row names (app/files).
+    return mapped_column(sa.String(64), nullable=nullable, info={"blob": True})
+
+
+class InnovationImage(db.Model):
+    """A picture of a case study: its alt text, caption and credit, and the blobs (app/files)
+    of its re-encoded sizes, each as WebP and in the original format (docs/decisions/0082)."""
+
+    __tablename__ = "innovation_image"
+    __table_args__ = (
+        sa.UniqueConstraint("innovation_id", "name"),
+        sa.CheckConstraint(_in("format", IMAGE_FORMATS), name="format"),
+        sa.CheckConstraint("number >= 1", name="number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    innovation_id: Mapped[int] = mapped_column(sa.ForeignKey("innovation.id", ondelete="CASCADE"), index=True)
+    # 1, 2, 3...: the order of the gallery.
+    number: Mapped[int]
+    # The file name beside the case study's file (``alur-layanan.png``): unique per case study.
+    name: Mapped[str] = mapped_column(sa.String(MAX_NAME))
+    alt: Mapped[str] = mapped_column(sa.String(MAX_ALT))
+    caption: Mapped[str | None] = mapped_column(sa.String(MAX_CAPTION))
+    credit: Mapped[str | None] = mapped_column(sa.String(MAX_CREDIT))
+    format: Mapped[str] = mapped_column(sa.String(8))
+    # The page size's; the thumbnail's below.
+    width: Mapped[int]
+    height: Mapped[int]
+    thumb_width: Mapped[int]
+    thumb_height: Mapped[int]
+    # SHA-256 of the bytes that were uploaded or imported (never stored: they may hold EXIF):
+    # a file that is the same picture again is recognised by it.
+    source_sha256: Mapped[str] = mapped_column(sa.String(64))
+    page_sha256: Mapped[str] = _blob_column()
+    page_webp_sha256: Mapped[str] = _blob_column()
+    thumb_sha256: Mapped[str] = _blob_column()
+    thumb_webp_sha256: Mapped[str] = _blob_column()
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_utcnow)
+
+    innovation: Mapped[Innovation] = relationship(back_populates="images")
+
+    BLOBS = {
+        ("page", "original"): "page_sha256",
+        ("page", "webp"): "page_webp_sha256",
+        ("thumb", "original"): "thumb_sha256",
+        ("thumb", "webp"): "thumb_webp_sha256",
+    }
+
+    @classmethod
+    def digest_column(cls, key):
+        return getattr(cls, cls.BLOBS[key])
+
+    def digest(self, size, kind):
+        """The blob of ``size`` (``thumb``, ``page``) as ``kind`` (``original``, ``webp``)."""
+        return getattr(self, self.BLOBS[(size, kind)])
+
+    def set_blobs(self, prepared, digests):
+        """Take the re-encoded ``prepared`` image whose variants are stored as ``digests``."""
+        self.format = prepared.format
+        self.width, self.height = prepared.width, prepared.height
+        self.thumb_width, self.thumb_height = prepared.thumb_width, prepared.thumb_height
+        self.source_sha256 = prepared.source_digest
+        for key, column in self.BLOBS.items():
+            setattr(self, column, digests[key])
+
+    def __repr__(self):
+        return f"<InnovationImage {self.innovation_id}#{self.number} {self.name}>"

@@ -47,6 +47,7 @@ def with_card_data(query):
         selectinload(Innovation.region),
         selectinload(Innovation.sectors),
         selectinload(Innovation.awards),
+        selectinload(Innovation.images),
     )
 
 

@@ -3,7 +3,7 @@
 import re
 
 import sqlalchemy as sa
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
@@ -14,6 +14,8 @@ from app.catalog.charts import figure_text, indicator_chart, rupiah
 from app.catalog.contacts import phone_digits
 from app.catalog.facets import facet_options, sort_choices
 from app.catalog.filters import FilterError, parse_filters
+from app.catalog.image_store import image_url
+from app.catalog.images import EXTENSIONS, MIMETYPES
 from app.catalog.labels import (
     BUDGET_SOURCE_LABELS,
     COST_BAND_LABELS,
@@ -23,8 +25,9 @@ from app.catalog.labels import (
     STAGE_LABELS,
     award_label,
 )
-from app.catalog.models import Owner, Sector
+from app.catalog.models import InnovationImage, Owner, Sector
 from app.extensions import db
+from app.files import blob_store, is_digest
 from app.regions.models import Region
 
 bp = Blueprint("catalog", __name__)
@@ -74,6 +77,43 @@ def innovation(slug):
     # else it does not exist.
     item = innovation_or_404(slug, current_user)
     return render_template("catalog/innovation.html", innovation=item, toc=table_of_contents(item.body_html))
+
+
+# A picture's address names its bytes (their SHA-256): it never changes, so browsers and
+# proxies may keep a public one for a year. One of a case study that is not public is only
+# for those who may see the case study, and no shared cache may keep it.
+IMMUTABLE = "public, max-age=31536000, immutable"
+NOT_SHARED = "private, no-cache"
+
+
+@bp.get("/inovasi/<slug>/gambar/<digest>.<any(jpg, png, webp):ext>")
+def image(slug, digest, ext):
+    """A stored picture of a case study, for whoever may see the case study (else 404)."""
+    item = innovation_or_404(slug, current_user)
+    if not is_digest(digest):
+        abort(404)
+    named = sa.or_(*(InnovationImage.digest_column(key) == digest for key in InnovationImage.BLOBS))
+    row = db.session.scalar(sa.select(InnovationImage).where(InnovationImage.innovation_id == item.id, named))
+    if row is None:
+        abort(404)
+    kind = "webp" if ext == "webp" else "original"
+    if kind == "original" and ext != EXTENSIONS[row.format]:
+        abort(404)
+    if digest not in (row.digest(size, kind) for size in ("thumb", "page")):
+        abort(404)
+    store = blob_store()
+    if not store.exists(digest):
+        abort(404)
+    response = current_app.response_class(
+        store.read(digest), mimetype=MIMETYPES["webp" if kind == "webp" else row.format]
+    )
+    response.set_etag(digest)
+    response.headers["Cache-Control"] = IMMUTABLE if item.is_public else NOT_SHARED
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response.make_conditional(request)
+
+
+bp.add_app_template_global(image_url)
 
 
 def table_of_contents(body_html):

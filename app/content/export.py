@@ -18,11 +18,13 @@ from app.catalog.models import GOVERNMENT_KINDS, Innovation
 from app.content.evidence import plain_number
 from app.content.schema import CaseStudy
 from app.extensions import db
+from app.files import blob_store
 
 # The order of content-format.md, so that an exported file reads like a hand-written one.
 FIELD_ORDER = (
     "title", "slug", "institution", "owner", "owner_kind", "region", "year", "started", "stage", "awards",
-    "sectors", "themes", "digital", "legal_basis", "language", "contacts", "costs", "indicators", "sample", "summary",
+    "sectors", "themes", "digital", "legal_basis", "language", "contacts", "costs", "indicators", "images", "sample",
+    "summary",
 )  # fmt: skip
 
 
@@ -51,7 +53,23 @@ def case_of(innovation):
         sample=bool(innovation.sample),
         costs=costs_of(innovation),
         indicators=indicators_of(innovation),
+        images=images_of(innovation),
     )
+
+
+def image_path(innovation, image):
+    """Where an exported image lives, relative to the case study's file: ``<slug>/<name>``."""
+    return f"{innovation.slug}/{image.name}"
+
+
+def images_of(innovation):
+    """The pictures of ``innovation`` as the file format lists them."""
+    images = []
+    for image in innovation.images:
+        item = {"file": image_path(innovation, image), "alt": image.alt, "caption": image.caption,
+                "credit": image.credit}  # fmt: skip
+        images.append({key: value for key, value in item.items() if value is not None})
+    return images
 
 
 def costs_of(innovation):
@@ -114,8 +132,10 @@ def contacts_of(innovation):
 
 
 def same_content(a, b):
-    """True when two case studies say the same thing (where they came from aside)."""
-    return replace(a, path="", fingerprint="") == replace(b, path="", fingerprint="")
+    """True when two case studies say the same thing (where they came from aside), their
+    pictures aside: the importer compares those by their bytes (app/content/importer.py), and
+    the web form does not edit them."""
+    return replace(a, path="", fingerprint="", images=[]) == replace(b, path="", fingerprint="", images=[])
 
 
 def front_matter(case):
@@ -139,6 +159,7 @@ def front_matter(case):
         "contacts": [dict(item) for item in case.contacts],
         "costs": _copy(case.costs),
         "indicators": [_copy(item) for item in case.indicators],
+        "images": [dict(item) for item in case.images],
         "sample": case.sample or None,
         "summary": case.summary,
     }
@@ -212,16 +233,19 @@ def export_catalogue(path):
             selectinload(Innovation.awards),
             selectinload(Innovation.contacts),
             selectinload(Innovation.indicators),
+            selectinload(Innovation.images),
         )
         .execution_options(yield_per=200)
     )
+    store = blob_store()
     for innovation in db.session.scalars(query):
         target = folder / f"{innovation.slug}.md"
         text = to_text(case_of(innovation))
         if target.is_symlink():
             raise OSError(f"{target} is a symbolic link; the export does not follow links")
         old = target.read_text(encoding="utf-8") if target.is_file() else None
-        if old == text:
+        images_written = _export_images(folder, innovation, store)
+        if old == text and not images_written:
             report.unchanged.append(innovation.slug)
             continue
         (report.created if old is None else report.changed).append(innovation.slug)
@@ -229,12 +253,33 @@ def export_catalogue(path):
     return report
 
 
-def _write_atomically(target, text):
+def _export_images(folder, innovation, store):
+    """Write each picture (its page size in its own format) beside the file; True when any
+    file was written. The bytes are the stored ones, so a second export rewrites nothing."""
+    written = False
+    for image in innovation.images:
+        target = folder / image_path(innovation, image)
+        if target.parent.is_symlink() or target.is_symlink():
+            raise OSError(f"{target} is a symbolic link; the export does not follow links")
+        data = store.read(image.page_sha256)
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(exist_ok=True)
+        _write_atomically(target, data)
+        written = True
+    return written
+
+
+def _write_atomically(target, content):
     # A crash mid-export must not leave half a file where a good one was.
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".export-", suffix=".md")
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".export-", suffix=target.suffix)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+        if isinstance(content, bytes):
+            with os.fdopen(handle, "wb") as out:
+                out.write(content)
+        else:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+                out.write(content)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from blinker import Namespace
 
+from app.catalog.image_store import store_variants
 from app.catalog.models import (
     GOVERNMENT_KINDS,
     PUBLISHED,
@@ -14,6 +15,7 @@ from app.catalog.models import (
     Contact,
     Indicator,
     Innovation,
+    InnovationImage,
     Institution,
     Owner,
     Sector,
@@ -22,9 +24,11 @@ from app.catalog.models import (
 from app.catalog.owners import free_slug, government_owner
 from app.content import files
 from app.content.export import case_of, same_content
+from app.content.images import load_images
 from app.content.problems import ImportFailed, Problem
 from app.content.schema import Reference, validate
 from app.extensions import db
+from app.files import digest_of
 from app.regions.models import Region
 from app.rendering import render_markdown
 from app.slugs import slugify
@@ -83,8 +87,16 @@ def _validate_all(paths, reference):
         source, file_problems = files.read(path)
         if source:
             case, file_problems = validate(source.path, source.data, source.lines, source.body, path.stem, reference)
+            if case and case.images:
+                prepared, image_problems = load_images(case.images, path)
+                line = source.lines.get("images")
+                file_problems = [Problem(case.path, text, field="images", line=line) for text in image_problems]
+                case.prepared_images = prepared
+                # The pictures are part of what the file says: a changed picture is a changed file.
+                fingerprints = [source.fingerprint, *(image.source_digest for image in prepared)]
+                case = None if file_problems else case
             if case:
-                case.fingerprint = source.fingerprint
+                case.fingerprint = digest_of("\0".join(fingerprints).encode()) if case.images else source.fingerprint
                 if case.slug in first_file_of:
                     file_problems = [Problem(case.path, f"duplicate slug {case.slug!r}, also used by "
                                              f"{first_file_of[case.slug]}", field="slug",
@@ -154,6 +166,7 @@ def _write(cases, report, dry_run, force):
                 innovation = Innovation(slug=case.slug, status=PUBLISHED)
             innovation.owner, innovation.institution = owner, institution
             fill(innovation, case, sectors, themes)
+            fill_images(innovation, case.images, case.prepared_images)
             innovation.source_path = str(Path(case.path).resolve())
             innovation.source_hash = case.fingerprint
             innovation.edited_at = None
@@ -166,7 +179,54 @@ def _write(cases, report, dry_run, force):
 
 def _says_the_same(innovation, case):
     """The innovation already holds what ``case`` says, rendered by today's renderer."""
-    return same_content(case_of(innovation), case) and innovation.body_html == render_markdown(case.body)
+    return (
+        same_content(case_of(innovation), case)
+        and innovation.body_html == render_markdown(case.body)
+        and same_images(innovation, case.images, case.prepared_images)
+    )
+
+
+def _image_name(item):
+    return item["file"].rsplit("/", 1)[-1]
+
+
+def _same_picture(row, prepared):
+    # The bytes given before, or the stored page size an export wrote: the same picture.
+    return prepared.source_digest in (row.source_sha256, row.page_sha256)
+
+
+def same_images(innovation, images, prepared_images):
+    """The innovation already shows these pictures (same names, texts and bytes), in this order."""
+    rows = list(innovation.images)
+    if len(rows) != len(images):
+        return False
+    for row, item, prepared in zip(rows, images, prepared_images, strict=True):
+        texts = (row.name, row.alt, row.caption, row.credit)
+        if texts != (_image_name(item), item["alt"], item.get("caption"), item.get("credit")):
+            return False
+        if not _same_picture(row, prepared):
+            return False
+    return True
+
+
+def fill_images(innovation, images, prepared_images):
+    """Make ``innovation``'s pictures the checked ``images`` with their re-encoded
+    ``prepared_images``, in order. A row is kept by its file name; its blobs are stored again
+    only when the picture changed. Blobs of rows dropped stay until ``flask files clean``."""
+    by_name = {row.name: row for row in innovation.images}
+    rows = []
+    for number, (item, prepared) in enumerate(zip(images, prepared_images, strict=True), start=1):
+        name = _image_name(item)
+        row = by_name.get(name) or InnovationImage(name=name)
+        if row.id is None or not _same_picture(row, prepared):
+            digests, _created = store_variants(prepared)
+            row.set_blobs(prepared, digests)
+        values = {"number": number, "alt": item["alt"], "caption": item.get("caption"), "credit": item.get("credit")}
+        for key, value in values.items():
+            if getattr(row, key) != value:
+                setattr(row, key, value)
+        rows.append(row)
+    innovation.images = rows
 
 
 def fill(innovation, case, sectors, themes):

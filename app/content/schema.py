@@ -7,6 +7,7 @@ from datetime import date
 from app.catalog.models import AWARD_STAGES, GOVERNMENT_KINDS, LANGUAGES, OWNER_KINDS, STAGES
 from app.content.contacts import check_contacts
 from app.content.evidence import check_costs, check_indicators
+from app.content.images import check_images
 from app.content.problems import Problem
 from app.rendering import markdown_problem
 from app.slugs import is_valid_slug
@@ -14,7 +15,7 @@ from app.slugs import is_valid_slug
 KNOWN_FIELDS = {
     "title", "slug", "institution", "owner", "owner_kind", "region", "year", "started", "stage",
     "awards", "sectors", "themes", "digital", "legal_basis", "language", "contact", "contacts", "summary",
-    "sample", "costs", "indicators",
+    "sample", "costs", "indicators", "images",
 }  # fmt: skip
 MAX_LENGTH = {"title": 300, "institution": 300, "owner": 200, "legal_basis": 1000, "summary": 3000}
 CONTACT_FIELDS = {"name": 200, "email": 254, "phone": 40}
@@ -65,7 +66,12 @@ class CaseStudy:
     # and [{name, unit, baseline, result, source, higher_is_better}] (app/content/evidence.py)
     costs: dict = field(default_factory=dict)
     indicators: list[dict] = field(default_factory=list)
+    # [{file, alt, caption, credit}] (app/content/images.py). Compared apart from the rest
+    # (app/content/importer.py): a file names a picture by its path, the catalogue by its blobs.
+    images: list[dict] = field(default_factory=list)
     fingerprint: str = ""
+    # The pictures read and re-encoded by the import (app/catalog/images.PreparedImage), in order.
+    prepared_images: list = field(default_factory=list, compare=False, repr=False)
 
 
 class _Checker:
@@ -182,6 +188,7 @@ def validate(path, data, lines, body, default_slug, reference, today=None):
         sample=check.boolean("sample"),
         costs=check_costs(data.get("costs"), lambda message: check.problem("costs", message)),
         indicators=check_indicators(data.get("indicators"), lambda text: check.problem("indicators", text), today),
+        images=check_images(data.get("images"), lambda text: check.problem("images", text)),
     )
     _body(check, body)
     return (None if check.problems else case), check.problems

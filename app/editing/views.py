@@ -7,14 +7,27 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.datastructures import FileStorage
 
 from app.catalog.access import innovation_or_404
+from app.catalog.image_store import discard
+from app.catalog.images import MAX_IMAGE_BYTES, MAX_IMAGES
 from app.catalog.models import Sector, Theme
 from app.changes import commit
 from app.content.contacts import MAX_CONTACTS
 from app.content.evidence import MAX_INDICATORS
 from app.editing import awards, casepage, history, panels, queries, services  # noqa: F401 - panels registers itself
-from app.editing.forms import AwardResultsForm, CaseStudyForm, ConfirmContactsForm, RestoreForm, ReviewForm
+from app.editing import images as image_service
+from app.editing.forms import (
+    AwardResultsForm,
+    CaseStudyForm,
+    ConfirmContactsForm,
+    ImageActionForm,
+    ImageTextForm,
+    ImageUploadForm,
+    RestoreForm,
+    ReviewForm,
+)
 from app.editing.labels import ACTION_LABELS, STATUS_LABELS
 from app.extensions import csrf, db
 from app.jobs import bulk
@@ -302,3 +315,104 @@ def _award_lines(form):
         data = upload.read(current_app.config["MAX_CONTENT_LENGTH"] + 1)
         return awards.lines_of_csv(data)
     return awards.lines_of_text(form.slugs.data), None
+
+
+# --- pictures (docs/decisions/0082) ---------------------------------------------------------
+
+IMAGE_ACTIONS = {"naik": -1, "turun": 1}
+
+
+@bp.route("/inovasi/<slug>/gambar", methods=["GET", "POST"])
+@login_required
+def images(slug):
+    """The pictures of a case study: upload one (checked whole, nothing kept when refused),
+    describe, reorder and remove them. For whoever may edit the case study."""
+    innovation = innovation_or_404(slug, current_user, "innovation.edit")
+    form = ImageUploadForm()
+    status = 200
+    if request.method == "POST":
+        status = _upload(innovation, form)
+        if status is None:
+            return redirect(url_for("editing.images", slug=innovation.slug))
+    return _images_page(innovation, form, status)
+
+
+def _upload(innovation, form):
+    """Add the posted picture; None when it was saved, else the status of the refusal."""
+    if not form.validate() or form.has_nul:
+        return 400
+    upload = form.file.data
+    if not isinstance(upload, FileStorage) or not upload.filename:
+        form.file.errors = [*form.file.errors, _("Pilih berkas gambar untuk diunggah.")]
+        return 400
+    data = upload.read(MAX_IMAGE_BYTES + 1)
+    written = []
+    try:
+        _image, refused = commit(image_service.add, innovation, data, filename=upload.filename, alt=form.alt.data,
+                                 caption=form.caption.data, credit=form.credit.data, user=current_user,
+                                 written=written)  # fmt: skip
+    except BaseException:
+        discard(written)
+        raise
+    if refused is None:
+        flash(_("Gambar ditambahkan."), "success")
+        return None
+    discard(written)
+    if isinstance(refused, services.NotAllowed):
+        abort(403)
+    message = refused.problems[0][1] if isinstance(refused, services.Invalid) else None
+    form.file.errors = [*form.file.errors, message or _("Studi kasus ini baru saja diubah orang lain. Coba lagi.")]
+    return refused.status
+
+
+def _images_page(innovation, form=None, status=200, text_form=None):
+    text_forms = {}
+    for image in innovation.images:
+        if text_form is not None and text_form._prefix == f"g{image.number}-":
+            text_forms[image.number] = text_form
+        else:
+            text_forms[image.number] = ImageTextForm(formdata=None, obj=image, prefix=f"g{image.number}")
+    return render_template(
+        "editing/images.html",
+        innovation=innovation,
+        form=form or ImageUploadForm(formdata=None),
+        text_forms=text_forms,
+        action_form=ImageActionForm(formdata=None),
+        max_images=MAX_IMAGES,
+        max_mb=image_service.MAX_UPLOAD_MB,
+    ), status
+
+
+@bp.post("/inovasi/<slug>/gambar/<int:number>/<any(ubah, naik, turun, hapus):action>")
+@login_required
+def image_action(slug, number, action):
+    """Describe, move or remove one picture (``number`` is its place in the gallery)."""
+    innovation = innovation_or_404(slug, current_user, "innovation.edit")
+    image = next((item for item in innovation.images if item.number == number), None)
+    form = ImageTextForm(prefix=f"g{number}") if action == "ubah" else ImageActionForm()
+    # The token first: a stale one says so clearly, whatever the picture.
+    if not form.validate() or form.has_nul:
+        if form.csrf_token.errors or image is None:
+            upload = ImageUploadForm(formdata=None)
+            upload.form_errors.append(
+                form.csrf_token.errors[0] if form.csrf_token.errors else _("Permintaan tidak sah.")
+            )
+            return _images_page(innovation, upload, 400)
+        return _images_page(innovation, status=400, text_form=form)
+    if image is None:
+        abort(404)
+    if action == "ubah":
+        change = (image_service.describe, innovation, image)
+        kwargs = {"alt": form.alt.data, "caption": form.caption.data, "credit": form.credit.data}
+    elif action == "hapus":
+        change, kwargs = (image_service.remove, innovation, image), {}
+    else:
+        change, kwargs = (image_service.move, innovation, image, IMAGE_ACTIONS[action]), {}
+    _done, refused = commit(*change, user=current_user, **kwargs)
+    if isinstance(refused, services.NotAllowed):
+        abort(403)
+    if refused is not None:
+        flash(_("Studi kasus ini baru saja diubah orang lain. Coba lagi."), "error")
+    else:
+        flash(_("Gambar dihapus.") if action == "hapus" else _("Gambar disimpan."), "success")
+    return redirect(url_for("editing.images", slug=innovation.slug))

@@ -218,6 +218,7 @@ def fetch(ids):
             selectinload(Innovation.sectors),
             selectinload(Innovation.themes),
             selectinload(Innovation.awards),
+            selectinload(Innovation.images),
         )
     )
     return {innovation.id: innovation for innovation in db.session.scalars(query)}
