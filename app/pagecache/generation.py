@@ -26,6 +26,8 @@ _PRIVATE_TABLES = {
     "replication_message",
     "thread_read",
     "notice_preference",
+    # Download counts of documents (docs/decisions/0083): a page may show a count a little old.
+    "document_download",
 }
 
 
