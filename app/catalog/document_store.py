@@ -42,5 +42,5 @@ def download_counts(document_ids):
     table = DocumentDownloads.__table__
     rows = db.session.execute(sa.select(table.c.document_id, table.c.count).where(table.c.document_id.in_(ids)))
     counts = dict.fromkeys(ids, 0)
-    counts.update(rows.tuples())
+    counts.update((document_id, count) for document_id, count in rows)
     return counts
