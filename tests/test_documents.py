@@ -438,3 +438,23 @@ def test_a_refused_change_removes_the_blob_it_wrote(app, client, case, editor, m
     response = upload(client, case.slug, factories.pdf("Unik sekali 81723"), "unik.pdf")
     assert response.status_code == 500
     assert _state(app, case) == before
+
+
+def test_the_section_speaks_english_and_a_downloaded_document_can_be_removed(app, client, editor, db):
+    item = factories.innovation("Dua Bahasa", region=BANYUMAS,
+                                documents=[{"title": "Perbup", "kind": "regulation", "regulation_type": "Peraturan Bupati",
+                                            "regulation_number": "12", "regulation_year": 2019, "name": "perbup.pdf"}])  # fmt: skip
+    db.session.commit()
+    assert client.get(f"/inovasi/{item.slug}/dokumen/perbup.pdf").status_code == 200
+    client.get("/bahasa/en")
+    page = client.get(f"/inovasi/{item.slug}").get_data(as_text=True)
+    assert ">Documents<" in page and "Regulation · Peraturan Bupati No. 12 Tahun 2019 · PDF, 1 KB" in page
+    assert "downloaded 1 time" in page
+    client.get("/bahasa/id")
+    sign_in(client, editor)
+    base = f"/kelola/inovasi/{item.slug}/dokumen"
+    assert client.post(f"{base}/1/hapus", data={"csrf_token": token(client, base)}).status_code == 302
+    _db.session.expire_all()
+    assert not fresh(item.id).documents
+    assert _db.session.scalar(sa.select(sa.func.count()).select_from(DocumentDownloads)) == 0
+    assert client.get(f"/inovasi/{item.slug}/dokumen/perbup.pdf").status_code == 404
