@@ -37,6 +37,9 @@ class Config:
         self.BABEL_DEFAULT_LOCALE = "id"
         self.LANGUAGES = ("id", "en")
         self.MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+        # The document upload alone (docs/decisions/0083): a document of up to 8 MB
+        # (app/catalog/documents.MAX_BYTES) with the form's fields; nginx allows the same there.
+        self.DOCUMENT_UPLOAD_LIMIT = 10 * 1024 * 1024
         # Anonymous pages are cached per worker, keyed by the data generation (app/pagecache.py).
         self.PAGE_CACHE_ENABLED = env.get("PAGE_CACHE", "on") != "off"
         self.WTF_CSRF_TIME_LIMIT = 8 * 3600  # a long editing session must not lose its form

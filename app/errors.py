@@ -50,7 +50,8 @@ def register(app):
     @app.errorhandler(413)
     def too_large(error):
         # A body over MAX_CONTENT_LENGTH (a 50 MB "picture"): refused before it is read.
-        limit = app.config.get("MAX_CONTENT_LENGTH") or 0
+        # The limit of this request: the document upload's is larger (app/editing/views.py).
+        limit = request.max_content_length or app.config.get("MAX_CONTENT_LENGTH") or 0
         if _api():
             return _json(413, f"request body larger than {limit} bytes")
         return render_template("errors/413.html", limit_mb=f"{limit / 1024 / 1024:g}"), 413

@@ -6,6 +6,7 @@ from io import BytesIO
 import sqlalchemy as sa
 from PIL import Image
 
+from app.catalog.documents import check as check_document
 from app.catalog.image_store import store_variants
 from app.catalog.images import prepare
 from app.catalog.models import (
@@ -14,6 +15,7 @@ from app.catalog.models import (
     Contact,
     Indicator,
     Innovation,
+    InnovationDocument,
     InnovationImage,
     Institution,
     Owner,
@@ -21,7 +23,7 @@ from app.catalog.models import (
     Theme,
 )
 from app.extensions import db
-from app.files import digest_of
+from app.files import blob_store, digest_of
 from app.regions.models import Region
 from app.rendering import render_markdown
 from app.slugs import slugify
@@ -52,6 +54,7 @@ def innovation(title=None, kind="regency", region="33.02", sectors=("kesehatan",
     dicts of an image's ``alt`` (``caption``, ``credit``, ``size``, ``color``, ``format``)."""
     n = next(_numbers)
     images = fields.pop("images", ())
+    documents = fields.pop("documents", ())
     contacts = fields.pop("contacts", ())
     indicators = fields.pop("indicators", ())
     title = title or f"Inovasi Uji {n}"
@@ -78,6 +81,7 @@ def innovation(title=None, kind="regency", region="33.02", sectors=("kesehatan",
     item.contacts = [Contact(number=number, **contact) for number, contact in enumerate(contacts, start=1)]
     item.indicators = [Indicator(number=number, **fields) for number, fields in enumerate(indicators, start=1)]
     item.images = [image_row(number, **image) for number, image in enumerate(images, start=1)]
+    item.documents = [document_row(number, **document) for number, document in enumerate(documents, start=1)]
     db.session.add(item)
     db.session.flush()
     return item
@@ -99,3 +103,21 @@ def image_row(number, alt, caption=None, credit=None, size=(640, 360), color=(30
                           alt=alt, caption=caption, credit=credit)  # fmt: skip
     row.set_blobs(prepared, digests)
     return row
+
+
+def pdf(*lines):
+    """The bytes of a one-page PDF showing ``lines`` (tools/sample_documents.py)."""
+    from tools.sample_documents import text_pdf
+
+    return text_pdf(lines or ["Dokumen uji"])
+
+
+def document_row(number, title, kind="sop", text=None, data=None, name=None, **fields):
+    """A document of a case study, its blob stored as an upload stores it: a PDF showing
+    ``text`` unless ``data`` is given."""
+    data = data if data is not None else pdf(*(text or "Dokumen uji").split("\n"))
+    checked = check_document(data)
+    digest, _created = blob_store().put(data)
+    return InnovationDocument(number=number, name=name or f"dokumen-{number}.{checked.format}", kind=kind, title=title,
+                              format=checked.format, size=checked.size, sha256=digest, text=checked.text,
+                              **fields)  # fmt: skip

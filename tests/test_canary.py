@@ -48,7 +48,8 @@ def hidden(db, app):
     """A public case study, hidden ones carrying the word everywhere, what hangs on them,
     and the people who may not see them."""
     public = factories.innovation("Layanan Terbuka Banyumas", region=OWNER, year=2021, summary="Terbuka untuk umum.",
-                                  images=[{"alt": "Gambar terbuka", "color": (200, 200, 10)}])  # fmt: skip
+                                  images=[{"alt": "Gambar terbuka", "color": (200, 200, 10)}],
+                                  documents=[{"title": "Dokumen terbuka", "name": "terbuka.pdf"}])  # fmt: skip
     adopter = factories.owner("city", ADOPTER)
     hidden = {}
     for status in HIDDEN:
@@ -69,6 +70,10 @@ def hidden(db, app):
             digital=True,
             images=[{"alt": f"Gambar {WORD}", "caption": f"Keterangan {WORD}", "credit": f"Foto {WORD}",
                      "color": (len(status), 10, 20)}],
+            # A document whose title, description, citation and text (in the PDF) carry the word.
+            documents=[{"title": f"Dokumen {WORD}", "description": f"Uraian {WORD}", "kind": "regulation",
+                        "regulation_type": f"Perbup {WORD}", "regulation_number": "1", "regulation_year": 2020,
+                        "text": f"Isi peraturan {WORD} {status}", "name": "dokumen-rahasia.pdf"}],
         )  # fmt: skip
         hidden[status] = item
     db.session.flush()
@@ -126,6 +131,7 @@ def _candidates(world):
     return {
         "digest": [*digests, "0" * 64, "x" * 200],
         "ext": ["png", "webp", "jpg"],
+        "name": ["dokumen-rahasia.pdf", "terbuka.pdf", "x" * 200],
         "slug": [i.slug for i in innovations] + [world["network"].slug, world["public"].owner.slug, "x" * 200],
         "code": [OWNER, ADOPTER, "33", "35"],
         "replication_id": [*db.scalars(sa.select(Replication.id)), *TOO_BIG],
@@ -226,6 +232,14 @@ def test_the_word_never_shows_to_anyone_without_the_right(app, client, hidden, r
     assert not served, served
     public = hidden["public"].images[0]
     assert (f"/inovasi/{hidden['public'].slug}/gambar/{public.page_sha256}.png", 200) in pictures
+    # Nor their documents (the public one's is).
+    documents = [(url, status) for url, status, _, _ in answers if "/dokumen/" in url and url.startswith("/inovasi/")]
+    served = [(url, status) for url, status in documents if status != 404 and "tersembunyi-" in url]
+    assert not served, served
+    assert (f"/inovasi/{hidden['public'].slug}/dokumen/terbuka.pdf", 200) in documents
+    assert any(
+        url.startswith("/inovasi/tersembunyi-") and "/dokumen/dokumen-rahasia.pdf" in url for url, _ in documents
+    )
 
 
 def test_the_canary_is_seen_by_those_with_the_right(app, client, hidden):
@@ -235,6 +249,8 @@ def test_the_canary_is_seen_by_those_with_the_right(app, client, hidden):
         sign_in(client, hidden["people"][person])
         page = client.get(f"/inovasi/{hidden['hidden']['draft'].slug}")
         assert page.status_code == 200 and WORD in page.get_data(as_text=True)
+        document = client.get(f"/inovasi/{hidden['hidden']['draft'].slug}/dokumen/dokumen-rahasia.pdf")
+        assert document.status_code == 200 and WORD.encode() in document.get_data()
         replication = _db.session.scalar(sa.select(Replication).where(Replication.innovation_id ==
                                                                        hidden["hidden"]["archived"].id))  # fmt: skip
         page = client.get(f"/replikasi/{replication.id}")

@@ -13,6 +13,7 @@ from app.catalog.models import Innovation
 from app.editing.models import Revision
 from app.extensions import db as _db
 from app.forms import CSRF_MESSAGE
+from tests import factories
 from tests.accounts_fixtures import sign_in
 from tests.test_editing_world import fresh, post, token, valid_form, world  # noqa: F401 (fixture)
 
@@ -257,6 +258,8 @@ POST_ROUTES = {
     "editing.confirm_contacts": "/kelola/inovasi/{published}/kontak/konfirmasi",
     "editing.images": "/kelola/inovasi/{draft}/gambar",
     "editing.image_action": "/kelola/inovasi/{draft}/gambar/1/hapus",
+    "editing.documents": "/kelola/inovasi/{draft}/dokumen",
+    "editing.document_action": "/kelola/inovasi/{draft}/dokumen/1/hapus",
 }
 
 
@@ -277,6 +280,9 @@ def test_a_missing_or_forged_csrf_token_gets_a_clear_message_and_changes_nothing
     services.transition(world["draft"], "submitted", user=world["official"])
     services.transition(world["draft"], "returned", user=world["editor"], comment="x")
     world["draft"].status = "draft"
+    # A picture and a document to remove, so that their actions reach the CSRF check.
+    world["draft"].images = [factories.image_row(1, alt="Gambar")]
+    world["draft"].documents = [factories.document_row(1, "Dokumen")]
     _db.session.commit()
     sign_in(client, world["editor"])
     slugs = {status: world[status].slug for status in ("draft", "submitted", "published")}

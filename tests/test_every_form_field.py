@@ -77,8 +77,13 @@ class _Forms(HTMLParser):
 def everything(db):
     """One of each record a form is about, and an admin who may open every form."""
     innovation = factories.innovation(
-        "Inovasi Sasaran", kind="city", region="33.74", images=[{"alt": "Gambar sasaran"}]
-    )
+        "Inovasi Sasaran",
+        kind="city",
+        region="33.74",
+        images=[{"alt": "Gambar sasaran"}],
+        documents=[{"title": "Dokumen sasaran", "kind": "regulation", "regulation_type": "Peraturan Wali Kota",
+                    "regulation_number": "5", "regulation_year": 2022}],
+    )  # fmt: skip
     network = make_network("jipp-jawa-timur", "35")
     add_member(network, "35.08")
     add_member(network, "33.74")
@@ -139,6 +144,14 @@ def test_hostile_text_in_every_field_of_every_form(app, client, everything):
                 sent.append((action, field))
                 sign_in(client, everything["admin"])  # a password change ends the session
     assert len({action for action, _ in sent}) >= 8, sent
+    # The documents page: the upload form and each document's own form.
+    slug = everything["innovation"].slug
+    for action, field in (
+        (f"/kelola/inovasi/{slug}/dokumen", "title"),
+        (f"/kelola/inovasi/{slug}/dokumen/1/ubah", "d1-title"),
+        (f"/kelola/inovasi/{slug}/dokumen/1/ubah", "d1-regulation_type"),
+    ):
+        assert (action, field) in sent, (action, field)
     assert len(sent) >= 40, len(sent)
     # Whatever was stored is shown safely everywhere it appears.
     for url in _form_pages(app, everything) + ["/", "/inovasi", "/jaringan/jipp-jawa-timur", "/admin/pengguna"]:

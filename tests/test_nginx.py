@@ -226,6 +226,14 @@ def test_the_request_body_limit_is_the_apps(deployed):
     visitor = Visitor(deployed["https"], deployed["cert"])
     status, _, _ = visitor.request("POST", "/masuk", body=b"x" * (3 * 1024 * 1024))
     assert status == 413
+    # The document upload alone takes the app's larger DOCUMENT_UPLOAD_LIMIT.
+    document = re.search(r"location ~ \^/kelola/inovasi/\[\^/\]\+/dokumen\$ \{\s*client_max_body_size (\d+)m;",
+                         SITE.read_text()).group(1)  # fmt: skip
+    assert int(document) * 1024 * 1024 == Config(environ={}).DOCUMENT_UPLOAD_LIMIT
+    status, _, _ = visitor.request("POST", "/kelola/inovasi/contoh/dokumen", body=b"x" * (3 * 1024 * 1024))
+    assert status != 413
+    status, _, _ = visitor.request("POST", "/kelola/inovasi/contoh/dokumen", body=b"x" * (11 * 1024 * 1024))
+    assert status == 413
 
 
 def test_pages_come_through_nginx_with_its_request_id(deployed):

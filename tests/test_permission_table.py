@@ -9,7 +9,7 @@ from app.extensions import db as _db
 from app.networks.models import Activity
 from app.replication import services as replication_services
 from tests import factories
-from tests.accounts_fixtures import add_member, make_network, make_user
+from tests.accounts_fixtures import add_member, make_network, make_user, sign_in
 
 T, F = True, False
 ROLES = ("anonymous", "official", "other_official", "coordinator", "other_coordinator", "editor", "admin", "inactive")
@@ -124,3 +124,31 @@ def test_an_unknown_action_is_an_error_not_a_no(world):
     with pytest.raises(KeyError):
         people["admin"].can("innovation.delete_everything")
     _db.session.rollback()
+
+
+def test_the_pictures_and_documents_pages_and_downloads_follow_the_table(app, world):
+    """Whoever may edit a case study (innovation.edit) opens its pictures and documents pages;
+    one who may only see it gets 403, anyone else 404 (or the sign-in page); a document is
+    downloaded by exactly those who may see the case study (innovation.view)."""
+    people, records, _ = world
+    for status in ("draft", "submitted", "published", "archived"):
+        records[status].documents = [factories.document_row(1, f"Dokumen {status}", name="dokumen.pdf")]
+    _db.session.commit()
+    for role in ROLES:
+        user = people[role]
+        client = app.test_client()
+        if role != "anonymous":
+            sign_in(client, user)
+        for status in ("draft", "submitted", "published", "archived"):
+            item = records[status]
+            for page in ("dokumen", "gambar"):
+                answer = client.get(f"/kelola/inovasi/{item.slug}/{page}")
+                if role in ("anonymous", "inactive"):
+                    expected = 302  # the sign-in page
+                else:
+                    expected = (
+                        200 if user.can("innovation.edit", item) else 403 if user.can("innovation.view", item) else 404
+                    )
+                assert answer.status_code == expected, (role, status, page)
+            download = client.get(f"/inovasi/{item.slug}/dokumen/dokumen.pdf")
+            assert download.status_code == (200 if user.can("innovation.view", item) else 404), (role, status)

@@ -177,7 +177,9 @@ def test_payloads_through_the_network_importer_never_run(runner, client, db, tmp
 
 @pytest.fixture
 def staff(db):
-    innovation = factories.innovation("Inovasi Sasaran", kind="city", region="33.74")
+    # A picture and a document, so that their actions (number 1) reach the CSRF check.
+    innovation = factories.innovation("Inovasi Sasaran", kind="city", region="33.74", images=[{"alt": "Gambar"}],
+                                      documents=[{"title": "Dokumen"}])  # fmt: skip
     network = make_network("jipp-jatim", "35")
     add_member(network, "35.08")
     editor = make_user("editor@example.go.id", "editor")

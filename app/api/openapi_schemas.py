@@ -6,6 +6,17 @@ so here makes the fuzz test (tests/test_api_fuzz.py) fail, so the document stays
 
 from app.catalog.costs import BUDGET_SOURCES as INNOVATION_BUDGET_SOURCES
 from app.catalog.costs import COST_BAND_NAMES, PREREQUISITES
+from app.catalog.documents import FORMATS as DOCUMENT_FORMATS
+from app.catalog.documents import KINDS as DOCUMENT_KINDS
+from app.catalog.documents import (
+    MAX_ANY_BYTES,
+    MAX_DESCRIPTION,
+    MAX_DOCUMENTS,
+    MAX_REGULATION_NUMBER,
+    MAX_REGULATION_TYPE,
+    MAX_TITLE,
+    MIMETYPES,
+)
 from app.catalog.filters import MAX_PAGE, MAX_PER_PAGE
 from app.catalog.images import MAX_ALT, MAX_CAPTION, MAX_CREDIT, MAX_IMAGES
 from app.catalog.models import AWARD_STAGES, LANGUAGES, OWNER_KINDS, STAGES
@@ -81,6 +92,24 @@ IMAGE = {
     "thumb_height": {"type": "integer", "minimum": 1},
 }
 
+DOCUMENT = {
+    "url": {**URL, "description": "The download (Content-Disposition: attachment)"},
+    "kind": _enum(DOCUMENT_KINDS),
+    "title": {"type": "string", "minLength": 1, "maxLength": MAX_TITLE},
+    "description": {"type": ["string", "null"], "maxLength": MAX_DESCRIPTION},
+    "content_type": {"type": "string", "enum": sorted(set(MIMETYPES.values()))},
+    "format": _enum(DOCUMENT_FORMATS),
+    "size": {"type": "integer", "minimum": 1, "maximum": MAX_ANY_BYTES, "description": "Bytes"},
+    "regulation_type": {
+        "type": ["string", "null"],
+        "maxLength": MAX_REGULATION_TYPE,
+        "description": "For a regulation: e.g. Peraturan Bupati",
+    },
+    "regulation_number": {"type": ["string", "null"], "maxLength": MAX_REGULATION_NUMBER},
+    "regulation_year": {"type": ["integer", "null"], "minimum": 1945},
+    "download_count": COUNT,
+}
+
 INNOVATION = {
     "slug": SLUG,
     "title": {"type": "string"},
@@ -95,6 +124,7 @@ INNOVATION = {
     "replication_count": COUNT,
     "costs": _object(COSTS),
     "images": {"type": "array", "items": _object(IMAGE), "maxItems": MAX_IMAGES},
+    "documents": {"type": "array", "items": _object(DOCUMENT), "maxItems": MAX_DOCUMENTS},
     "url": URL,
 }
 NETWORK_SUMMARY = {

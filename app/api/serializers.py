@@ -1,6 +1,8 @@
 """JSON shapes of the API's records."""
 
 from app.catalog.costs import band_of
+from app.catalog.document_store import document_url
+from app.catalog.documents import MIMETYPES as DOCUMENT_MIMETYPES
 from app.catalog.image_store import image_url
 from app.content.evidence import plain_number
 from app.search.service import innovation_url
@@ -64,6 +66,24 @@ def image_item(image):
     }
 
 
+def document_item(document):
+    """A document: its address, what it is, its type and size, a regulation's citation and
+    how often it was downloaded."""
+    return {
+        "url": document_url(document, external=True),
+        "kind": document.kind,
+        "title": document.title,
+        "description": document.description,
+        "content_type": DOCUMENT_MIMETYPES[document.format],
+        "format": document.format,
+        "size": document.size,
+        "regulation_type": document.regulation_type,
+        "regulation_number": document.regulation_number,
+        "regulation_year": document.regulation_year,
+        "download_count": document.download_count,
+    }
+
+
 def innovation_item(innovation):
     """An innovation as an item of ``GET /api/v1/innovations``."""
     region = innovation.region
@@ -83,5 +103,6 @@ def innovation_item(innovation):
         "replication_count": innovation.replication_count,
         "costs": costs_item(innovation),
         "images": [image_item(image) for image in innovation.images],
+        "documents": [document_item(document) for document in innovation.documents],
         "url": innovation_url(innovation, external=True),
     }

@@ -31,6 +31,15 @@ SORT_LABELS = {
     "title": _l("Judul (A-Z)"),
     "setup_cost": _l("Biaya awal (termurah)"),
 }
+DOCUMENT_KIND_LABELS = {
+    "sop": _l("SOP"),
+    "regulation": _l("Peraturan"),
+    "form": _l("Formulir atau templat"),
+    "budget": _l("Rincian anggaran"),
+    "presentation": _l("Bahan presentasi"),
+    "report": _l("Laporan"),
+    "other": _l("Dokumen lain"),
+}
 YES_NO = {True: _l("Ya"), False: _l("Tidak")}
 FACET_TITLES = {
     "sector": _l("Sektor"),

@@ -8,6 +8,16 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.catalog.costs import BUDGET_SOURCES
+from app.catalog.documents import FORMATS as DOCUMENT_FORMATS
+from app.catalog.documents import KINDS as DOCUMENT_KINDS
+from app.catalog.documents import (
+    MAX_DESCRIPTION,
+    MAX_REGULATION_NUMBER,
+    MAX_REGULATION_TYPE,
+    MAX_TITLE,
+    regulation_citation,
+)
+from app.catalog.documents import MAX_NAME as MAX_DOCUMENT_NAME
 from app.catalog.images import FORMATS as IMAGE_FORMATS
 from app.catalog.images import MAX_ALT, MAX_CAPTION, MAX_CREDIT, MAX_NAME
 from app.extensions import db
@@ -238,6 +248,11 @@ class Innovation(db.Model):
         back_populates="innovation", cascade="all, delete-orphan", order_by="InnovationImage.number"
     )
 
+    # Attachments, in order (docs/decisions/0083): SOPs, regulations, forms, budgets...
+    documents: Mapped[list["InnovationDocument"]] = relationship(
+        back_populates="innovation", cascade="all, delete-orphan", order_by="InnovationDocument.number"
+    )
+
     @validates("title")
     def _keep_sort_title(self, key, value):
         self.sort_title = sort_key(value)
@@ -421,3 +436,71 @@ class InnovationImage(db.Model):
 
     def __repr__(self):
         return f"<InnovationImage {self.innovation_id}#{self.number} {self.name}>"
+
+
+class InnovationDocument(db.Model):
+    """A document attached to a case study (docs/decisions/0083): its kind, title and
+    description, the citation of a regulation, the file as one blob (app/files) and the text
+    found in it for search. How often it was downloaded is kept apart (DocumentDownloads)."""
+
+    __tablename__ = "innovation_document"
+    __table_args__ = (
+        sa.UniqueConstraint("innovation_id", "name"),
+        sa.CheckConstraint(_in("kind", DOCUMENT_KINDS), name="kind"),
+        sa.CheckConstraint(_in("format", DOCUMENT_FORMATS), name="format"),
+        sa.CheckConstraint("number >= 1", name="number"),
+        sa.CheckConstraint("size > 0", name="size"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    innovation_id: Mapped[int] = mapped_column(sa.ForeignKey("innovation.id", ondelete="CASCADE"), index=True)
+    # 1, 2, 3...: the order of the list.
+    number: Mapped[int]
+    # The file name beside the case study's file (``perbup-12-2019.pdf``) and in its address.
+    name: Mapped[str] = mapped_column(sa.String(MAX_DOCUMENT_NAME))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    title: Mapped[str] = mapped_column(sa.String(MAX_TITLE))
+    description: Mapped[str | None] = mapped_column(sa.String(MAX_DESCRIPTION))
+    # A regulation's citation: "Peraturan Bupati" No. "12" Tahun 2019 (required for kind
+    # "regulation", empty for the others).
+    regulation_type: Mapped[str | None] = mapped_column(sa.String(MAX_REGULATION_TYPE))
+    regulation_number: Mapped[str | None] = mapped_column(sa.String(MAX_REGULATION_NUMBER))
+    regulation_year: Mapped[int | None]
+    format: Mapped[str] = mapped_column(sa.String(8))
+    size: Mapped[int]
+    sha256: Mapped[str] = _blob_column()
+    # The words of a PDF or DOCX (bounded), for the search index; None when there are none.
+    # Deferred: lists and pages never need it; the search index undefers it.
+    text: Mapped[str | None] = mapped_column(sa.Text, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_utcnow)
+
+    innovation: Mapped[Innovation] = relationship(back_populates="documents")
+    # Read only: downloads are counted by app/catalog/document_store.count_download.
+    downloads: Mapped["DocumentDownloads | None"] = relationship(viewonly=True)
+
+    @property
+    def download_count(self):
+        return self.downloads.count if self.downloads is not None else 0
+
+    @property
+    def citation(self):
+        """``Peraturan Bupati No. 12 Tahun 2019``, or '' for a document that is no regulation."""
+        if self.kind != "regulation":
+            return ""
+        return regulation_citation(self.regulation_type, self.regulation_number, self.regulation_year)
+
+    def __repr__(self):
+        return f"<InnovationDocument {self.innovation_id}#{self.number} {self.name}>"
+
+
+class DocumentDownloads(db.Model):
+    """How often a document was downloaded: a table of its own, written on every download
+    without touching the document's row, so that a download is not a change of public data
+    (the page cache's generation stays, app/pagecache/generation.py)."""
+
+    __tablename__ = "document_download"
+
+    document_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("innovation_document.id", ondelete="CASCADE"), primary_key=True
+    )
+    count: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")

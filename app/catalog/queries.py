@@ -9,7 +9,16 @@ from sqlalchemy.orm import selectinload
 
 from app.catalog.costs import band_case
 from app.catalog.filters import FACETS, FILTERS, SORTS, Filters, ordered_counts, param, province_of
-from app.catalog.models import Award, Innovation, Owner, Sector, Theme, innovation_sector, innovation_theme
+from app.catalog.models import (
+    Award,
+    Innovation,
+    InnovationDocument,
+    Owner,
+    Sector,
+    Theme,
+    innovation_sector,
+    innovation_theme,
+)
 from app.extensions import db
 
 ORDER = {name: sort.sql for name, sort in SORTS.items()}  # the CSV export orders by these too
@@ -48,6 +57,7 @@ def with_card_data(query):
         selectinload(Innovation.sectors),
         selectinload(Innovation.awards),
         selectinload(Innovation.images),
+        selectinload(Innovation.documents).selectinload(InnovationDocument.downloads),
     )
 
 

@@ -1,10 +1,11 @@
 """Public catalogue pages: home, the filtered catalogue, case studies, owners and regions."""
 
 import re
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -12,6 +13,9 @@ from app.catalog import queries
 from app.catalog.access import innovation_or_404, owner_or_404, region_or_404
 from app.catalog.charts import figure_text, indicator_chart, rupiah
 from app.catalog.contacts import phone_digits
+from app.catalog.document_store import count_download, document_url, download_counts
+from app.catalog.documents import MIMETYPES as DOCUMENT_MIMETYPES
+from app.catalog.documents import human_size
 from app.catalog.facets import facet_options, sort_choices
 from app.catalog.filters import FilterError, parse_filters
 from app.catalog.image_store import image_url
@@ -19,13 +23,14 @@ from app.catalog.images import EXTENSIONS, MIMETYPES
 from app.catalog.labels import (
     BUDGET_SOURCE_LABELS,
     COST_BAND_LABELS,
+    DOCUMENT_KIND_LABELS,
     OWNER_KIND_LABELS,
     REGION_KIND_LABELS,
     SORT_LABELS,
     STAGE_LABELS,
     award_label,
 )
-from app.catalog.models import InnovationImage, Owner, Sector
+from app.catalog.models import InnovationDocument, InnovationImage, Owner, Sector
 from app.extensions import db
 from app.files import blob_store, is_digest
 from app.regions.models import Region
@@ -116,6 +121,56 @@ def image(slug, digest, ext):
 bp.add_app_template_global(image_url)
 
 
+@bp.get("/inovasi/<slug>/dokumen/<name>")
+def document(slug, name):
+    """A document of a case study, as a download, for whoever may see the case study (else
+    404). Each download is counted (in a table of its own: no page is made stale by it)."""
+    item = innovation_or_404(slug, current_user)
+    name = name if isinstance(name, str) and len(name) <= 100 and "\x00" not in name else None
+    query = sa.select(InnovationDocument).where(InnovationDocument.innovation_id == item.id,
+                                                InnovationDocument.name == name)  # fmt: skip
+    row = db.session.scalar(query) if name else None
+    store = blob_store()
+    if row is None or not store.exists(row.sha256):
+        abort(404)
+    response = current_app.response_class(store.read(row.sha256), mimetype=DOCUMENT_MIMETYPES[row.format])
+    if row.format == "csv":
+        response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = content_disposition(row.name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    # Every download reaches the site (to be counted); a draft's is kept by no shared cache.
+    response.headers["Cache-Control"] = "no-cache" if item.is_public else "private, no-cache"
+    response.set_etag(row.sha256)
+    response = response.make_conditional(request)
+    if request.method == "GET" and response.status_code == 200:
+        count_download(row.id)
+        db.session.commit()
+    return response
+
+
+def content_disposition(name):
+    """``attachment`` with an ASCII ``filename`` and the exact name as RFC 5987 ``filename*``."""
+    ascii_name = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in name) or "dokumen"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def file_size(size):
+    """``340 KB``, ``1,2 MB``: a file's size in the reader's language."""
+    value, unit = human_size(size)
+    return f"{format_decimal(value)} {unit}"
+
+
+bp.add_app_template_global(document_url)
+bp.add_app_template_global(file_size)
+
+
+def _document_downloads(documents):
+    return download_counts(document.id for document in documents)
+
+
+bp.add_app_template_global(_document_downloads, "document_downloads")
+
+
 def table_of_contents(body_html):
     """``[(anchor, heading text)]`` of the body's sections; the text as plain text (entities
     read, tags dropped) so that the template escapes it exactly once."""
@@ -166,4 +221,5 @@ def _template_context():
         "stage_labels": STAGE_LABELS,
         "budget_source_labels": BUDGET_SOURCE_LABELS,
         "cost_band_labels": COST_BAND_LABELS,
+        "document_kind_labels": DOCUMENT_KIND_LABELS,
     }

@@ -23,8 +23,8 @@ from app.files import blob_store
 # The order of content-format.md, so that an exported file reads like a hand-written one.
 FIELD_ORDER = (
     "title", "slug", "institution", "owner", "owner_kind", "region", "year", "started", "stage", "awards",
-    "sectors", "themes", "digital", "legal_basis", "language", "contacts", "costs", "indicators", "images", "sample",
-    "summary",
+    "sectors", "themes", "digital", "legal_basis", "language", "contacts", "costs", "indicators", "images", "documents",
+    "sample", "summary",
 )  # fmt: skip
 
 
@@ -54,6 +54,7 @@ def case_of(innovation):
         costs=costs_of(innovation),
         indicators=indicators_of(innovation),
         images=images_of(innovation),
+        documents=documents_of(innovation),
     )
 
 
@@ -70,6 +71,28 @@ def images_of(innovation):
                 "credit": image.credit}  # fmt: skip
         images.append({key: value for key, value in item.items() if value is not None})
     return images
+
+
+def document_path(innovation, document):
+    """Where an exported document lives, relative to the case study's file: ``<slug>/<name>``."""
+    return f"{innovation.slug}/{document.name}"
+
+
+def documents_of(innovation):
+    """The documents of ``innovation`` as the file format lists them."""
+    documents = []
+    for document in innovation.documents:
+        item = {
+            "file": document_path(innovation, document),
+            "kind": document.kind,
+            "title": document.title,
+            "description": document.description,
+            "regulation_type": document.regulation_type,
+            "regulation_number": document.regulation_number,
+            "regulation_year": document.regulation_year,
+        }
+        documents.append({key: value for key, value in item.items() if value is not None})
+    return documents
 
 
 def costs_of(innovation):
@@ -133,9 +156,10 @@ def contacts_of(innovation):
 
 def same_content(a, b):
     """True when two case studies say the same thing (where they came from aside), their
-    pictures aside: the importer compares those by their bytes (app/content/importer.py), and
-    the web form does not edit them."""
-    return replace(a, path="", fingerprint="", images=[]) == replace(b, path="", fingerprint="", images=[])
+    pictures and documents aside: the importer compares those by their bytes
+    (app/content/importer.py), and the web form does not edit them."""
+    blank = {"path": "", "fingerprint": "", "images": [], "documents": []}
+    return replace(a, **blank) == replace(b, **blank)
 
 
 def front_matter(case):
@@ -160,6 +184,7 @@ def front_matter(case):
         "costs": _copy(case.costs),
         "indicators": [_copy(item) for item in case.indicators],
         "images": [dict(item) for item in case.images],
+        "documents": [dict(item) for item in case.documents],
         "sample": case.sample or None,
         "summary": case.summary,
     }
@@ -234,6 +259,7 @@ def export_catalogue(path):
             selectinload(Innovation.contacts),
             selectinload(Innovation.indicators),
             selectinload(Innovation.images),
+            selectinload(Innovation.documents),
         )
         .execution_options(yield_per=200)
     )
@@ -245,7 +271,8 @@ def export_catalogue(path):
             raise OSError(f"{target} is a symbolic link; the export does not follow links")
         old = target.read_text(encoding="utf-8") if target.is_file() else None
         images_written = _export_images(folder, innovation, store)
-        if old == text and not images_written:
+        documents_written = _export_documents(folder, innovation, store)
+        if old == text and not images_written and not documents_written:
             report.unchanged.append(innovation.slug)
             continue
         (report.created if old is None else report.changed).append(innovation.slug)
@@ -262,6 +289,22 @@ def _export_images(folder, innovation, store):
         if target.parent.is_symlink() or target.is_symlink():
             raise OSError(f"{target} is a symbolic link; the export does not follow links")
         data = store.read(image.page_sha256)
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(exist_ok=True)
+        _write_atomically(target, data)
+        written = True
+    return written
+
+
+def _export_documents(folder, innovation, store):
+    """Write each document, as stored, beside the file; True when any file was written."""
+    written = False
+    for document in innovation.documents:
+        target = folder / document_path(innovation, document)
+        if target.parent.is_symlink() or target.is_symlink():
+            raise OSError(f"{target} is a symbolic link; the export does not follow links")
+        data = store.read(document.sha256)
         if target.is_file() and target.read_bytes() == data:
             continue
         target.parent.mkdir(exist_ok=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from blinker import Namespace
 
+from app.catalog.document_store import store_document
 from app.catalog.image_store import store_variants
 from app.catalog.models import (
     GOVERNMENT_KINDS,
@@ -15,6 +16,7 @@ from app.catalog.models import (
     Contact,
     Indicator,
     Innovation,
+    InnovationDocument,
     InnovationImage,
     Institution,
     Owner,
@@ -23,6 +25,7 @@ from app.catalog.models import (
 )
 from app.catalog.owners import free_slug, government_owner
 from app.content import files
+from app.content.documents import fingerprint_of, load_documents
 from app.content.export import case_of, same_content
 from app.content.images import load_images
 from app.content.problems import ImportFailed, Problem
@@ -87,16 +90,27 @@ def _validate_all(paths, reference):
         source, file_problems = files.read(path)
         if source:
             case, file_problems = validate(source.path, source.data, source.lines, source.body, path.stem, reference)
+            fingerprints = [source.fingerprint]
             if case and case.images:
                 prepared, image_problems = load_images(case.images, path)
                 line = source.lines.get("images")
                 file_problems = [Problem(case.path, text, field="images", line=line) for text in image_problems]
                 case.prepared_images = prepared
                 # The pictures are part of what the file says: a changed picture is a changed file.
-                fingerprints = [source.fingerprint, *(image.source_digest for image in prepared)]
-                case = None if file_problems else case
+                fingerprints += [image.source_digest for image in prepared]
+            if case and case.documents:
+                loaded, document_problems = load_documents(case.documents, path)
+                line = source.lines.get("documents")
+                file_problems += [Problem(case.path, text, field="documents", line=line) for text in document_problems]
+                case.loaded_documents = loaded
+                # So are the documents: "d" keeps a document's digest apart from a picture's.
+                fingerprints += ["d", *fingerprint_of(loaded)]
+            if case and file_problems:
+                case = None
             if case:
-                case.fingerprint = digest_of("\0".join(fingerprints).encode()) if case.images else source.fingerprint
+                case.fingerprint = (
+                    digest_of("\0".join(fingerprints).encode()) if len(fingerprints) > 1 else source.fingerprint
+                )
                 if case.slug in first_file_of:
                     file_problems = [Problem(case.path, f"duplicate slug {case.slug!r}, also used by "
                                              f"{first_file_of[case.slug]}", field="slug",
@@ -167,6 +181,7 @@ def _write(cases, report, dry_run, force):
             innovation.owner, innovation.institution = owner, institution
             fill(innovation, case, sectors, themes)
             fill_images(innovation, case.images, case.prepared_images)
+            fill_documents(innovation, case.documents, case.loaded_documents)
             innovation.source_path = str(Path(case.path).resolve())
             innovation.source_hash = case.fingerprint
             innovation.edited_at = None
@@ -183,6 +198,7 @@ def _says_the_same(innovation, case):
         same_content(case_of(innovation), case)
         and innovation.body_html == render_markdown(case.body)
         and same_images(innovation, case.images, case.prepared_images)
+        and same_documents(innovation, case.documents, case.loaded_documents)
     )
 
 
@@ -227,6 +243,44 @@ def fill_images(innovation, images, prepared_images):
                 setattr(row, key, value)
         rows.append(row)
     innovation.images = rows
+
+
+def _document_values(number, item):
+    return {"number": number, "kind": item["kind"], "title": item["title"], "description": item.get("description"),
+            "regulation_type": item.get("regulation_type"), "regulation_number": item.get("regulation_number"),
+            "regulation_year": item.get("regulation_year")}  # fmt: skip
+
+
+def same_documents(innovation, documents, loaded):
+    """The innovation already has these documents (same names, texts and bytes), in this order."""
+    rows = list(innovation.documents)
+    if len(rows) != len(documents):
+        return False
+    for number, (row, item, (_checked, data)) in enumerate(zip(rows, documents, loaded, strict=True), start=1):
+        if row.name != _image_name(item) or row.sha256 != digest_of(data):
+            return False
+        if any(getattr(row, key) != value for key, value in _document_values(number, item).items()):
+            return False
+    return True
+
+
+def fill_documents(innovation, documents, loaded):
+    """Make ``innovation``'s documents the checked ``documents`` with their ``loaded`` bytes,
+    in order. A row is kept by its file name; its blob is stored again only when the bytes
+    changed. Blobs of rows dropped stay until ``flask files clean``."""
+    by_name = {row.name: row for row in innovation.documents}
+    rows = []
+    for number, (item, (checked, data)) in enumerate(zip(documents, loaded, strict=True), start=1):
+        name = _image_name(item)
+        row = by_name.get(name) or InnovationDocument(name=name)
+        if row.id is None or row.sha256 != digest_of(data):
+            row.sha256, _created = store_document(data)
+            row.format, row.size, row.text = checked.format, checked.size, checked.text
+        for key, value in _document_values(number, item).items():
+            if getattr(row, key) != value:
+                setattr(row, key, value)
+        rows.append(row)
+    innovation.documents = rows
 
 
 def fill(innovation, case, sectors, themes):

@@ -6,6 +6,7 @@ from datetime import date
 
 from app.catalog.models import AWARD_STAGES, GOVERNMENT_KINDS, LANGUAGES, OWNER_KINDS, STAGES
 from app.content.contacts import check_contacts
+from app.content.documents import check_documents
 from app.content.evidence import check_costs, check_indicators
 from app.content.images import check_images
 from app.content.problems import Problem
@@ -15,7 +16,7 @@ from app.slugs import is_valid_slug
 KNOWN_FIELDS = {
     "title", "slug", "institution", "owner", "owner_kind", "region", "year", "started", "stage",
     "awards", "sectors", "themes", "digital", "legal_basis", "language", "contact", "contacts", "summary",
-    "sample", "costs", "indicators", "images",
+    "sample", "costs", "indicators", "images", "documents",
 }  # fmt: skip
 MAX_LENGTH = {"title": 300, "institution": 300, "owner": 200, "legal_basis": 1000, "summary": 3000}
 CONTACT_FIELDS = {"name": 200, "email": 254, "phone": 40}
@@ -69,9 +70,14 @@ class CaseStudy:
     # [{file, alt, caption, credit}] (app/content/images.py). Compared apart from the rest
     # (app/content/importer.py): a file names a picture by its path, the catalogue by its blobs.
     images: list[dict] = field(default_factory=list)
+    # [{file, kind, title, description, regulation_type, regulation_number, regulation_year}]
+    # (app/content/documents.py), compared apart from the rest as pictures are.
+    documents: list[dict] = field(default_factory=list)
     fingerprint: str = ""
     # The pictures read and re-encoded by the import (app/catalog/images.PreparedImage), in order.
     prepared_images: list = field(default_factory=list, compare=False, repr=False)
+    # The documents read and checked by the import: (CheckedDocument, bytes), in order.
+    loaded_documents: list = field(default_factory=list, compare=False, repr=False)
 
 
 class _Checker:
@@ -189,6 +195,7 @@ def validate(path, data, lines, body, default_slug, reference, today=None):
         costs=check_costs(data.get("costs"), lambda message: check.problem("costs", message)),
         indicators=check_indicators(data.get("indicators"), lambda text: check.problem("indicators", text), today),
         images=check_images(data.get("images"), lambda text: check.problem("images", text)),
+        documents=check_documents(data.get("documents"), lambda text: check.problem("documents", text), today),
     )
     _body(check, body)
     return (None if check.problems else case), check.problems

@@ -6,6 +6,7 @@ builds, so that the web and the files obey one set of rules.
 """
 
 import re
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
@@ -21,8 +22,18 @@ from wtforms import (
 )
 from wtforms import Form as PlainForm
 
+from app.catalog.documents import (
+    KINDS as DOCUMENT_KINDS,
+)
+from app.catalog.documents import (
+    MAX_DESCRIPTION,
+    MAX_REGULATION_NUMBER,
+    MAX_REGULATION_TYPE,
+    MAX_TITLE,
+    MIN_REGULATION_YEAR,
+)
 from app.catalog.images import MAX_ALT, MAX_CAPTION, MAX_CREDIT
-from app.catalog.labels import AWARD_STAGE_LABELS, OWNER_KIND_LABELS, STAGE_LABELS
+from app.catalog.labels import AWARD_STAGE_LABELS, DOCUMENT_KIND_LABELS, OWNER_KIND_LABELS, STAGE_LABELS
 from app.catalog.models import AWARD_STAGES, CONTACT_LIMITS, GOVERNMENT_KINDS, LANGUAGES, OWNER_KINDS, STAGES
 from app.content.contacts import MAX_CONTACTS
 from app.content.schema import MAX_BODY, MAX_LENGTH
@@ -331,3 +342,72 @@ class ImageTextForm(_ImageTexts):
 
 class ImageActionForm(Form):
     """Move a picture up or down, or remove it (a button and its CSRF token)."""
+
+
+def _one_line(value):
+    # A description is one paragraph: line breaks and runs of spaces become one space.
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+class _DocumentTexts(Form):
+    """What a document is: its kind, title and description, and a regulation's citation
+    (type, number and year: all three required for a regulation, dropped for the others)."""
+
+    kind = select_field(_l("Jenis dokumen"), choices=options((k, DOCUMENT_KIND_LABELS[k]) for k in DOCUMENT_KINDS))
+    title = text_field(_l("Judul (wajib)"), MAX_TITLE, extra=[plain_text])
+    description = TextAreaField(_l("Uraian singkat"), [optional(), max_length(MAX_DESCRIPTION), plain_text],
+                                filters=[_one_line], render_kw={"maxlength": MAX_DESCRIPTION, "rows": 3})  # fmt: skip
+    regulation_type = text_field(
+        _l("Jenis peraturan"), MAX_REGULATION_TYPE, is_required=False, extra=[plain_text],
+        description=_l("Untuk peraturan saja, misalnya Peraturan Bupati, Peraturan Wali Kota, Keputusan Kepala Dinas."),
+    )  # fmt: skip
+    regulation_number = text_field(_l("Nomor peraturan"), MAX_REGULATION_NUMBER, is_required=False,
+                                   extra=[plain_text])  # fmt: skip
+    regulation_year = text_field(_l("Tahun peraturan"), 4, is_required=False,
+                                 render_kw={"inputmode": "numeric", "pattern": "[0-9]{4}"})  # fmt: skip
+
+    @property
+    def year(self):
+        """The regulation's year as a number, or None."""
+        text = self.regulation_year.data or ""
+        return int(text) if text.isdigit() else None
+
+    def texts(self):
+        """The fields as the service takes them (app/editing/documents.py)."""
+        return {"kind": self.kind.data, "title": self.title.data, "description": self.description.data,
+                "regulation_type": self.regulation_type.data, "regulation_number": self.regulation_number.data,
+                "regulation_year": self.year}  # fmt: skip
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        text, last = self.regulation_year.data or "", date.today().year + 1
+        if text and not (text.isdigit() and MIN_REGULATION_YEAR <= int(text) <= last):
+            self.regulation_year.errors = [*self.regulation_year.errors,
+                                           _l("Tahun empat angka, antara %(first)d dan %(last)d.",
+                                              first=MIN_REGULATION_YEAR, last=last)]  # fmt: skip
+            ok = False
+        if self.kind.data == "regulation":
+            for name in ("regulation_type", "regulation_number", "regulation_year"):
+                field = self[name]
+                if field.data in (None, "") and not field.errors:
+                    field.errors = [*field.errors, _l("Wajib diisi untuk peraturan.")]
+                    ok = False
+        return ok
+
+
+class DocumentUploadForm(_DocumentTexts):
+    """A new document of a case study, with what it is."""
+
+    file = FileField(_l("Berkas (PDF, DOCX, XLSX, PPTX, ODT, ODS atau CSV)"),
+                     render_kw={"accept": ".pdf,.docx,.xlsx,.pptx,.odt,.ods,.csv"})  # fmt: skip
+    upload = SubmitField(_l("Unggah dokumen"))
+
+
+class DocumentTextForm(_DocumentTexts):
+    """A document's kind, title, description and citation (one form per document: a prefix)."""
+
+    save = SubmitField(_l("Simpan keterangan"))
+
+
+class DocumentActionForm(Form):
+    """Move a document up or down, or remove it (a button and its CSRF token)."""

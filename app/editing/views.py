@@ -10,6 +10,8 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import FileStorage
 
 from app.catalog.access import innovation_or_404
+from app.catalog.documents import MAX_BYTES as DOCUMENT_MAX_BYTES
+from app.catalog.documents import MAX_DOCUMENTS
 from app.catalog.image_store import discard
 from app.catalog.images import MAX_IMAGE_BYTES, MAX_IMAGES
 from app.catalog.models import Sector, Theme
@@ -17,11 +19,15 @@ from app.changes import commit
 from app.content.contacts import MAX_CONTACTS
 from app.content.evidence import MAX_INDICATORS
 from app.editing import awards, casepage, history, panels, queries, services  # noqa: F401 - panels registers itself
+from app.editing import documents as document_service
 from app.editing import images as image_service
 from app.editing.forms import (
     AwardResultsForm,
     CaseStudyForm,
     ConfirmContactsForm,
+    DocumentActionForm,
+    DocumentTextForm,
+    DocumentUploadForm,
     ImageActionForm,
     ImageTextForm,
     ImageUploadForm,
@@ -416,3 +422,110 @@ def image_action(slug, number, action):
     else:
         flash(_("Gambar dihapus.") if action == "hapus" else _("Gambar disimpan."), "success")
     return redirect(url_for("editing.images", slug=innovation.slug))
+
+
+# --- documents (docs/decisions/0083) --------------------------------------------------------
+
+DOCUMENT_ACTIONS = {"naik": -1, "turun": 1}
+
+
+@bp.url_value_preprocessor
+def _document_upload_limit(endpoint, values):
+    # A document may be larger than the site's MAX_CONTENT_LENGTH: only its upload gets the
+    # larger DOCUMENT_UPLOAD_LIMIT (nginx allows the same for this address only). This runs
+    # before any before_request function, so before anything reads the body.
+    if endpoint == "editing.documents" and request.method == "POST":
+        request.max_content_length = current_app.config["DOCUMENT_UPLOAD_LIMIT"]
+
+
+@bp.route("/inovasi/<slug>/dokumen", methods=["GET", "POST"])
+@login_required
+def documents(slug):
+    """The documents of a case study: upload one (checked whole, nothing kept when refused),
+    describe, reorder and remove them. For whoever may edit the case study."""
+    innovation = innovation_or_404(slug, current_user, "innovation.edit")
+    form = DocumentUploadForm()
+    status = 200
+    if request.method == "POST":
+        status = _upload_document(innovation, form)
+        if status is None:
+            return redirect(url_for("editing.documents", slug=innovation.slug))
+    return _documents_page(innovation, form, status)
+
+
+def _upload_document(innovation, form):
+    """Add the posted document; None when it was saved, else the status of the refusal."""
+    if not form.validate() or form.has_nul:
+        return 400
+    upload = form.file.data
+    if not isinstance(upload, FileStorage) or not upload.filename:
+        form.file.errors = [*form.file.errors, _("Pilih berkas dokumen untuk diunggah.")]
+        return 400
+    data = upload.read(max(DOCUMENT_MAX_BYTES.values()) + 1)
+    written = []
+    try:
+        _document, refused = commit(document_service.add, innovation, data, filename=upload.filename,
+                                    user=current_user, written=written, **form.texts())  # fmt: skip
+    except BaseException:
+        discard(written)
+        raise
+    if refused is None:
+        flash(_("Dokumen ditambahkan."), "success")
+        return None
+    discard(written)
+    if isinstance(refused, services.NotAllowed):
+        abort(403)
+    message = refused.problems[0][1] if isinstance(refused, services.Invalid) else None
+    form.file.errors = [*form.file.errors, message or _("Studi kasus ini baru saja diubah orang lain. Coba lagi.")]
+    return refused.status
+
+
+def _documents_page(innovation, form=None, status=200, text_form=None):
+    text_forms = {}
+    for document in innovation.documents:
+        if text_form is not None and text_form._prefix == f"d{document.number}-":
+            text_forms[document.number] = text_form
+        else:
+            text_forms[document.number] = DocumentTextForm(formdata=None, obj=document, prefix=f"d{document.number}")
+    return render_template(
+        "editing/documents.html",
+        innovation=innovation,
+        form=form or DocumentUploadForm(formdata=None),
+        text_forms=text_forms,
+        max_documents=MAX_DOCUMENTS,
+        max_mb={fmt.upper(): f"{size / 1_000_000:g}" for fmt, size in DOCUMENT_MAX_BYTES.items()},
+    ), status
+
+
+@bp.post("/inovasi/<slug>/dokumen/<int:number>/<any(ubah, naik, turun, hapus):action>")
+@login_required
+def document_action(slug, number, action):
+    """Describe, move or remove one document (``number`` is its place in the list)."""
+    innovation = innovation_or_404(slug, current_user, "innovation.edit")
+    document = next((item for item in innovation.documents if item.number == number), None)
+    if document is None:
+        abort(404)
+    if action == "ubah":
+        form = DocumentTextForm(prefix=f"d{number}")
+        if not form.validate() or form.has_nul:
+            return _documents_page(innovation, status=400, text_form=form)
+        change, kwargs = (document_service.describe, innovation, document), form.texts()
+    else:
+        form = DocumentActionForm()
+        if not form.validate():
+            upload = DocumentUploadForm(formdata=None)
+            problem = form.csrf_token.errors[0] if form.csrf_token.errors else _("Permintaan tidak sah.")
+            upload.form_errors.append(problem)
+            return _documents_page(innovation, upload, 400)
+        if action == "hapus":
+            change, kwargs = (document_service.remove, innovation, document), {}
+        else:
+            change, kwargs = (document_service.move, innovation, document, DOCUMENT_ACTIONS[action]), {}
+    _done, refused = commit(*change, user=current_user, **kwargs)
+    if isinstance(refused, services.NotAllowed):
+        abort(403)
+    if refused is not None:
+        flash(_("Studi kasus ini baru saja diubah orang lain. Coba lagi."), "error")
+    else:
+        flash(_("Dokumen dihapus.") if action == "hapus" else _("Dokumen disimpan."), "success")
+    return redirect(url_for("editing.documents", slug=innovation.slug))

@@ -28,6 +28,8 @@ _PRIVATE_TABLES = {
     "notice_preference",
     # Bulk runs are shown to their sender and admins only; what a run writes bumps it itself.
     "bulk_run",
+    # Download counts of documents (docs/decisions/0083): a page may show a count a little old.
+    "document_download",
 }
 
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from app.catalog.models import Innovation, Owner
+from app.catalog.models import Innovation, InnovationDocument, Owner
 from app.regions.models import Region
 from app.search.analysis import SuarAnalyzer, words
 
@@ -17,7 +17,10 @@ TEXT_FIELDS = {"id": ("title", "summary", "body"), "en": ("title_en", "summary_e
 
 # The layout of the documents and their stored Facts; bump it with any change to either. A
 # generation built with another layout is not opened: it is rebuilt (index.py).
-FORMAT = "3"
+FORMAT = "4"
+# The words of a case study's documents (titles, citations, the text of PDFs and DOCXs), at
+# most this many characters per case study: ranked below its own text (engine.FIELD_BOOSTS).
+MAX_DOCUMENTS_TEXT = 300_000
 
 
 def make_schema():
@@ -33,6 +36,8 @@ def make_schema():
         body_en=TEXT(analyzer=english),
         # Owner, unit, region and province names, sector and theme names in both languages.
         meta=TEXT(analyzer=indonesian),
+        # Its documents (docs/decisions/0083): regulations and SOPs are written in Indonesian.
+        docs=TEXT(analyzer=indonesian),
         # Unstemmed words of the text: the vocabulary that typos are corrected against.
         spell=TEXT(analyzer=SuarAnalyzer("none", stop=False), phrase=False),
         sector=KEYWORD(commas=True),
@@ -89,6 +94,7 @@ def load_innovations(session, ids):
             selectinload(Innovation.sectors),
             selectinload(Innovation.themes),
             selectinload(Innovation.awards),
+            selectinload(Innovation.documents).undefer(InnovationDocument.text),
         )
     )
     return {innovation.id: innovation for innovation in session.scalars(query)}
@@ -116,6 +122,15 @@ def _distinct_words(*texts):
     return sorted({surface for text in texts for surface, _, _ in words(text)})
 
 
+def documents_text(innovation):
+    """The words of the case study's documents: each one's title, citation, description and
+    text, at most MAX_DOCUMENTS_TEXT characters in all."""
+    pieces = []
+    for item in innovation.documents:
+        pieces += [item.title, item.citation, item.description or "", item.text or ""]
+    return " . ".join(piece for piece in pieces if piece)[:MAX_DOCUMENTS_TEXT]
+
+
 def document(innovation):
     """The index document of one innovation."""
     lang = innovation.language if innovation.language in TEXT_FIELDS else "id"
@@ -127,6 +142,7 @@ def document(innovation):
         meta += [item.name_id, item.name_en]
     awards = tuple(sorted({a.stage for a in innovation.awards}))
     meta += [f"{a.competition} {a.year}" for a in innovation.awards]
+    docs = documents_text(innovation)
     region_code = innovation.region_code
     facts = Facts(
         id=innovation.id,
@@ -151,7 +167,8 @@ def document(innovation):
         summary_field: innovation.summary,
         body_field: body,
         "meta": " . ".join(meta),
-        "spell": " ".join(_distinct_words(innovation.title, innovation.summary, body, *meta)),
+        "docs": docs,
+        "spell": " ".join(_distinct_words(innovation.title, innovation.summary, body, *meta, docs)),
         "sector": ",".join(facts.sectors),
         "theme": ",".join(facts.themes),
         "owner_kind": facts.owner_kind,

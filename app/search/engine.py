@@ -17,10 +17,12 @@ from app.search.documents import TEXT_FIELDS, Facts
 K1 = 1.2
 B = 0.75
 # Field weights: a word in the title says more about the case study than one in its body.
-FIELD_BOOSTS = {"title": 3.0, "summary": 1.5, "body": 1.0, "meta": 1.0}
+# The words of its documents (a regulation, an SOP) say least: a case study that names a
+# word itself ranks above one whose attachment alone does (docs/decisions/0083).
+FIELD_BOOSTS = {"title": 3.0, "summary": 1.5, "body": 1.0, "meta": 1.0, "docs": 0.3}
 FIELDS = [
     (field, lang, FIELD_BOOSTS[field.removesuffix("_en")]) for lang in ("id", "en") for field in TEXT_FIELDS[lang]
-] + [("meta", "id", FIELD_BOOSTS["meta"])]
+] + [("meta", "id", FIELD_BOOSTS["meta"]), ("docs", "id", FIELD_BOOSTS["docs"])]
 LENGTH_FIELDS = [field for field, _, _ in FIELDS] + ["spell"]
 STEM = {"id": stem_id, "en": stem_en}
 # The unstemmed word counts a little on its own: Sastrawi cuts some words to another

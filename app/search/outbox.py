@@ -18,6 +18,7 @@ from whoosh.index import LockError
 from app.catalog.models import (
     Award,
     Innovation,
+    InnovationDocument,
     Institution,
     Owner,
     Sector,
@@ -59,14 +60,14 @@ def _before_flush(session, flush_context, instances):
     for obj in session.new:
         if isinstance(obj, Innovation):
             pending.append((obj, "upsert"))
-        elif isinstance(obj, Award):
+        elif isinstance(obj, Award | InnovationDocument):
             pending.append((obj.innovation or obj.innovation_id, "upsert"))
     for obj in session.dirty:
         if not session.is_modified(obj):
             continue
         if isinstance(obj, Innovation):
             pending.append((obj, "upsert"))
-        elif isinstance(obj, Award):
+        elif isinstance(obj, Award | InnovationDocument):
             pending.append((obj.innovation or obj.innovation_id, "upsert"))
         elif isinstance(obj, Owner) and obj.id is not None:
             pending += [(i, "upsert") for i in _innovation_ids(session, Innovation.owner_id, obj.id)]
@@ -86,7 +87,7 @@ def _before_flush(session, flush_context, instances):
             pending.append((obj.innovation_id, "upsert"))
         if isinstance(obj, Innovation):
             pending.append((obj.id, "delete"))
-        elif isinstance(obj, Award):
+        elif isinstance(obj, Award | InnovationDocument):
             pending.append((obj.innovation_id, "upsert"))
 
 

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import defer, joinedload, selectinload
 
 from app.catalog import queries as catalog_queries
-from app.catalog.models import Innovation
+from app.catalog.models import Innovation, InnovationDocument
 from app.extensions import db
 from app.regions.models import Region
 from app.search import query as query_module
@@ -219,6 +219,7 @@ def fetch(ids):
             selectinload(Innovation.themes),
             selectinload(Innovation.awards),
             selectinload(Innovation.images),
+            selectinload(Innovation.documents).selectinload(InnovationDocument.downloads),
         )
     )
     return {innovation.id: innovation for innovation in db.session.scalars(query)}
