@@ -29,8 +29,14 @@ def case(db):
         contacts=[CONTACT],
         documents=[
             {"title": "SOP loket", "name": "sop.pdf", "text": "Isi SOP"},
-            {"title": "Peraturan dasar", "name": "perbup.pdf", "kind": "regulation", "regulation_type":
-             "Peraturan Bupati", "regulation_number": "12", "regulation_year": 2019},
+            {
+                "title": "Peraturan dasar",
+                "name": "perbup.pdf",
+                "kind": "regulation",
+                "regulation_type": "Peraturan Bupati",
+                "regulation_number": "12",
+                "regulation_year": 2019,
+            },
         ],  # fmt: skip
     )
     adopter = factories.owner("city", "35.78")
