@@ -7,11 +7,14 @@ import zipfile
 from io import BytesIO
 
 import pytest
+from openapi_core import OpenAPI
 
+from app.api.openapi import document, vocabulary
 from app.replication import kit as kit_module
 from app.replication import services as replication_services
 from tests import factories
 from tests.accounts_fixtures import make_user, sign_in
+from tests.test_api import check
 
 STEPS = [{"step": "Tetapkan peraturan bupati", "weeks": 6}, {"step": "Latih petugas loket", "weeks": 2}]
 PITFALLS = ["Jangan mulai tanpa anggaran pemeliharaan"]
@@ -157,3 +160,19 @@ def test_documents_beyond_the_bound_are_left_out_and_named(client, case, monkeyp
     archive = _zip(client.get(f"/inovasi/{case.slug}/paket-replikasi.zip"))
     assert archive.namelist() == ["ringkasan.html", "dokumen/sop.pdf"]
     assert "Peraturan dasar" in archive.read("ringkasan.html").decode()
+
+
+def test_the_api_record_carries_the_kit_as_its_document_says(app, client, case, db):
+    with app.app_context():
+        spec = OpenAPI.from_dict(document("http://localhost/api/v1", vocabulary()))
+    response = check(spec, client.get(f"/api/v1/innovations/{case.slug}"))
+    kit = response.get_json()["kit"]
+    assert kit["steps"] == [{"step": "Tetapkan peraturan bupati", "weeks": 6}, {"step": "Latih petugas loket",
+                                                                              "weeks": 2}]  # fmt: skip
+    assert kit["pitfalls"] == PITFALLS and kit["total_weeks"] == 8
+    assert kit["download_url"].endswith(f"/inovasi/{case.slug}/paket-replikasi.zip")
+    empty = factories.innovation("Tanpa Paket API", kit_steps=[{"step": "Tanpa lama"}])
+    db.session.commit()
+    body = check(spec, client.get(f"/api/v1/innovations/{empty.slug}")).get_json()
+    assert body["kit"] == {"steps": [{"step": "Tanpa lama", "weeks": None}], "pitfalls": [], "total_weeks": 0,
+                           "download_url": body["kit"]["download_url"]}  # fmt: skip
