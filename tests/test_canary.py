@@ -12,8 +12,10 @@ page) and nothing changes.
 
 import hashlib
 import re
+import zipfile
 from datetime import date
 from html import escape
+from io import BytesIO
 from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlsplit
 
 import pytest
@@ -49,7 +51,8 @@ def hidden(db, app):
     and the people who may not see them."""
     public = factories.innovation("Layanan Terbuka Banyumas", region=OWNER, year=2021, summary="Terbuka untuk umum.",
                                   images=[{"alt": "Gambar terbuka", "color": (200, 200, 10)}],
-                                  documents=[{"title": "Dokumen terbuka", "name": "terbuka.pdf"}])  # fmt: skip
+                                  documents=[{"title": "Dokumen terbuka", "name": "terbuka.pdf"}],
+                                  kit_steps=[{"step": "Langkah terbuka", "weeks": 2}])  # fmt: skip
     adopter = factories.owner("city", ADOPTER)
     hidden = {}
     for status in HIDDEN:
@@ -66,6 +69,8 @@ def hidden(db, app):
             contacts=[{"name": f"Kontak {WORD}", "email": "kontak@example.org"}],
             institution=f"Dinas {WORD} {status}",
             awards=[(2031, "top99")],
+            kit_steps=[{"step": f"Langkah {WORD}", "weeks": 3}],
+            kit_pitfalls=[f"Jebakan {WORD}"],
             themes=("sistem-informasi",),
             digital=True,
             images=[{"alt": f"Gambar {WORD}", "caption": f"Keterangan {WORD}", "credit": f"Foto {WORD}",
@@ -182,6 +187,9 @@ def _crawl(client, start):
         seen.add(url)
         response = client.get(url)
         body = response.get_data().decode("utf-8", "replace")  # pictures too: their bytes are searched as well
+        if response.mimetype == "application/zip":  # a replication kit: what is inside is searched
+            with zipfile.ZipFile(BytesIO(response.get_data())) as archive:
+                body += "".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
         answers.append((url, response.status_code, body, dict(response.headers)))
         if response.mimetype == "text/html":
             queue += [link for link in _HREF.findall(body) if urlsplit(link).path not in ("/keluar",)]
@@ -240,6 +248,11 @@ def test_the_word_never_shows_to_anyone_without_the_right(app, client, hidden, r
     assert any(
         url.startswith("/inovasi/tersembunyi-") and "/dokumen/dokumen-rahasia.pdf" in url for url, _ in documents
     )
+    # Nor their replication kits (the public one's is, a ZIP searched inside above).
+    kits = [(url, status) for url, status, _, _ in answers if url.endswith("/paket-replikasi.zip")]
+    assert not [(url, status) for url, status in kits if status != 404 and "tersembunyi-" in url], kits
+    assert (f"/inovasi/{hidden['public'].slug}/paket-replikasi.zip", 200) in kits
+    assert {f"/inovasi/tersembunyi-{status}/paket-replikasi.zip" for status in HIDDEN} <= {url for url, _ in kits}
 
 
 def test_the_canary_is_seen_by_those_with_the_right(app, client, hidden):
@@ -251,6 +264,9 @@ def test_the_canary_is_seen_by_those_with_the_right(app, client, hidden):
         assert page.status_code == 200 and WORD in page.get_data(as_text=True)
         document = client.get(f"/inovasi/{hidden['hidden']['draft'].slug}/dokumen/dokumen-rahasia.pdf")
         assert document.status_code == 200 and WORD.encode() in document.get_data()
+        kit = client.get(f"/inovasi/{hidden['hidden']['draft'].slug}/paket-replikasi.zip")
+        assert kit.status_code == 200
+        assert WORD in zipfile.ZipFile(BytesIO(kit.get_data())).read("ringkasan.html").decode()
         replication = _db.session.scalar(sa.select(Replication).where(Replication.innovation_id ==
                                                                        hidden["hidden"]["archived"].id))  # fmt: skip
         page = client.get(f"/replikasi/{replication.id}")

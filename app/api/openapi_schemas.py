@@ -21,6 +21,7 @@ from app.catalog.filters import MAX_PAGE, MAX_PER_PAGE
 from app.catalog.images import MAX_ALT, MAX_CAPTION, MAX_CREDIT, MAX_IMAGES
 from app.catalog.models import AWARD_STAGES, LANGUAGES, OWNER_KINDS, STAGES
 from app.content.evidence import MAX_INDICATORS
+from app.content.kit import MAX_PITFALL, MAX_PITFALLS, MAX_STEP, MAX_STEPS, MAX_WEEKS, MIN_WEEKS
 from app.networks.models import ACTIVITY_KINDS, MEMBER_ROLES
 from app.replication.models import BUDGET_SOURCES, TRANSFER_MODES
 from app.replication.models import STAGES as REPLICATION_STAGES
@@ -110,6 +111,24 @@ DOCUMENT = {
     "download_count": COUNT,
 }
 
+KIT = {
+    "steps": {
+        "type": "array",
+        "maxItems": MAX_STEPS,
+        "items": _object(
+            {
+                "step": {"type": "string", "minLength": 1, "maxLength": MAX_STEP},
+                "weeks": {"type": ["integer", "null"], "minimum": MIN_WEEKS, "maximum": MAX_WEEKS,
+                          "description": "Typical duration in weeks, null when not known"},
+            }
+        ),
+    },
+    "pitfalls": {"type": "array", "maxItems": MAX_PITFALLS, "items": {"type": "string", "minLength": 1,
+                                                                       "maxLength": MAX_PITFALL}},
+    "total_weeks": {"type": "integer", "minimum": 0, "description": "The sum of the steps' weeks given"},
+    "download_url": {**URL, "description": "The kit as one ZIP: ringkasan.html and every document"},
+}  # fmt: skip
+
 INNOVATION = {
     "slug": SLUG,
     "title": {"type": "string"},
@@ -163,6 +182,7 @@ SCHEMAS = {
             "sample": {"type": "boolean", "description": "An invented example, not a real case study"},
             "body_html": {"type": "string", "description": "Sanitised HTML"},
             "indicators": {"type": "array", "items": _object(INDICATOR), "maxItems": MAX_INDICATORS},
+            "kit": {"description": "The replication kit", **_object(KIT)},
             "replications": {"type": "array", "items": ref("Replication")},
         }
     ),

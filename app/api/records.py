@@ -9,7 +9,7 @@ from app.accounts.models import AnonymousUser
 from app.api import openapi
 from app.api.blueprint import bp
 from app.api.exports import replication_query
-from app.api.serializers import indicator_item, innovation_item, reported_item
+from app.api.serializers import indicator_item, innovation_item, kit_item, reported_item
 from app.catalog.access import innovation_or_none
 from app.catalog.filters import MAX_PAGE, MAX_PER_PAGE, FilterError
 from app.catalog.models import AWARD_STAGES, Innovation, Owner
@@ -90,6 +90,7 @@ def innovation(slug):
         sample=item.sample,
         body_html=item.body_html,
         indicators=[indicator_item(i) for i in item.indicators],
+        kit=kit_item(item),
         replications=[replication_item(r) for r in replications],
     )
     return jsonify(record)

@@ -1,5 +1,7 @@
 """JSON shapes of the API's records."""
 
+from flask import url_for
+
 from app.catalog.costs import band_of
 from app.catalog.document_store import document_url
 from app.catalog.documents import MIMETYPES as DOCUMENT_MIMETYPES
@@ -81,6 +83,18 @@ def document_item(document):
         "regulation_number": document.regulation_number,
         "regulation_year": document.regulation_year,
         "download_count": document.download_count,
+    }
+
+
+def kit_item(innovation):
+    """The replication kit (docs/decisions/0084): steps with their typical weeks, pitfalls,
+    the total of the weeks given, and the address of the ZIP."""
+    steps = [{"step": step["step"], "weeks": step.get("weeks")} for step in innovation.kit_steps or []]
+    return {
+        "steps": steps,
+        "pitfalls": list(innovation.kit_pitfalls or []),
+        "total_weeks": sum(step["weeks"] or 0 for step in steps),
+        "download_url": url_for("replication.kit_download", slug=innovation.slug, _external=True),
     }
 
 

@@ -202,6 +202,11 @@ class Innovation(db.Model):
     needs_partners: Mapped[str | None] = mapped_column(sa.String(500))
     # True, False, or None: not known.
     needs_new_regulation: Mapped[bool | None]
+    # The replication kit (docs/decisions/0084): the steps to copy it, each
+    # ``{"step": text, "weeks": int}`` (weeks optional), and the pitfalls (texts), as the file
+    # format holds them (app/content/kit.py checks both). None or [] when there are none.
+    kit_steps: Mapped[list | None] = mapped_column(sa.JSON)
+    kit_pitfalls: Mapped[list | None] = mapped_column(sa.JSON)
     # Kept by the replication service so that lists can sort and filter on it cheaply.
     replication_count: Mapped[int] = mapped_column(default=0, server_default="0", index=True)
     # Where the case study was imported from, and a fingerprint of that file, so that a

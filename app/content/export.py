@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from app.catalog.models import GOVERNMENT_KINDS, Innovation
 from app.content.evidence import plain_number
+from app.content.kit import copy_kit, kit_of
 from app.content.schema import CaseStudy
 from app.extensions import db
 from app.files import blob_store
@@ -23,8 +24,8 @@ from app.files import blob_store
 # The order of content-format.md, so that an exported file reads like a hand-written one.
 FIELD_ORDER = (
     "title", "slug", "institution", "owner", "owner_kind", "region", "year", "started", "stage", "awards",
-    "sectors", "themes", "digital", "legal_basis", "language", "contacts", "costs", "indicators", "images", "documents",
-    "sample", "summary",
+    "sectors", "themes", "digital", "legal_basis", "language", "contacts", "costs", "indicators", "kit", "images",
+    "documents", "sample", "summary",
 )  # fmt: skip
 
 
@@ -53,6 +54,7 @@ def case_of(innovation):
         sample=bool(innovation.sample),
         costs=costs_of(innovation),
         indicators=indicators_of(innovation),
+        kit=kit_of(innovation),
         images=images_of(innovation),
         documents=documents_of(innovation),
     )
@@ -183,6 +185,7 @@ def front_matter(case):
         "contacts": [dict(item) for item in case.contacts],
         "costs": _copy(case.costs),
         "indicators": [_copy(item) for item in case.indicators],
+        "kit": copy_kit(case.kit),
         "images": [dict(item) for item in case.images],
         "documents": [dict(item) for item in case.documents],
         "sample": case.sample or None,

@@ -28,6 +28,7 @@ from app.content import files
 from app.content.documents import fingerprint_of, load_documents
 from app.content.export import case_of, same_content
 from app.content.images import load_images
+from app.content.kit import fill_kit
 from app.content.problems import ImportFailed, Problem
 from app.content.schema import Reference, validate
 from app.extensions import db
@@ -308,6 +309,7 @@ def fill(innovation, case, sectors, themes):
     fill_contacts(innovation, case.contacts)
     fill_costs(innovation, case.costs)
     fill_indicators(innovation, case.indicators)
+    fill_kit(innovation, case.kit)
 
 
 def fill_costs(innovation, costs):

@@ -9,6 +9,7 @@ from app.content.contacts import check_contacts
 from app.content.documents import check_documents
 from app.content.evidence import check_costs, check_indicators
 from app.content.images import check_images
+from app.content.kit import check_kit
 from app.content.problems import Problem
 from app.rendering import markdown_problem
 from app.slugs import is_valid_slug
@@ -16,7 +17,7 @@ from app.slugs import is_valid_slug
 KNOWN_FIELDS = {
     "title", "slug", "institution", "owner", "owner_kind", "region", "year", "started", "stage",
     "awards", "sectors", "themes", "digital", "legal_basis", "language", "contact", "contacts", "summary",
-    "sample", "costs", "indicators", "images", "documents",
+    "sample", "costs", "indicators", "kit", "images", "documents",
 }  # fmt: skip
 MAX_LENGTH = {"title": 300, "institution": 300, "owner": 200, "legal_basis": 1000, "summary": 3000}
 CONTACT_FIELDS = {"name": 200, "email": 254, "phone": 40}
@@ -67,6 +68,8 @@ class CaseStudy:
     # and [{name, unit, baseline, result, source, higher_is_better}] (app/content/evidence.py)
     costs: dict = field(default_factory=dict)
     indicators: list[dict] = field(default_factory=list)
+    # {steps: [{step, weeks}], pitfalls: [text]}: the replication kit (app/content/kit.py)
+    kit: dict = field(default_factory=dict)
     # [{file, alt, caption, credit}] (app/content/images.py). Compared apart from the rest
     # (app/content/importer.py): a file names a picture by its path, the catalogue by its blobs.
     images: list[dict] = field(default_factory=list)
@@ -194,6 +197,7 @@ def validate(path, data, lines, body, default_slug, reference, today=None):
         sample=check.boolean("sample"),
         costs=check_costs(data.get("costs"), lambda message: check.problem("costs", message)),
         indicators=check_indicators(data.get("indicators"), lambda text: check.problem("indicators", text), today),
+        kit=check_kit(data.get("kit"), lambda text: check.problem("kit", text)),
         images=check_images(data.get("images"), lambda text: check.problem("images", text)),
         documents=check_documents(data.get("documents"), lambda text: check.problem("documents", text), today),
     )

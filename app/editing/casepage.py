@@ -38,9 +38,11 @@ def _field(form, name):
     """The form's field called ``name``; ``contacts-<n>-<part>`` is the n-th contact the form
     listed (rows left empty or removed are not counted), at its row; ``indicators-<n>-<part>``
     likewise the n-th indicator."""
-    for prefix, rows_name in (("contacts", "contact_rows"), ("indicators", "indicator_rows")):
+    rows_of = (("contacts", "contact_rows"), ("indicators", "indicator_rows"), ("kit_steps", "kit_step_rows"),
+               ("kit_pitfalls", "kit_pitfall_rows"))  # fmt: skip
+    for prefix, rows_name in rows_of:
         if name.startswith(prefix + "-"):
-            _prefix, number, part = name.split("-", 2)
+            number, part = name[len(prefix) + 1 :].split("-", 1)
             rows = getattr(form, rows_name, [])
             if int(number) >= len(rows):
                 return None
@@ -57,7 +59,7 @@ def attach(form, problems, hidden=()):
             field.errors = errors if message in errors else [*errors, message]
         elif message not in form.form_errors:
             form.form_errors.append(message)
-    for name in ("contacts", "indicators"):
+    for name in ("contacts", "indicators", "kit_steps", "kit_pitfalls"):
         rows = getattr(form, name, None)
         if rows is not None and any(entry.form.errors for entry in rows.entries):
             # The list's errors are collected when it validates: count those put at a row since.

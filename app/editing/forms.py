@@ -38,6 +38,7 @@ from app.catalog.models import AWARD_STAGES, CONTACT_LIMITS, GOVERNMENT_KINDS, L
 from app.content.contacts import MAX_CONTACTS
 from app.content.schema import MAX_BODY, MAX_LENGTH
 from app.editing.evidence_form import EvidenceFields
+from app.editing.kit_form import KitFields
 from app.forms import Form, max_length, multi_select_field, optional, options, select_field, strip, text_field
 
 MAX_COMMENT = 2000
@@ -116,7 +117,7 @@ class ContactRowForm(PlainForm):
         return item
 
 
-class CaseStudyForm(EvidenceFields, _TextForm):
+class CaseStudyForm(EvidenceFields, KitFields, _TextForm):
     """Every field of a case study (content-format.md), the body, and a note for the history."""
 
     title = _text(_l("Judul inovasi"), MAX_LENGTH["title"])
@@ -177,6 +178,10 @@ class CaseStudyForm(EvidenceFields, _TextForm):
             return "add_contact"
         if self.add_indicator.data:
             return "add_indicator"
+        if self.add_kit_step.data:
+            return "add_kit_step"
+        if self.add_kit_pitfall.data:
+            return "add_kit_pitfall"
         return "submit" if self.save_and_submit.data else "save"
 
     def fill(self, fields, body):
@@ -203,6 +208,7 @@ class CaseStudyForm(EvidenceFields, _TextForm):
             self.contacts.append_entry({key: item.get(key) for key in ContactRowForm.KEYS})
         self.add_contact_row()
         self.fill_evidence(fields)
+        self.fill_kit(fields)
         self.summary.data = fields.get("summary", "")
         self.body.data = body
 
@@ -239,6 +245,7 @@ class CaseStudyForm(EvidenceFields, _TextForm):
         if contacts:
             data["contacts"] = contacts
         data.update(self.evidence_front_matter())
+        data.update(self.kit_front_matter())
         if keep is None:
             data["awards"] = parse_awards(self.awards.data) if not self.awards.errors else []
             data["sample"] = bool(self.sample.data)

@@ -100,6 +100,11 @@ _MESSAGES = [
     (r"is before the baseline date (?P<date>\S+)", _l("Tidak boleh sebelum waktu sebelum (%(date)s).")),
     (r"is listed twice$", _l("Nama indikator ini sudah dipakai.")),
     (r"^lists \d+ indicators; at most (?P<max>\d+)", _l("Paling banyak %(max)s indikator.")),
+    # The replication kit (app/content/kit.py), the step's or pitfall's number taken off.
+    (r"^is less than (?P<min>\d+)", _l("Paling sedikit %(min)s.")),
+    (r"^is empty", _l("Wajib diisi.")),
+    (r"^steps lists \d+ steps; at most (?P<max>\d+)", _l("Paling banyak %(max)s langkah.")),
+    (r"^pitfalls lists \d+ pitfalls; at most (?P<max>\d+)", _l("Paling banyak %(max)s hal yang dihindari.")),
     (r"^(must be a mapping|must be a list of \{name, unit|.* is not a field of)", _l("Isian tidak sah.")),
     *(("^" + re.escape(english), MARKDOWN_MESSAGES[kind]) for kind, english in MARKDOWN_PROBLEMS.items()),
 ]
@@ -177,6 +182,24 @@ def _indicator_field(message):
     return f"{row}-name", match.group("rest")
 
 
+_KIT_ROW = re.compile(r"^(?P<kind>step|pitfall) (?P<n>\d+): (?P<rest>.*)$", re.S)
+
+
+def _kit_field(message):
+    """``(kit_steps-<N-1>-step|weeks or kit_pitfalls-<N-1>-text, message without its prefix)``
+    of a ``kit`` problem; the lists' own problems go above the form."""
+    match = _KIT_ROW.match(message)
+    if not match:
+        return None, message
+    n, rest = int(match.group("n")) - 1, match.group("rest")
+    if match.group("kind") == "pitfall":
+        return f"kit_pitfalls-{n}-text", rest
+    first, _space, after = rest.partition(" ")
+    if first in ("step", "weeks"):
+        return f"kit_steps-{n}-{first}", after
+    return f"kit_steps-{n}-step", rest
+
+
 def translate(problem):
     """``(form field name or None, message)`` for one schema problem."""
     name = FORM_FIELDS.get(problem.field)
@@ -187,6 +210,8 @@ def translate(problem):
         name, text = _cost_field(text)
     elif problem.field == "indicators":
         name, text = _indicator_field(text)
+    elif problem.field == "kit":
+        name, text = _kit_field(text)
     for pattern, message in _COMPILED:
         match = pattern.search(text)
         if match:

@@ -18,6 +18,7 @@ from app.catalog.models import Sector, Theme
 from app.changes import commit
 from app.content.contacts import MAX_CONTACTS
 from app.content.evidence import MAX_INDICATORS
+from app.content.kit import MAX_PITFALLS, MAX_STEPS
 from app.editing import awards, casepage, history, panels, queries, services  # noqa: F401 - panels registers itself
 from app.editing import documents as document_service
 from app.editing import images as image_service
@@ -119,6 +120,9 @@ def _form_page(innovation):
     elif form.action == "add_indicator":
         if not form.add_indicator_row():
             form.form_errors.append(_("Paling banyak %(max)d indikator.", max=MAX_INDICATORS))
+    elif form.action in ("add_kit_step", "add_kit_pitfall"):
+        if not form.add_kit_row("steps" if form.action == "add_kit_step" else "pitfalls"):
+            form.form_errors.append(_("Baris sudah sebanyak yang dibolehkan."))
     else:
         case = None
         try:
@@ -151,6 +155,8 @@ def _form_page(innovation):
         review=ReviewForm(formdata=None, version=str(innovation.version)) if innovation else None,
         max_contacts=MAX_CONTACTS,
         max_indicators=MAX_INDICATORS,
+        max_kit_steps=MAX_STEPS,
+        max_kit_pitfalls=MAX_PITFALLS,
     ), status
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.wsgi import wrap_file
 
 from app.catalog.access import innovation_or_404
 from app.catalog.owners import government_owner
@@ -19,6 +20,7 @@ from app.replication import bulk as replication_bulk
 from app.replication import conversation as replication_conversation
 from app.replication import csvio, panels, permissions, services  # noqa: F401 - panels registers itself
 from app.replication import indicators as reported
+from app.replication import kit as replication_kit
 from app.replication.access import replication_or_404
 from app.replication.forms import ConfirmImportForm, ImportForm, InterestForm, ReplicationForm
 from app.replication.labels import BUDGET_LABELS, STAGE_LABELS, TRANSFER_LABELS
@@ -50,6 +52,24 @@ def show(replication_id):
         can_edit=current_user.can("replication.edit", replication),
         can_converse=current_user.can("replication.converse", replication),
     )
+
+
+@bp.get("/inovasi/<slug>/paket-replikasi.zip")
+def kit_download(slug):
+    """The replication kit as one ZIP: ``ringkasan.html`` and the documents (docs/decisions/0084).
+    A case study the user may not see is a 404, as its page. Never stored by the page cache
+    (not one of its endpoints); one naming contacts is kept by no cache at all."""
+    item = innovation_or_404(slug, current_user)
+    spool, with_contacts = replication_kit.build_zip(item, str(get_locale()))
+    name = f"paket-replikasi-{item.slug}.zip"
+    response = current_app.response_class(
+        wrap_file(request.environ, spool), mimetype="application/zip", direct_passthrough=True
+    )
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store" if with_contacts or not item.is_public else "no-cache"
+    response.vary.add("Cookie")
+    return response
 
 
 @bp.route("/inovasi/<slug>/minat", methods=["GET", "POST"])
