@@ -88,7 +88,7 @@ def test_the_zip_holds_the_summary_and_every_document(client, case):
         assert text in summary, text
 
 
-def test_contacts_only_for_those_who_may_see_them(app, client, case, db):
+def test_contacts_only_for_those_who_may_see_them(app, client, case, db, monkeypatch):
     anonymous = _zip(client.get(f"/inovasi/{case.slug}/paket-replikasi.zip")).read("ringkasan.html").decode()
     assert "Kontakrahasia" not in anonymous and "budi@example.org" not in anonymous
     official = make_user("pejabat@semarang.example.go.id", "official", owner=factories.owner("city", "33.74"))
@@ -98,7 +98,7 @@ def test_contacts_only_for_those_who_may_see_them(app, client, case, db):
     signed_in = _zip(response).read("ringkasan.html").decode()
     assert "Budi Kontakrahasia" in signed_in and "budi@example.org" in signed_in
     # Then anonymous readers, with the page cache on: none gets the contacts.
-    app.config["PAGE_CACHE_ENABLED"] = True
+    monkeypatch.setitem(app.config, "PAGE_CACHE_ENABLED", True)  # put back after the test
     anonymous_client = app.test_client()
     for _ in range(2):
         again = anonymous_client.get(f"/inovasi/{case.slug}/paket-replikasi.zip")
