@@ -434,7 +434,7 @@ def test_a_refused_change_removes_the_blob_it_wrote(app, client, case, editor, m
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr(history, "record", fail)
-    app.config["PROPAGATE_EXCEPTIONS"] = False
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)  # a 500 page, put back after the test
     response = upload(client, case.slug, factories.pdf("Unik sekali 81723"), "unik.pdf")
     assert response.status_code == 500
     assert _state(app, case) == before
