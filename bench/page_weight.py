@@ -19,11 +19,8 @@ import io
 import os
 import random
 import secrets
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 import uuid
 from pathlib import Path
 
@@ -33,7 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # The project, not this folder, first: bench/markdown.py would shadow the Markdown package.
 sys.path[0] = str(ROOT)
 
-from bench.load import flask, free_port  # noqa: E402
+from bench.interest_latency import serve  # noqa: E402 - gunicorn with 2 workers on a free port
+from bench.load import flask  # noqa: E402
 
 VIEWPORTS = {"desktop 1280×800": (1280, 800), "phone 390×844": (390, 844)}
 CHROMIUM = "/usr/bin/chromium"
@@ -89,26 +87,6 @@ def add_pictures(env, slug, count=12):
         db.session.remove()
         db.engine.dispose()
     return sizes
-
-
-def serve(env):
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=2).close()  # noqa: S310 - our loopback server
-            return process, base
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    sys.exit("gunicorn did not start")
 
 
 def weigh(browser, url, viewport):

@@ -8,7 +8,7 @@ path, a symbolic link) is refused before anything is read.
 
 import re
 from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from app.catalog.documents import (
     FORMATS,
@@ -24,6 +24,7 @@ from app.catalog.documents import (
     DocumentRefused,
     check,
 )
+from app.content.beside import read_beside
 from app.files import digest_of
 
 DOCUMENT_FIELDS = ("file", "kind", "title", "description", "regulation_type", "regulation_number", "regulation_year")
@@ -144,31 +145,12 @@ def load_documents(documents, source_path):
     """Read and check each document beside ``source_path`` (the case study's file); return
     ``(checked documents with their bytes, in order, problems as messages)``: each checked one
     is ``(CheckedDocument, data)``."""
-    folder = Path(source_path).parent
-    root = folder.resolve()
     loaded, problems = [], []
     for number, item in enumerate(documents, start=1):
         shown = item["file"]
-        target = folder / shown
-        try:
-            if any(p.is_symlink() for p in (target, *list(target.parents)[: len(PurePosixPath(shown).parts) - 1])):
-                problems.append(f"document {number}: {shown} is a symbolic link; links are not followed")
-                continue
-            resolved = target.resolve()
-            if not resolved.is_relative_to(root):
-                problems.append(f"document {number}: {shown} leaves the case study's folder")
-                continue
-            if not resolved.is_file():
-                problems.append(f"document {number}: {shown} does not exist beside the case study's file")
-                continue
-            size = resolved.stat().st_size
-            if size > MAX_ANY_BYTES:
-                problems.append(f"document {number}: {shown} is {size:,} bytes; a document may be at most "
-                                f"{MAX_ANY_BYTES:,} bytes")  # fmt: skip
-                continue
-            data = resolved.read_bytes()
-        except OSError as error:
-            problems.append(f"document {number}: {shown} cannot be read: {error.strerror}")
+        data, problem = read_beside(source_path, shown, f"document {number}", MAX_ANY_BYTES)
+        if problem:
+            problems.append(problem)
             continue
         try:
             loaded.append((check(data, shown), data))

@@ -7,7 +7,7 @@ and checks it as an upload is checked (app/catalog/images.py). A name that leave
 """
 
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from app.catalog.images import (
     MAX_ALT,
@@ -19,6 +19,7 @@ from app.catalog.images import (
     ImageRefused,
     prepare,
 )
+from app.content.beside import read_beside
 from app.files import digest_of
 
 IMAGE_FIELDS = ("file", "alt", "caption", "credit")
@@ -107,31 +108,12 @@ def check_images(value, problem):
 def load_images(images, source_path):
     """Read and check each image beside ``source_path`` (the case study's file); return
     ``(prepared images in order, problems as messages)``."""
-    folder = Path(source_path).parent
-    root = folder.resolve()
     prepared, problems = [], []
     for number, item in enumerate(images, start=1):
         shown = item["file"]
-        target = folder / shown
-        try:
-            if any(p.is_symlink() for p in (target, *list(target.parents)[: len(PurePosixPath(shown).parts) - 1])):
-                problems.append(f"image {number}: {shown} is a symbolic link; links are not followed")
-                continue
-            resolved = target.resolve()
-            if not resolved.is_relative_to(root):
-                problems.append(f"image {number}: {shown} leaves the case study's folder")
-                continue
-            if not resolved.is_file():
-                problems.append(f"image {number}: {shown} does not exist beside the case study's file")
-                continue
-            size = resolved.stat().st_size
-            if size > MAX_IMAGE_BYTES:
-                problems.append(f"image {number}: {shown} is {size:,} bytes; an image may be at most "
-                                f"{MAX_IMAGE_BYTES:,} bytes")  # fmt: skip
-                continue
-            data = resolved.read_bytes()
-        except OSError as error:
-            problems.append(f"image {number}: {shown} cannot be read: {error.strerror}")
+        data, problem = read_beside(source_path, shown, f"image {number}", MAX_IMAGE_BYTES)
+        if problem:
+            problems.append(problem)
             continue
         try:
             prepared.append(prepare(data, digest_of(data)))
