@@ -24,13 +24,11 @@ from app.catalog.documents import (
     DocumentRefused,
     check,
 )
-from app.content.beside import read_beside
+from app.content.beside import name_problem, read_beside
 from app.files import digest_of
 
 DOCUMENT_FIELDS = ("file", "kind", "title", "description", "regulation_type", "regulation_number", "regulation_year")
 REGULATION_FIELDS = ("regulation_type", "regulation_number", "regulation_year")
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_DRIVE = re.compile(r"^[A-Za-z]:")
 _NOT_TEXT = re.compile(r"[\x00-\x1f\x7f<>]")
 LIMITS = {"title": MAX_TITLE, "description": MAX_DESCRIPTION, "regulation_type": MAX_REGULATION_TYPE,
           "regulation_number": MAX_REGULATION_NUMBER}  # fmt: skip
@@ -38,21 +36,7 @@ LIMITS = {"title": MAX_TITLE, "description": MAX_DESCRIPTION, "regulation_type":
 
 def file_problem(text):
     """Why ``text`` cannot name a document beside the case study's file, or None."""
-    if not isinstance(text, str) or not text.strip():
-        return "file is required: a file name beside the case study's file"
-    if "\x00" in text or "\\" in text:
-        return f"file {text[:120]!r} may not hold a backslash or a NUL character"
-    if text.startswith("/") or _DRIVE.match(text):
-        return f"file {text[:120]!r} is an absolute path; give it relative to the case study's folder"
-    parts = PurePosixPath(text).parts
-    if any(part in ("..", ".") for part in parts) or "//" in text:
-        return f"file {text[:120]!r} leaves the case study's folder ('..' and '.' are not allowed)"
-    name = parts[-1]
-    if len(name) > MAX_NAME or not _NAME.match(name):
-        return f"file {text[:120]!r}: a file name of letters, digits, '.', '-' and '_', at most {MAX_NAME} characters"
-    if name.rsplit(".", 1)[-1].lower() not in FORMATS or "." not in name:
-        return f"file {text[:120]!r} must end in {', '.join('.' + f for f in FORMATS)}"
-    return None
+    return name_problem(text, MAX_NAME, tuple("." + f for f in FORMATS))
 
 
 def _text(value, key, required):

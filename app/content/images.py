@@ -19,13 +19,11 @@ from app.catalog.images import (
     ImageRefused,
     prepare,
 )
-from app.content.beside import read_beside
+from app.content.beside import name_problem, read_beside
 from app.files import digest_of
 
 IMAGE_FIELDS = ("file", "alt", "caption", "credit")
 EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_DRIVE = re.compile(r"^[A-Za-z]:")
 # Control characters and the angle brackets of markup: no alt text, caption or credit has them.
 _NOT_TEXT = re.compile(r"[\x00-\x1f\x7f<>]")
 LIMITS = {"alt": MAX_ALT, "caption": MAX_CAPTION, "credit": MAX_CREDIT}
@@ -33,21 +31,7 @@ LIMITS = {"alt": MAX_ALT, "caption": MAX_CAPTION, "credit": MAX_CREDIT}
 
 def file_problem(text):
     """Why ``text`` cannot name a picture beside the case study's file, or None."""
-    if not isinstance(text, str) or not text.strip():
-        return "file is required: a file name beside the case study's file"
-    if "\x00" in text or "\\" in text:
-        return f"file {text[:120]!r} may not hold a backslash or a NUL character"
-    if text.startswith("/") or _DRIVE.match(text):
-        return f"file {text[:120]!r} is an absolute path; give it relative to the case study's folder"
-    parts = PurePosixPath(text).parts
-    if any(part in ("..", ".") for part in parts) or "//" in text:
-        return f"file {text[:120]!r} leaves the case study's folder ('..' and '.' are not allowed)"
-    name = parts[-1]
-    if len(name) > MAX_NAME or not _NAME.match(name):
-        return f"file {text[:120]!r}: a file name of letters, digits, '.', '-' and '_', at most {MAX_NAME} characters"
-    if not name.lower().endswith(EXTENSIONS):
-        return f"file {text[:120]!r} must end in .jpg, .jpeg, .png or .webp"
-    return None
+    return name_problem(text, MAX_NAME, EXTENSIONS)
 
 
 def _text(value, key, required):

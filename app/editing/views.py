@@ -358,23 +358,8 @@ def _upload(innovation, form):
         form.file.errors = [*form.file.errors, _("Pilih berkas gambar untuk diunggah.")]
         return 400
     data = upload.read(MAX_IMAGE_BYTES + 1)
-    written = []
-    try:
-        _image, refused = commit(image_service.add, innovation, data, filename=upload.filename, alt=form.alt.data,
-                                 caption=form.caption.data, credit=form.credit.data, user=current_user,
-                                 written=written)  # fmt: skip
-    except BaseException:
-        discard(written)
-        raise
-    if refused is None:
-        flash(_("Gambar ditambahkan."), "success")
-        return None
-    discard(written)
-    if isinstance(refused, services.NotAllowed):
-        abort(403)
-    message = refused.problems[0][1] if isinstance(refused, services.Invalid) else None
-    form.file.errors = [*form.file.errors, message or _("Studi kasus ini baru saja diubah orang lain. Coba lagi.")]
-    return refused.status
+    texts = {"alt": form.alt.data, "caption": form.caption.data, "credit": form.credit.data}
+    return _store_upload(form, image_service.add, innovation, data, upload.filename, texts, _("Gambar ditambahkan."))
 
 
 def _images_page(innovation, form=None, status=200, text_form=None):
@@ -468,15 +453,23 @@ def _upload_document(innovation, form):
         form.file.errors = [*form.file.errors, _("Pilih berkas dokumen untuk diunggah.")]
         return 400
     data = upload.read(max(DOCUMENT_MAX_BYTES.values()) + 1)
+    return _store_upload(form, document_service.add, innovation, data, upload.filename, form.texts(),
+                         _("Dokumen ditambahkan."))  # fmt: skip
+
+
+def _store_upload(form, add, innovation, data, filename, texts, saved):
+    """Add an uploaded file with ``add`` (the pictures' or documents' service) in one commit.
+    None when saved; else the refusal's status, with its message under the file field. The
+    blobs written for a refused or failed change are removed again."""
     written = []
     try:
-        _document, refused = commit(document_service.add, innovation, data, filename=upload.filename,
-                                    user=current_user, written=written, **form.texts())  # fmt: skip
+        _added, refused = commit(add, innovation, data, filename=filename, user=current_user, written=written,
+                                 **texts)  # fmt: skip
     except BaseException:
         discard(written)
         raise
     if refused is None:
-        flash(_("Dokumen ditambahkan."), "success")
+        flash(saved, "success")
         return None
     discard(written)
     if isinstance(refused, services.NotAllowed):
