@@ -23,6 +23,9 @@ class Config:
         self.SEARCH_INDEX_DIR = env.get("SEARCH_INDEX_DIR") or None  # default set by the factory
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
         self.API_RATE_LIMIT = env.get("API_RATE_LIMIT", "300 per minute")
+        # A replication kit is a ZIP built for each download (up to ~170 MB of documents):
+        # per address, a person fetching kits for a meeting is never held up; a loop is.
+        self.KIT_RATE_LIMIT = env.get("KIT_RATE_LIMIT", "20 per minute")
         # Search (app/search): the index catches up after each commit and before each read;
         # a writer that cannot get the index's lock gives up after SEARCH_WRITE_TIMEOUT
         # seconds (the change waits in the outbox); a missing index is built on the spot

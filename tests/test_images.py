@@ -330,3 +330,26 @@ def test_the_first_picture_is_the_only_one_loaded_at_once(client, db):
     assert 'alt="Pertama"' in imgs[0] and 'loading="lazy"' not in imgs[0]
     assert 'alt="Kedua"' in imgs[1] and 'loading="lazy"' in imgs[1]
     assert all('width="' in img and 'height="' in img for img in imgs)
+
+
+def test_restoring_an_older_version_keeps_the_pictures_and_says_so(app, client, case, official):
+    # A revision holds the text and fields; pictures are not brought back or removed by a
+    # restore, and the history page tells the editor so before they press the button.
+    sign_in(client, official)
+    assert upload(client, case.slug, factories.picture()).status_code == 302
+    _db.session.expire_all()
+    item = fresh(case.id)
+    version = item.version
+    first = min(_db.session.scalars(sa.select(Revision.number).where(Revision.innovation_id == item.id)))
+    page = client.get(f"/kelola/inovasi/{item.slug}/riwayat").get_data(as_text=True)
+    assert "Gambar dan dokumen tetap seperti sekarang" in page
+    assert f'href="/kelola/inovasi/{item.slug}/gambar"' in page
+    url = f"/kelola/inovasi/{item.slug}/riwayat/{first}/pulihkan"
+    response = client.post(url, data={"csrf_token": token(client, f"/kelola/inovasi/{item.slug}/riwayat"),
+                                      "version": str(version)})  # fmt: skip
+    assert response.status_code == 302
+    _db.session.expire_all()
+    restored = fresh(case.id)
+    last = _db.session.scalars(sa.select(Revision).order_by(Revision.id.desc())).first()
+    assert restored.version > version and (last.action, last.restored_from) == ("restored", first)
+    assert [image.alt for image in restored.images] == ["Petugas melayani warga di loket"]

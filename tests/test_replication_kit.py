@@ -10,10 +10,12 @@ import pytest
 from openapi_core import OpenAPI
 
 from app.api.openapi import document, vocabulary
+from app.extensions import db as _db
 from app.replication import kit as kit_module
 from app.replication import services as replication_services
 from tests import factories
 from tests.accounts_fixtures import make_user, sign_in
+from tests.support import rate_limited_app
 from tests.test_api import check
 
 STEPS = [{"step": "Tetapkan peraturan bupati", "weeks": 6}, {"step": "Latih petugas loket", "weeks": 2}]
@@ -176,3 +178,19 @@ def test_the_api_record_carries_the_kit_as_its_document_says(app, client, case, 
     body = check(spec, client.get(f"/api/v1/innovations/{empty.slug}")).get_json()
     assert body["kit"] == {"steps": [{"step": "Tanpa lama", "weeks": None}], "pitfalls": [], "total_weeks": 0,
                            "download_url": body["kit"]["download_url"]}  # fmt: skip
+
+
+def test_kit_downloads_are_limited_per_address(databases, tmp_path_factory):
+    # Each ZIP is built on request: one address may fetch a few, then gets a 429 page,
+    # while another address is not held up by it.
+    with rate_limited_app(databases, tmp_path_factory, KIT_RATE_LIMIT="2 per minute") as app:
+        with app.app_context():
+            slug = factories.innovation("Layanan Paket Terbatas", kit_steps=STEPS).slug
+            _db.session.commit()
+        client = app.test_client()
+        url = f"/inovasi/{slug}/paket-replikasi.zip"
+        codes = [client.get(url, environ_base={"REMOTE_ADDR": "10.0.0.7"}).status_code for _ in range(3)]
+        assert codes == [200, 200, 429]
+        refused = client.get(url, environ_base={"REMOTE_ADDR": "10.0.0.7"})
+        assert refused.mimetype == "text/html" and "Content-Disposition" not in refused.headers
+        assert client.get(url, environ_base={"REMOTE_ADDR": "10.0.0.8"}).status_code == 200

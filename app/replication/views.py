@@ -13,7 +13,7 @@ from werkzeug.wsgi import wrap_file
 from app.catalog.access import innovation_or_404
 from app.catalog.owners import government_owner
 from app.changes import commit
-from app.extensions import csrf, db
+from app.extensions import csrf, db, limiter
 from app.jobs import bulk
 from app.regions.models import Region
 from app.replication import bulk as replication_bulk
@@ -55,10 +55,12 @@ def show(replication_id):
 
 
 @bp.get("/inovasi/<slug>/paket-replikasi.zip")
+@limiter.limit(lambda: current_app.config["KIT_RATE_LIMIT"], scope="kit")
 def kit_download(slug):
     """The replication kit as one ZIP: ``ringkasan.html`` and the documents (docs/decisions/0084).
     A case study the user may not see is a 404, as its page. Never stored by the page cache
-    (not one of its endpoints); one naming contacts is kept by no cache at all."""
+    (not one of its endpoints); one naming contacts is kept by no cache at all. Each ZIP is
+    built on request, so the downloads of one address are limited (KIT_RATE_LIMIT)."""
     item = innovation_or_404(slug, current_user)
     spool, with_contacts = replication_kit.build_zip(item, str(get_locale()))
     name = f"paket-replikasi-{item.slug}.zip"
