@@ -250,3 +250,14 @@ def test_the_api_is_rate_limited_per_address(limited, spec):
     limited_response = check(spec, client.get("/api/v1/networks", environ_base={"REMOTE_ADDR": "10.0.0.9"}))
     assert limited_response.is_json and "rate limit" in limited_response.get_json()["error"]
     assert client.get("/api/v1/networks", environ_base={"REMOTE_ADDR": "10.0.0.10"}).status_code == 200
+
+
+def test_list_items_say_which_case_studies_are_examples(client, db, spec):
+    # A labelled example is marked wherever it appears, in the list as on its record.
+    real = factories.innovation("Layanan Nyata Banyumas")
+    example = factories.innovation("Contoh Layanan Banyumas", sample=True)
+    _db.session.commit()
+    items = check(spec, client.get("/api/v1/innovations?sort=title")).get_json()["items"]
+    assert {item["slug"]: item["sample"] for item in items} == {real.slug: False, example.slug: True}
+    record = check(spec, client.get(f"/api/v1/innovations/{example.slug}")).get_json()
+    assert record["sample"] is True

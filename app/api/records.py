@@ -87,7 +87,6 @@ def innovation(slug):
         digital=item.digital,
         legal_basis=item.legal_basis,
         language=item.language,
-        sample=item.sample,
         body_html=item.body_html,
         indicators=[indicator_item(i) for i in item.indicators],
         kit=kit_item(item),

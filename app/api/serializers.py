@@ -115,6 +115,7 @@ def innovation_item(innovation):
         ],
         "stage": innovation.stage,
         "replication_count": innovation.replication_count,
+        "sample": innovation.sample,
         "costs": costs_item(innovation),
         "images": [image_item(image) for image in innovation.images],
         "documents": [document_item(document) for document in innovation.documents],
