@@ -1,6 +1,8 @@
 # make run: set up, migrate, import the content, serve on http://127.0.0.1:5000
 # make test: set up with the dev tools, then ruff, the import contracts and the whole pytest suite
 PYTHON ?= python3
+# The development server's port: PORT=8000 make run
+PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
@@ -13,7 +15,7 @@ run: setup translations
 	$(BIN)/flask networks import
 	$(BIN)/flask replications import
 	$(BIN)/flask search reindex
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: setup-dev translations
 	$(BIN)/ruff check .

@@ -68,8 +68,11 @@ class Config:
             self.PREFERRED_URL_SCHEME = "https"
         elif self.SUAR_ENV != "development":
             raise ConfigError(f"SUAR_ENV must be 'development' or 'production', not {self.SUAR_ENV!r}")
-        # In development a fresh random key per process: sessions end on restart, nothing leaks.
-        self.SECRET_KEY = secret or secrets.token_hex(32)
+        # In development without SECRET_KEY: a random key made on the first start and kept in
+        # DEV_SECRET_FILE (instance/dev-secret-key, readable by its owner only), so restarting
+        # the development server keeps people signed in (app/__init__.py reads it).
+        self.SECRET_KEY = secret or None
+        self.DEV_SECRET_FILE = env.get("DEV_SECRET_FILE") or None  # default set by the factory
 
         self._operations(env)
 
@@ -193,3 +196,4 @@ class TestConfig(Config):
         self.SEARCH_INDEX_DIR = search_index_dir
         self.RATELIMIT_ENABLED = False
         self.PAGE_CACHE_ENABLED = False  # tests of the cache turn it on
+        self.SECRET_KEY = self.SECRET_KEY or secrets.token_hex(32)  # never the instance folder's

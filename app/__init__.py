@@ -1,6 +1,8 @@
 """Suar: a catalogue of public-service innovations and of their replication."""
 
 import os
+import secrets
+import time
 from pathlib import Path
 
 from flask import Flask
@@ -38,8 +40,32 @@ def _apply_defaults(app):
         app.config["UPLOAD_DIR"] = str(Path(app.instance_path) / "uploads")
     if not app.config.get("MAIL_FOLDER"):
         app.config["MAIL_FOLDER"] = str(Path(app.instance_path) / "mail")
+    if not app.config.get("SECRET_KEY"):  # development only: production refuses to start without one
+        path = app.config.get("DEV_SECRET_FILE") or str(Path(app.instance_path) / "dev-secret-key")
+        app.config["SECRET_KEY"] = development_secret(path)
     app.config.setdefault("REFERENCE_DIR", str(PROJECT_ROOT / "content" / "reference"))
     app.config.setdefault("PROVINCES_GEOJSON", str(Path(app.config["REFERENCE_DIR"]) / "provinces.geojson"))
+
+
+def development_secret(path):
+    """The development server's secret key, made on its first start and kept in ``path``
+    (mode 0600), so that a restart does not sign everyone out. Two processes starting at
+    once agree: only one can create the file, the other reads what it wrote."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _attempt in range(50):  # the creator may not have written it yet
+            key = path.read_text(encoding="ascii").strip()
+            if len(key) >= 32:
+                return key
+            time.sleep(0.02)
+        raise RuntimeError(f"{path} holds no secret key: delete it and start again") from None
+    key = secrets.token_hex(32)
+    with os.fdopen(descriptor, "w", encoding="ascii") as file:
+        file.write(key + "\n")
+    return key
 
 
 def register_converters(app):

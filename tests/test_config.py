@@ -11,12 +11,33 @@ from config import MIN_SECRET_LENGTH, Config, ConfigError, secret_weakness
 from config import TestConfig as _TestConfig  # not a test class for pytest to collect
 
 
-def test_development_defaults_give_a_random_secret_per_process():
-    first, second = Config(environ={}), Config(environ={})
-    assert first.SUAR_ENV == "development"
-    assert len(first.SECRET_KEY) >= 32
-    assert first.SECRET_KEY != second.SECRET_KEY
-    assert not getattr(first, "SESSION_COOKIE_SECURE", False)
+def test_development_keeps_one_generated_secret_across_restarts(tmp_path):
+    # Restarting the development server must not sign everyone out: the key made on the
+    # first start is kept in the instance folder (here DEV_SECRET_FILE), readable by its
+    # owner only, and read back by every later start.
+    path = tmp_path / "instance" / "dev-secret-key"
+    first = create_app(Config(environ={"DEV_SECRET_FILE": str(path)}))
+    second = create_app(Config(environ={"DEV_SECRET_FILE": str(path)}))
+    assert first.config["SUAR_ENV"] == "development"
+    assert len(first.config["SECRET_KEY"]) >= 64 and first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    assert path.read_text().strip() == first.config["SECRET_KEY"]
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert not first.config.get("SESSION_COOKIE_SECURE")
+    other = create_app(Config(environ={"DEV_SECRET_FILE": str(tmp_path / "other")}))
+    assert other.config["SECRET_KEY"] != first.config["SECRET_KEY"]
+
+
+def test_a_given_secret_wins_and_no_file_is_written(tmp_path):
+    path = tmp_path / "dev-secret-key"
+    app = create_app(Config(environ={"SECRET_KEY": "k" * 64, "DEV_SECRET_FILE": str(path)}))
+    assert app.config["SECRET_KEY"] == "k" * 64 and not path.exists()
+
+
+def test_an_empty_secret_file_is_a_clear_error(tmp_path):
+    path = tmp_path / "dev-secret-key"
+    path.write_text("")
+    with pytest.raises(RuntimeError, match="holds no secret key"):
+        create_app(Config(environ={"DEV_SECRET_FILE": str(path)}))
 
 
 def test_production_refuses_to_start_without_a_secret():
