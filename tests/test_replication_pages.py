@@ -85,6 +85,11 @@ def test_a_coordinator_logs_and_moves_a_replication_and_the_public_sees_it(clien
     assert east_java and east_java.group(1) != PALETTE[0]
     history = client.get(f"/replikasi/{item.id}").get_data(as_text=True)
     assert "Peraturan Bupati Lumajang Nomor 12 Tahun 2025" in history
+    # The history speaks the reader's words, never the columns' names or ISO dates.
+    changes = re.search(r'<ul class="changes">(.*?)</ul>', history, re.S).group(1)
+    assert "Dasar hukum: — → Peraturan Bupati Lumajang Nomor 12 Tahun 2025" in changes
+    assert re.search(r"Tanggal tahap Diterapkan: — → \d{1,2} \w+ 20\d\d<", changes), changes
+    assert not re.search(r"\w+_on\b|legal_basis|\d{4}-\d\d-\d\d", changes), changes
     assert history.count('class="history"') == 1 and "Komitmen ditandatangani" in history and "Diterapkan" in history
     assert "onerror" not in history and "<img src=x" not in history and "<strong>Baik</strong>" in history
     network = client.get("/jaringan/jipp-jatim").get_data(as_text=True)
@@ -281,3 +286,23 @@ def test_unknown_ids_are_404(client, world):  # noqa: F811
     assert client.get("/replikasi/999999").status_code == 404
     assert client.get("/replikasi/999999/ubah").status_code == 404
     assert client.get("/inovasi/tidak-ada/replikasi/baru").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "value", "label", "shown"),
+    [
+        ("id", "transfer_mode", "study_visit", "Cara alih pengetahuan", "Kunjungan lapangan / studi banding"),
+        ("en", "transfer_mode", "study_visit", "Transfer mode", "Field or comparative-study visit"),
+        ("id", "budget_source", "village_funds", "Sumber anggaran", "Dana desa"),
+        ("en", "planned_on", "2026-12-01", "Date reached: Planned", "December 1, 2026"),
+        ("id", "planned_on", "2026-12-01", "Tanggal tahap Direncanakan", "1 Desember 2026"),
+        ("en", "outcome_value", 12500.5, "Outcome (number)", "12,500.5"),
+        ("id", "notes", None, "Catatan", "—"),
+        ("id", "notes", "kata " * 100, "Catatan", ("kata " * 32).strip() + "…"),
+    ],
+)
+def test_history_words_for_every_kind_of_field(app, language, name, value, label, shown):
+    from app.replication.labels import change_label, change_value
+
+    with app.test_request_context(headers={"Accept-Language": language}):
+        assert (str(change_label(name)), change_value(name, value)) == (label, shown)

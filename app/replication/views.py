@@ -23,7 +23,7 @@ from app.replication import indicators as reported
 from app.replication import kit as replication_kit
 from app.replication.access import replication_or_404
 from app.replication.forms import ConfirmImportForm, ImportForm, InterestForm, ReplicationForm
-from app.replication.labels import BUDGET_LABELS, STAGE_LABELS, TRANSFER_LABELS
+from app.replication.labels import BUDGET_LABELS, STAGE_LABELS, TRANSFER_LABELS, change_label, change_value
 from app.replication.models import PROGRESS, Replication
 
 bp = Blueprint("replication", __name__)
@@ -40,6 +40,8 @@ def _labels():
         "transfer_labels": TRANSFER_LABELS,
         "budget_labels": BUDGET_LABELS,
         "replication_progress": PROGRESS,
+        "change_label": change_label,
+        "change_value": change_value,
     }
 
 
