@@ -13,7 +13,7 @@ from app.csvfiles import escape_cell
 from app.replication import services
 from app.replication.models import Replication
 from tests import factories
-from tests.accounts_fixtures import csrf_token, make_user, reload, sign_in
+from tests.accounts_fixtures import add_member, csrf_token, make_network, make_user, reload, sign_in
 
 _TOKEN = re.compile(r'name="token" type="hidden" value="([0-9a-f]+)"')
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -105,7 +105,7 @@ def test_the_preview_refuses_what_the_write_would_refuse(client, db, world):
     status, page = preview(client, data)
     assert status == 400 and "Simpan semua baris" not in page
     assert problems(page) == [
-        ("2", "stage", "Tahap tidak dapat berpindah dari piloting ke planned."),
+        ("2", "stage", "Tahap tidak dapat berpindah dari Uji coba ke Direncanakan."),
         ("3", "discontinued_reason", "Sebutkan alasan penghentian."),
     ]
 
@@ -184,3 +184,84 @@ def test_the_command_line_import_says_which_columns_it_keeps(runner, db, world, 
     assert result.exit_code == 0 and "0 new, 1 updated" in result.output
     assert "Not in r.csv, so kept as stored: adopter_unit, network, transfer_mode," in result.output
     assert reload(Replication, id=world["full"].id).legal_basis == "Perbup Lumajang 7/2024"
+
+
+def test_stages_codes_and_regions_may_be_written_by_name_in_either_language(client, db, world):
+    # What a coordinator's spreadsheet says: stage names in Indonesian or English, any case,
+    # regions by their name (the kind written out, shortened or left off when it is unique).
+    sign_in(client, world["editor"])
+    slug = world["innovation"].slug
+    data = csv_bytes(
+        ("innovation", "adopter_region", "stage", "transfer_mode", "budget_source"),
+        [(slug, "Kab. Lumajang", "Uji Coba", "Kunjungan lapangan / studi banding", "APBD"),
+         (slug, "jember", "Planned", "", ""),
+         (slug, "Kota Surabaya", "berminat", "peer learning", "Dana desa")],
+    )  # fmt: skip
+    status, page = preview(client, data)
+    assert status == 200, problems(page)
+    assert "1 replikasi baru, 0 berubah, 2 tidak berubah." in page  # the names are the codes they had
+    confirm(client, page)
+    new = db.session.scalar(sa.select(Replication).where(Replication.adopter.has(region_code="35.78")))
+    assert (new.stage, new.transfer_mode, new.budget_source) == ("interest", "peer_learning", "village_funds")
+    full = reload(Replication, id=world["full"].id)
+    assert (full.stage, full.transfer_mode, full.budget_source) == ("piloting", "study_visit", "apbd")
+
+
+@pytest.mark.parametrize(
+    ("region", "stage", "column", "message"),
+    [
+        ("Bandung", "interest", "adopter_region",
+         "Bandung bisa berarti beberapa wilayah: Kabupaten Bandung (32.04), Kota Bandung (32.73). "
+         "Tulis kode atau nama lengkapnya."),
+        ("Kota Lumajang", "interest", "adopter_region",
+         "Wilayah Kota Lumajang tidak dikenal. Tulis kode Kemendagri (mis. 35.08) atau nama lengkap "
+         "(mis. Kabupaten Lumajang)."),
+        ("99.99", "interest", "adopter_region", "Wilayah 99.99 tidak dikenal."),
+        ("<script>alert(1)</script>", "interest", "adopter_region", "Wilayah &lt;script&gt;alert(1)&lt;/script&gt;"),
+        ("35.78", "direncanakann", "stage",
+         "Tahap direncanakann tidak dikenal. Tulis salah satu: Berminat, Direncanakan,"),
+        ("35.78", "'; DROP TABLE replication; --", "stage", "Tahap &#39;; DROP TABLE replication; -- tidak dikenal."),
+    ],
+)  # fmt: skip
+def test_a_name_that_is_unknown_or_ambiguous_is_refused_with_what_to_write(client, db, world, region, stage, column,
+                                                                           message):  # fmt: skip
+    sign_in(client, world["editor"])
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(Replication))
+    status, page = preview(client, csv_bytes(("innovation", "adopter_region", "stage"),
+                                             [(world["innovation"].slug, region, stage)]))  # fmt: skip
+    assert status == 400 and "Simpan semua baris" not in page
+    found = problems(page)
+    assert [(row, col) for row, col, _text in found] == [("2", column)], found
+    assert message in found[0][2], found
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Replication)) == before
+
+
+def test_the_template_imports_once_its_example_is_kept_and_the_page_links_it(client, db, world):
+    # A coordinator finds the import from their pages, downloads the template, and the
+    # template's example row is itself a valid row (in the reader's words).
+    coordinator = make_user("koord@example.go.id", "coordinator", networks=[make_network("jipp-jatim", "35")])
+    add_member(coordinator.networks[0], "35.10")
+    db.session.commit()
+    sign_in(client, coordinator)
+    assert 'href="/replikasi/impor"' in client.get("/minat-saya").get_data(as_text=True)
+    assert 'href="/replikasi/impor"' in client.get("/jaringan/jipp-jatim").get_data(as_text=True)
+    page = client.get("/replikasi/impor").get_data(as_text=True)
+    assert 'href="/replikasi/impor/templat.csv"' in page and "Direncanakan (<code>planned</code>)" in page
+    response = client.get("/replikasi/impor/templat.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="templat-impor-replikasi.csv"'
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:3] == ["innovation", "adopter_region", "adopter"] and len(rows) == 2
+    example = dict(zip(rows[0], rows[1], strict=True))
+    assert (example["innovation"], example["adopter_region"], example["stage"]) == (
+        world["innovation"].slug, "Kabupaten Lumajang", "Direncanakan")  # fmt: skip
+    # Lumajang already replicates it at "piloting": the example as it is would move it back.
+    example.update(adopter_region="Kabupaten Banyuwangi")
+    status, preview_page = preview(client, csv_bytes(rows[0], [[example[c] for c in rows[0]]]))
+    assert status == 200, problems(preview_page)
+
+
+def test_only_importers_get_the_template(client, db, world):
+    assert client.get("/replikasi/impor/templat.csv").status_code == 302  # to sign in
+    sign_in(client, make_user("pejabat@example.go.id", "official", owner=world["innovation"].owner))
+    assert client.get("/replikasi/impor/templat.csv").status_code == 403

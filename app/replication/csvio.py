@@ -22,7 +22,9 @@ from app.forms import markdown_refusal
 from app.networks.models import Network
 from app.regions.models import Region
 from app.replication import csvplan, services
-from app.replication.models import BUDGET_SOURCES, STAGES, TRANSFER_MODES, stage_dates_column
+from app.replication.csvnames import RegionNames, budget_choices, stage_choices, transfer_choices
+from app.replication.labels import BUDGET_LABELS, STAGE_LABELS, TRANSFER_LABELS
+from app.replication.models import STAGES, stage_dates_column
 
 DATE_COLUMNS = tuple(stage_dates_column(s) for s in STAGES)
 COLUMNS = (
@@ -139,6 +141,18 @@ class _Lookups:
         self.owners = {
             o.region_code: o for o in db.session.scalars(sa.select(Owner).where(Owner.kind.in_(GOVERNMENT_KINDS)))
         }
+        # Stages, transfer modes and budget sources by code or by name in either language;
+        # regions by code or by name (app/replication/csvnames.py).
+        self.choices = {"stage": stage_choices(), "transfer_mode": transfer_choices(),
+                        "budget_source": budget_choices()}  # fmt: skip
+        self.region_names = RegionNames(self.regions.values())
+
+
+def _known_words(choices):
+    """The names a column takes, for a message: the labels in the reader's language, then the codes."""
+    labels = {"stage": STAGE_LABELS, "transfer_mode": TRANSFER_LABELS, "budget_source": BUDGET_LABELS}[choices]
+    names = [str(labels[code]) for code in labels]
+    return ", ".join(names) + " (" + ", ".join(labels) + ")"
 
 
 def _check(number, raw, lookups):
@@ -155,9 +169,11 @@ def _check(number, raw, lookups):
     row["adopter"] = _adopter(raw, lookups, bad)
     if innovation and row["adopter"] and row["adopter"].id == innovation.owner_id:
         bad("adopter", _("Pemilik inovasi tidak dapat mereplikasi inovasinya sendiri."))
-    stage = raw.get("stage", "")
-    if stage not in STAGES:
-        bad("stage", _("Tahap %(stage)s tidak dikenal.", stage=stage[:40] or "-"))
+    written = raw.get("stage", "")
+    stage = lookups.choices["stage"].code(written)
+    if stage is None:
+        bad("stage", _("Tahap %(stage)s tidak dikenal. Tulis salah satu: %(known)s.", stage=written[:40] or "-",
+                       known=_known_words("stage")))  # fmt: skip
     row["stage"] = stage
     for column in DATE_COLUMNS:
         row[column] = _date(raw.get(column, ""), column, bad)
@@ -168,11 +184,13 @@ def _check(number, raw, lookups):
             bad("network", _("Jaringan %(slug)s tidak dikenal.", slug=network[:80]))
         else:
             row["network_id"] = lookups.networks[network].id
-    for column, choices in (("transfer_mode", TRANSFER_MODES), ("budget_source", BUDGET_SOURCES)):
+    for column in ("transfer_mode", "budget_source"):
         value = raw.get(column, "")
-        if value and value not in choices:
-            bad(column, _("Nilai %(value)s tidak dikenal.", value=value[:40]))
-        row[column] = value or None
+        code = lookups.choices[column].code(value) if value else None
+        if value and code is None:
+            bad(column, _("Nilai %(value)s tidak dikenal. Tulis salah satu: %(known)s.", value=value[:40],
+                          known=_known_words(column)))  # fmt: skip
+        row[column] = code
     for column, limit in LIMITS.items():
         value = raw.get(column, "")
         if len(value) > limit:
@@ -192,21 +210,40 @@ def _check(number, raw, lookups):
 
 
 def _adopter(raw, lookups, bad):
-    code = raw.get("adopter_region", "")
-    if code:
-        region = lookups.regions.get(code)
-        if region is None:
-            bad("adopter_region", _("Kode wilayah %(code)s tidak ada.", code=code[:20]))
-            return None
-        owner = lookups.owners.get(code)
-        if owner is None:
-            owner = resolve_owner(code)
-            lookups.owners[code] = owner
-        return owner
+    written = raw.get("adopter_region", "")
+    if written:
+        region = lookups.regions.get(written) or _region_named(written, "adopter_region", lookups, bad)
+        return _government(region, lookups) if region is not None else None
     name = raw.get("adopter", "")
     owner = resolve_owner(name) if name else None
+    if owner is None and name:
+        region = _region_named(name, "adopter", lookups, bad)
+        return _government(region, lookups) if region is not None else None
     if owner is None:
-        bad("adopter", _("Isi adopter_region (kode wilayah) atau nama pemilik yang sudah ada."))
+        bad("adopter", _("Isi adopter_region (kode atau nama wilayah) atau nama pemilik yang sudah ada."))
+    return owner
+
+
+def _region_named(text, column, lookups, bad):
+    """The region ``text`` names, or None with the reason: unknown, or which ones it may mean."""
+    match = lookups.region_names.find(text)
+    if match.region is not None:
+        return match.region
+    if match.candidates:
+        options = ", ".join(f"{region.display_name} ({region.code})" for region in match.candidates[:6])
+        bad(column, _("%(name)s bisa berarti beberapa wilayah: %(options)s. Tulis kode atau nama lengkapnya.",
+                      name=text[:80], options=options))  # fmt: skip
+    else:
+        bad(column, _("Wilayah %(name)s tidak dikenal. Tulis kode Kemendagri (mis. 35.08) atau nama lengkap "
+                      "(mis. Kabupaten Lumajang).", name=text[:80]))  # fmt: skip
+    return None
+
+
+def _government(region, lookups):
+    owner = lookups.owners.get(region.code)
+    if owner is None:
+        owner = resolve_owner(region.code)
+        lookups.owners[region.code] = owner
     return owner
 
 
@@ -295,3 +332,28 @@ def export_rows(query):
                 value = getattr(replication, column, None)
                 values[column] = value.isoformat() if isinstance(value, date) else ("" if value is None else value)
         yield [values[c] for c in (*COLUMNS, *INFORMATIVE)]
+
+
+def template_rows(innovation_slug, today):
+    """A file to start from: the import's columns and one example row, in the reader's words
+    (the import takes names in either language as well as the codes)."""
+    example = dict.fromkeys(COLUMNS, "")
+    example.update(
+        innovation=innovation_slug,
+        adopter_region="Kabupaten Lumajang",
+        adopter_unit="Dinas Kesehatan",
+        transfer_mode=str(TRANSFER_LABELS["study_visit"]),
+        stage=str(STAGE_LABELS["planned"]),
+        planned_on=today.isoformat(),
+        budget_source=str(BUDGET_LABELS["apbd"]),
+    )
+    return [COLUMNS, [example[column] for column in COLUMNS]]
+
+
+def accepted_names():
+    """For the import page: each coded column's values as ``(code, label)``, in the reader's language."""
+    return {
+        "stage": [(code, str(label)) for code, label in STAGE_LABELS.items()],
+        "transfer_mode": [(code, str(label)) for code, label in TRANSFER_LABELS.items()],
+        "budget_source": [(code, str(label)) for code, label in BUDGET_LABELS.items()],
+    }

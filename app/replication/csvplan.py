@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.replication import services
+from app.replication.labels import STAGE_LABELS
 from app.replication.models import STAGES, Replication, stage_dates_column
 
 DATE_FIELDS = tuple(stage_dates_column(s) for s in STAGES)
@@ -61,7 +62,8 @@ def plan(rows):
             plans.append(RowPlan(number, row, "create"))
         else:
             if stage != current.stage and stage not in services.allowed_stages(current):
-                message = _("Tahap tidak dapat berpindah dari %(old)s ke %(new)s.", old=current.stage, new=stage)
+                message = _("Tahap tidak dapat berpindah dari %(old)s ke %(new)s.", old=STAGE_LABELS[current.stage],
+                            new=STAGE_LABELS[stage])  # fmt: skip
                 problems.append((number, "stage", message))
             before = _values(current)
             after = _apply(before, row)

@@ -21,6 +21,7 @@ from app.networks.models import Network
 from app.notices import service as notices
 from app.rendering import render_markdown
 from app.replication import conversation
+from app.replication.labels import STAGE_LABELS
 from app.replication.models import (
     PROGRESS,
     REPLICATED,
@@ -129,7 +130,12 @@ def update(replication, *, user, expected_version, stage=None, stage_date=None, 
     if stage and stage != old_stage:
         if stage not in allowed_stages(replication):
             raise ReplicationError(
-                _l("Tahap tidak dapat berpindah dari %(old)s ke %(new)s.", old=old_stage, new=stage), field="stage"
+                _l(
+                    "Tahap tidak dapat berpindah dari %(old)s ke %(new)s.",
+                    old=STAGE_LABELS[old_stage],
+                    new=STAGE_LABELS[stage],
+                ),
+                field="stage",
             )
         replication.stage = stage
         when = stage_date or fields.pop(stage_dates_column(stage), None)

@@ -4,13 +4,16 @@ import secrets
 from datetime import date
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wsgi import wrap_file
 
+from app import csvfiles
 from app.catalog.access import innovation_or_404
+from app.catalog.models import Innovation
 from app.catalog.owners import government_owner
 from app.changes import commit
 from app.extensions import csrf, db, limiter
@@ -211,7 +214,24 @@ def import_csv():
             _upload_path(token).write_bytes(data)
             confirm.token.data, confirm.rows.data = token, len(parsed.rows)
     status = 400 if (form.errors or (parsed and parsed.problems)) else 200
-    return render_template("replication/import.html", form=form, confirm=confirm, parsed=parsed, token=token), status
+    page = render_template("replication/import.html", form=form, confirm=confirm, parsed=parsed, token=token,
+                           names=csvio.accepted_names())  # fmt: skip
+    return page, status
+
+
+@bp.get("/replikasi/impor/templat.csv")
+@login_required
+def import_template():
+    """A CSV to fill in: the import's columns and one example row (replace it)."""
+    if not current_user.can("replications.import"):
+        abort(403)
+    example = db.session.scalar(
+        sa.select(Innovation.slug).where(Innovation.is_public).order_by(Innovation.title).limit(1)
+    )
+    rows = csvio.template_rows(example or "slug-inovasi", date.today())
+    response = current_app.response_class(csvfiles.stream(rows), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="templat-impor-replikasi.csv"'
+    return response
 
 
 @bp.post("/replikasi/impor/simpan")
