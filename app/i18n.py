@@ -1,7 +1,9 @@
 """Language: Bahasa Indonesia by default, English by choice (remembered) or by the browser."""
 
+from datetime import date
+
 from flask import Blueprint, current_app, redirect, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 
 from app.extensions import LOCALE_COOKIE
 from app.urls import safe_next
@@ -48,3 +50,22 @@ def _vary_on_language(response):
     response.vary.update(("Cookie", "Accept-Language"))
     response.headers.setdefault("Content-Language", str(get_locale()))
     return response
+
+
+@bp.app_template_filter("partial_date")
+def partial_date(value):
+    """A date of which the sources may give only the year or the month ("2021", "2021-03",
+    "2021-03-15"), as the reader's language says it: "2021", "Maret 2021" / "March 2021",
+    "15 Maret 2021". Anything else is shown as it is."""
+    text = str(value or "")
+    parts = text.split("-")
+    try:
+        numbers = [int(part) for part in parts]
+        when = date(numbers[0], *(numbers[1:] + [1, 1])[:2])
+    except (ValueError, TypeError, IndexError):
+        return text
+    if len(parts) == 1:
+        return str(when.year)
+    if len(parts) == 2:
+        return format_date(when, "MMMM yyyy")
+    return format_date(when, "long") if len(parts) == 3 else text
