@@ -32,3 +32,8 @@ def by_slug(slug):
     if "\x00" in slug:  # PostgreSQL refuses NUL in text: no slug holds one
         return None
     return db.session.scalar(sa.select(Innovation).where(Innovation.slug == slug[:120]))
+
+
+def waiting_for_review():
+    """How many case studies wait in the review queue (the editors' count in the header)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Innovation).where(Innovation.status == "submitted"))

@@ -60,7 +60,12 @@ def _labels():
 @bp.app_context_processor
 def _steps():
     # The status panel shows a step button on the case-study page (another blueprint).
-    return {"step_paths": STEP_PATHS}
+    return {"step_paths": STEP_PATHS, "review_waiting": _review_waiting}
+
+
+def _review_waiting():
+    # Called by the header only for editors and admins: the queue's length beside "Tinjauan".
+    return queries.waiting_for_review() if current_user.is_authenticated and current_user.is_curator else 0
 
 
 @bp.get("/inovasi")
