@@ -172,8 +172,9 @@ def test_the_api_answers_in_the_documented_shape(catalogue, client):
     assert answer["page"] == 1 and answer["per_page"] == 2 and len(answer["items"]) == 2
     item = answer["items"][0]
     assert set(item) == {"slug", "title", "summary", "owner", "region", "year", "sectors", "themes", "awards",
-                         "stage", "replication_count", "costs", "images", "documents", "url"}  # fmt: skip
+                         "stage", "replication_count", "costs", "images", "documents", "url", "sample"}  # fmt: skip
     assert item["slug"] == "akta-lahir-rumah-sakit-sidoarjo"
+    assert item["sample"] is True  # the search fixtures are labelled examples
     assert item["region"] == {"code": "35.15", "name": "Kabupaten Sidoarjo"}
     assert item["awards"] == [{"competition": "KIPP", "year": 2019, "stage": "top45"}]
     assert set(answer["facets"]) == {"sector", "theme", "owner_kind", "province", "year", "award", "stage", "digital",

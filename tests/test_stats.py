@@ -124,3 +124,17 @@ def test_map_escapes_names_and_links_provinces(app):
     assert svg.count("<path") >= 38 and "<b>" not in svg and "&lt;b&gt;Peta" in svg
     assert 'href="/wilayah/33"' in svg and "Jawa Tengah &lt;25&gt;" in svg
     assert legend[0][1:] == (0, 0) and legend[-1][2] >= 25
+
+
+def test_the_page_opens_on_the_newest_year_that_has_the_stage(client, db):
+    # 2021 has only proposals: opening on it would show "0 instansi dengan 0 inovasi".
+    factories.innovation(kind="regency", region="33.01", year=2019, awards=[(2019, "top99")])
+    factories.innovation(kind="regency", region="33.02", year=2020, awards=[(2020, "top45")])
+    factories.innovation(kind="regency", region="33.03", year=2021, awards=[(2021, "proposal")])
+    db.session.commit()
+    html = client.get("/statistik").get_data(as_text=True)
+    assert "KIPP 2020, Top 99: 1 instansi dengan 1 inovasi." in re.sub(r"<[^>]+>|\s+", " ", html).replace("  ", " ")
+    assert re.search(r'<option value="2020" selected>', html)
+    assert '<option value="2021"' in html  # still offered, for whoever wants it
+    proposals = client.get("/statistik?year=2021&award=proposal").get_data(as_text=True)
+    assert "1 instansi dengan 1 inovasi" in proposals

@@ -38,6 +38,17 @@ def award_years():
     return list(db.session.scalars(query.distinct().order_by(Award.year.desc())))
 
 
+def newest_year_reaching(stage, competition="KIPP"):
+    """The newest year in which a published innovation reached ``stage`` (or a later one), or
+    None: the statistics open on a year that has something to show."""
+    query = (
+        sa.select(sa.func.max(Award.year))
+        .where(Award.innovation_id.not_in(Innovation.unpublished_ids()))
+        .where(Award.competition == competition, Award.stage.in_(reached(stage)))
+    )
+    return db.session.scalar(query)
+
+
 def composition(year, stage):
     """Per owner kind, distinct owners and innovations that reached ``stage`` in ``year``.
 

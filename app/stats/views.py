@@ -17,12 +17,13 @@ class BadChoice(ValueError):
 
 
 def _choice(years):
-    """The year and award stage asked for, defaulting to the newest year's Top 99."""
+    """The year and award stage asked for, defaulting to the Top 99 of the newest year that
+    has one (a year with only proposals would open the page on zeros)."""
     year, stage = request.args.get("year", ""), request.args.get("award", "top99")
     if stage not in AWARD_STAGES:
         raise BadChoice(_("Tahap penghargaan %(stage)s tidak dikenal.", stage=stage[:40]))
     if not year:
-        return (years[0] if years else None), stage
+        return (queries.newest_year_reaching(stage) or (years[0] if years else None)), stage
     if not (year.isascii() and year.isdigit() and int(year) in years):
         raise BadChoice(_("Tidak ada data penghargaan untuk tahun %(year)s.", year=year[:10]))
     return int(year), stage

@@ -102,3 +102,23 @@ def test_phone_width_has_no_horizontal_scroll(browser, live_server):
             wide.append((url, overflow))
     assert wide == []
     context.close()
+
+
+def test_statistics_charts_are_readable_and_whole_on_a_phone_and_a_desktop(browser, live_server):
+    # Every bar label is drawn whole inside its chart, at a size people can read.
+    for width in (390, 1280):
+        context = browser.new_context(base_url=live_server, viewport={"width": width, "height": 800}, locale="id-ID")
+        page = context.new_page()
+        page.goto("/statistik")
+        assert "0 instansi dengan 0 inovasi" not in page.locator("main").inner_text()
+        labels = page.evaluate(
+            """() => [...document.querySelectorAll('.bar-chart .chart-label')].map(t => {
+                 const r = t.getBoundingClientRect(), s = t.closest('svg').getBoundingClientRect();
+                 return {text: t.textContent, inside: r.left >= s.left - 1 && r.right <= s.right + 1,
+                         height: r.height};
+               })"""
+        )
+        assert len(labels) >= 10
+        assert [label["text"] for label in labels if not label["inside"]] == []
+        assert min(label["height"] for label in labels) >= 12, (width, min(label["height"] for label in labels))
+        context.close()
