@@ -55,7 +55,7 @@ BAD = [
     ({"sectors": ["<img src=x onerror=alert(1)>"]}, "sectors", "Ada pilihan yang tidak sah."),
     ({"themes": ["zzz"]}, "themes", "Ada pilihan yang tidak sah."),
     ({"awards": "KIPP top99"}, "awards", "Baris 1: tulis kompetisi, tahun dan tahap"),
-    ({"awards": "KIPP 2024 top99\nKIPP 2024 juara"}, "awards", "Penghargaan baris 2: tahap harus"),
+    ({"awards": "KIPP 2024 top99\nKIPP 2024 juara"}, "awards", "Baris 2: tahap juara tidak dikenal"),
     ({"awards": "KIPP 1800 top99"}, "awards", "Tahun harus antara 1990 dan"),
     ({"awards": "KIPP 2024 top99\nKIPP 2024 top99"}, "awards", "Penghargaan yang sama tertulis dua kali."),
     ({"awards": "x" * 41 + " 2024 top99"}, "awards", "paling banyak 40 karakter"),

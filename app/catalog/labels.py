@@ -23,6 +23,23 @@ AWARD_STAGE_LABELS = {
     "top45": _l("Top 45"),
     "outstanding": _l("Terpuji"),
 }
+# An award stage as people write it: its code, or its name in either language, in any case
+# and spacing ("Top 99", "top99", "TOP 99", "Terpuji", "Outstanding", "Usulan").
+AWARD_STAGE_NAMES = {
+    "proposal": "proposal",
+    "usulan": "proposal",
+    "top99": "top99",
+    "top45": "top45",
+    "outstanding": "outstanding",
+    "terpuji": "outstanding",
+}
+
+
+def award_stage_named(text):
+    """The award stage code that ``text`` names, or None."""
+    return AWARD_STAGE_NAMES.get("".join((text or "").split()).casefold())
+
+
 REGION_KIND_LABELS = {"province": _l("Provinsi"), "regency": _l("Kabupaten"), "city": _l("Kota")}
 SORT_LABELS = {
     "relevance": _l("Paling relevan"),

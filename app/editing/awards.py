@@ -17,6 +17,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from app.catalog.labels import AWARD_STAGE_LABELS, award_stage_named
 from app.catalog.models import AWARD_STAGES, Award, Innovation
 from app.content.schema import FIRST_YEAR
 from app.editing import history
@@ -139,11 +140,11 @@ def _row(number, values, found, defaults, today):
                 high=today.year + 1,
             )
         )
-    stage = (values.get("stage") or defaults[2] or "").lower()
+    written = values.get("stage") or defaults[2] or ""
+    stage = award_stage_named(written)
     if stage not in AWARD_STAGES:
-        return None, str(
-            _l("Tahap %(stage)s tidak dikenal: %(stages)s.", stage=repr(stage[:20]), stages=", ".join(AWARD_STAGES))
-        )
+        names = ", ".join(str(AWARD_STAGE_LABELS[s]) for s in AWARD_STAGES)
+        return None, str(_l("Tahap %(stage)s tidak dikenal: %(stages)s.", stage=repr(written[:20]), stages=names))
     return AwardRow(number, innovation, competition, int(year_text), stage), None
 
 

@@ -33,7 +33,13 @@ from app.catalog.documents import (
     MIN_REGULATION_YEAR,
 )
 from app.catalog.images import MAX_ALT, MAX_CAPTION, MAX_CREDIT
-from app.catalog.labels import AWARD_STAGE_LABELS, DOCUMENT_KIND_LABELS, OWNER_KIND_LABELS, STAGE_LABELS
+from app.catalog.labels import (
+    AWARD_STAGE_LABELS,
+    DOCUMENT_KIND_LABELS,
+    OWNER_KIND_LABELS,
+    STAGE_LABELS,
+    award_stage_named,
+)
 from app.catalog.models import AWARD_STAGES, CONTACT_LIMITS, GOVERNMENT_KINDS, LANGUAGES, OWNER_KINDS, STAGES
 from app.content.contacts import MAX_CONTACTS
 from app.content.schema import MAX_BODY, MAX_LENGTH
@@ -69,23 +75,38 @@ def _text(label, limit, **kwargs):
 
 
 def parse_awards(text):
-    """``[{competition, year, stage}]`` from lines such as ``KIPP 2024 top99``; raises
-    ValidationError naming the first line that cannot be read."""
+    """``[{competition, year, stage}]`` from lines such as ``KIPP 2024 Top 99``: the
+    competition, the year, then the stage by its name in either language or its code;
+    raises ValidationError naming the first line that cannot be read."""
     awards = []
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
     if len(lines) > MAX_AWARD_LINES:
         raise ValidationError(_l("Paling banyak %(n)d penghargaan.", n=MAX_AWARD_LINES))
     for number, line in enumerate(lines, start=1):
         words = line.split()
-        if len(words) < 3:
-            raise ValidationError(_l("Baris %(n)d: tulis kompetisi, tahun dan tahap, mis. KIPP 2024 top99.", n=number))
-        awards.append({"competition": " ".join(words[:-2]), "year": words[-2], "stage": words[-1]})
+        years = [i for i in range(1, len(words) - 1) if words[i].isascii() and words[i].isdigit()]
+        # The year is the number followed by a stage ("Top 99" ends in a number itself).
+        at = next(
+            (i for i in reversed(years) if award_stage_named(" ".join(words[i + 1 :]))), years[-1] if years else None
+        )
+        if at is None:
+            raise ValidationError(_l("Baris %(n)d: tulis kompetisi, tahun dan tahap, mis. KIPP 2024 Top 99.", n=number))
+        stage = award_stage_named(" ".join(words[at + 1 :]))
+        if stage is None:
+            raise ValidationError(
+                _l(
+                    "Baris %(n)d: tahap %(stage)s tidak dikenal; tulis Proposal, Top 99, Top 45 atau Terpuji.",
+                    n=number,
+                    stage=" ".join(words[at + 1 :])[:40],
+                )
+            )
+        awards.append({"competition": " ".join(words[:at]), "year": words[at], "stage": stage})
     return awards
 
 
 def awards_text(awards):
-    """The awards of a case study as the form's lines."""
-    return "\n".join(f"{a['competition']} {a['year']} {a['stage']}" for a in awards)
+    """The awards of a case study as the form's lines, stages by their names."""
+    return "\n".join(f"{a['competition']} {a['year']} {AWARD_STAGE_LABELS.get(a['stage'], a['stage'])}" for a in awards)
 
 
 class ContactRowForm(PlainForm):

@@ -59,13 +59,13 @@ _MESSAGES = [
     (r"has owner_kind", _l("Jenis pemilik tidak sesuai dengan catatan sebelumnya.")),
     (
         r"^award (?P<n>\d+): stage must be",
-        _l("Penghargaan baris %(n)s: tahap harus proposal, top99, top45 atau outstanding."),
+        _l("Penghargaan baris %(n)s: tahap harus Proposal, Top 99, Top 45 atau Terpuji."),
     ),
     (
         r"^award (?P<n>\d+) needs",
         _l("Penghargaan baris %(n)s: tulis kompetisi (paling banyak 40 karakter), tahun dan tahap."),
     ),
-    (r"^must be a list of \{competition", _l("Tulis satu penghargaan per baris, mis. KIPP 2024 top99.")),
+    (r"^must be a list of \{competition", _l("Tulis satu penghargaan per baris, mis. KIPP 2024 Top 99.")),
     (r"^the same award is listed twice", _l("Penghargaan yang sama tertulis dua kali.")),
     (r"^email .* is not an email address", _l("Ini bukan alamat email yang sah.")),
     (r"^phone .* is not a phone number", _l("Ini bukan nomor telepon yang sah (angka, spasi, +, -, tanda kurung).")),
