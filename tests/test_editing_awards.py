@@ -63,7 +63,7 @@ def test_a_csv_file_with_a_header_may_give_each_row_its_own_stage_and_year(clien
 
 def test_stages_are_taken_by_their_names_in_either_language(client, world, three):  # noqa: F811
     sign_in(client, world["editor"])
-    csv = "slug;stage;year\nkandidat-1;Terpuji;2023\nkandidat-2;TOP 45;2023\nkandidat-3;Outstanding;2022\n".encode()
+    csv = b"slug;stage;year\nkandidat-1;Terpuji;2023\nkandidat-2;TOP 45;2023\nkandidat-3;Outstanding;2022\n"
     assert _send(client, file=csv).status_code == 302
     assert [(a[2], a[3]) for a in _awards()] == [(2023, "outstanding"), (2023, "top45"), (2022, "outstanding")]
 

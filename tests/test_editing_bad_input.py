@@ -253,6 +253,7 @@ POST_ROUTES = {
     "editing.step/terbitkan": "/kelola/inovasi/{submitted}/terbitkan",
     "editing.step/kembalikan": "/kelola/inovasi/{submitted}/kembalikan",
     "editing.step/arsipkan": "/kelola/inovasi/{published}/arsipkan",
+    "editing.step/tarik": "/kelola/inovasi/{submitted}/tarik",
     "editing.restore": "/kelola/inovasi/{draft}/riwayat/1/pulihkan",
     "editing.award_results": "/kelola/penghargaan",
     "editing.confirm_contacts": "/kelola/inovasi/{published}/kontak/konfirmasi",
@@ -284,7 +285,8 @@ def test_a_missing_or_forged_csrf_token_gets_a_clear_message_and_changes_nothing
     world["draft"].images = [factories.image_row(1, alt="Gambar")]
     world["draft"].documents = [factories.document_row(1, "Dokumen")]
     _db.session.commit()
-    sign_in(client, world["editor"])
+    # Each as someone who may take the step, so that the CSRF check is what refuses it.
+    sign_in(client, world["official"] if endpoint == "editing.step/tarik" else world["editor"])
     slugs = {status: world[status].slug for status in ("draft", "submitted", "published")}
     url = POST_ROUTES[endpoint].format(**slugs)
     before = _count(), [tuple(r) for r in _db.session.execute(sa.select(Innovation.__table__)).all()]

@@ -31,6 +31,7 @@ EXPECTED = {                # anonymous official other_off coordinator editor ad
     "submit":               (LOGIN,    DONE,    404,      404,        DONE,  DONE),
     "publish":              (LOGIN,    403,     404,      404,        DONE,  DONE),
     "return":               (LOGIN,    403,     404,      404,        DONE,  DONE),
+    "withdraw":             (LOGIN,    DONE,    404,      404,        403,   403),
     "archive":              (LOGIN,    403,     403,      403,        DONE,  DONE),
     "restore revision":     (LOGIN,    403,     404,      404,        DONE,  DONE),
     "view history":         (LOGIN,    OK,      404,      404,        OK,    OK),
@@ -75,6 +76,8 @@ def _act(client, action, role, world):  # noqa: F811
             return step("submitted", "kembalikan", "Perbaiki angka.")
         case "archive":
             return step("published", "arsipkan")
+        case "withdraw":
+            return step("submitted", "tarik")
         case "restore revision":
             item = world["draft"]
             services.transition(item, "submitted", user=world["official"])  # a revision to restore
@@ -128,6 +131,8 @@ METHODS = {            # anonymous official other_off coordinator editor admin
     ("innovation.return", "submitted"):   (False, False, False, False, True,  True),
     ("innovation.return", "draft"):       (False, False, False, False, False, False),
     ("innovation.archive", "published"):  (False, False, False, False, True,  True),
+    ("innovation.withdraw", "submitted"): (False, True,  False, False, False, False),
+    ("innovation.withdraw", "returned"):  (False, False, False, False, False, False),
     ("innovation.restore", "published"):    (False, False, False, False, True,  True),
     ("innovation.view", "draft"):         (False, True,  False, False, True,  True),
     ("innovation.view", "published"):     (True,  True,  True,  True,  True,  True),

@@ -36,6 +36,8 @@ EXPECTED = {                               # anon  off   other coord other edit 
     ("innovation.return", "submitted"):      (F,    F,    F,    F,    F,    T,    T,    F),
     ("innovation.return", "draft"):          (F,    F,    F,    F,    F,    F,    F,    F),
     ("innovation.archive", "published"):     (F,    F,    F,    F,    F,    T,    T,    F),
+    ("innovation.withdraw", "submitted"):    (F,    T,    F,    F,    F,    F,    F,    F),
+    ("innovation.withdraw", "draft"):        (F,    F,    F,    F,    F,    F,    F,    F),
     ("innovation.restore", "archived"):      (F,    F,    F,    F,    F,    T,    T,    F),
     ("innovation.see_contacts", "published"):  (F,    T,    T,    T,    T,    T,    T,    F),
     ("innovation.see_contacts", "draft"):      (F,    T,    F,    F,    F,    T,    T,    F),

@@ -86,6 +86,12 @@ def submit_innovation(user, innovation):
     return innovation.status in AUTHOR_EDITABLE and edit_innovation(user, innovation)
 
 
+def withdraw_innovation(user, innovation):
+    """Take a submitted case study back to a draft before it is reviewed: the owner's officials,
+    who submitted it (curators return it with a comment instead)."""
+    return innovation.status == "submitted" and official_of(user, innovation)
+
+
 def _curator_when(*statuses, exclude=False):
     def rule(user, innovation):
         return curator(user) and ((innovation.status not in statuses) if exclude else (innovation.status in statuses))
@@ -233,6 +239,7 @@ RULES = {
     "innovation.submit": submit_innovation,
     "innovation.publish": _curator_when("published", exclude=True),
     "innovation.return": _curator_when("submitted"),
+    "innovation.withdraw": withdraw_innovation,
     "innovation.archive": _curator_when("published"),
     "innovation.restore": lambda user, innovation: curator(user),  # an old version, in any status
     "innovation.see_contacts": see_contacts,

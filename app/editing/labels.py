@@ -20,4 +20,5 @@ ACTION_LABELS = {
     "archived": _l("diarsipkan"),
     "restored": _l("dipulihkan dari versi lama"),
     "awarded": _l("penghargaan dicatat"),
+    "withdrawn": _l("ditarik kembali oleh penulis"),
 }

@@ -12,7 +12,7 @@ from app.extensions import utcnow as _utcnow
 
 # What a revision records: a change of content, a step of the workflow, or both.
 ACTIONS = ("imported", "baseline", "created", "edited", "submitted", "returned", "published", "archived",
-           "restored", "awarded")  # fmt: skip
+           "restored", "awarded", "withdrawn")  # fmt: skip
 
 
 class Revision(db.Model):

@@ -34,7 +34,10 @@ TRANSITIONS = {
     "published": (("draft", "submitted", "returned", "archived"), "innovation.publish"),
     "returned": (("submitted",), "innovation.return"),
     "archived": (("published",), "innovation.archive"),
+    "draft": (("submitted",), "innovation.withdraw"),
 }
+# The revision action of each step, where it is not the status it leads to.
+STEP_ACTIONS = {"draft": "withdrawn"}
 
 
 class Invalid(Refused):
@@ -187,7 +190,8 @@ def transition(innovation, status, *, user, comment=None):
     before = innovation.status
     innovation.status = status
     _flush(innovation)
-    revision = history.record(innovation, status, user=user, status_from=before, comment=comment)
+    action = STEP_ACTIONS.get(status, status)
+    revision = history.record(innovation, action, user=user, status_from=before, comment=comment)
     _notify_step(innovation, status, user)
     return revision
 

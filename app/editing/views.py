@@ -47,7 +47,13 @@ csrf.exempt(bp)
 
 # The workflow steps as addresses. Where each leads from, and who may take it, is the
 # service's transition table: one definition.
-STEP_PATHS = {"submitted": "ajukan", "published": "terbitkan", "returned": "kembalikan", "archived": "arsipkan"}
+STEP_PATHS = {
+    "submitted": "ajukan",
+    "published": "terbitkan",
+    "returned": "kembalikan",
+    "archived": "arsipkan",
+    "draft": "tarik",
+}
 assert set(STEP_PATHS) == set(services.TRANSITIONS)
 STATUS_OF_STEP = {path: status for status, path in STEP_PATHS.items()}
 
@@ -197,10 +203,11 @@ def confirm_contacts(slug):
     return redirect(target)
 
 
-@bp.post("/inovasi/<slug>/<any(ajukan, terbitkan, kembalikan, arsipkan):step>")
+@bp.post("/inovasi/<slug>/<any(ajukan, terbitkan, kembalikan, arsipkan, tarik):step>")
 @login_required
 def step(slug, step):
-    """A workflow step: submit, publish, return to the authors (with a comment), archive."""
+    """A workflow step: submit, publish, return to the authors (with a comment), archive,
+    withdraw a submission (back to a draft, by whoever may submit it)."""
     status = STATUS_OF_STEP[step]
     innovation = innovation_or_404(slug, current_user, services.TRANSITIONS[status][1])
     form = ReviewForm()
