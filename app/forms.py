@@ -10,8 +10,8 @@ from datetime import date, timedelta
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import fields
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms import fields, widgets
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
 
 from app.rendering import MAX_NESTING, MAX_SOURCE, markdown_problem
 
@@ -186,11 +186,147 @@ def select_field(label, checks=(), **kwargs):
 
 
 def multi_select_field(label, checks=(), **kwargs):
-    """A list of choices, several of which may be chosen; unknown values are refused."""
+    """A list of choices, several of which may be chosen; unknown values are refused.
+
+    Shown as checkboxes (render with the ``checkboxes`` macro of _forms.html): a ``<select
+    multiple>`` needs Ctrl-click, which nobody finds and a phone cannot do."""
+    kwargs.setdefault("widget", widgets.ListWidget(prefix_label=False))
+    kwargs.setdefault("option_widget", widgets.CheckboxInput())
     return fields.SelectMultipleField(
         label,
         list(checks),
         invalid_choice_message=_l("Ada pilihan yang tidak sah."),
         invalid_value_message=_l("Ada pilihan yang tidak sah."),
+        **kwargs,
+    )
+
+
+# --- A long list of places as a text box that suggests as you type ------------------------
+
+_PUNCTUATION = re.compile(r"[^\w\s]+")
+_SPACES = re.compile(r"[\s_]+")
+# How people shorten the kind of a region; the short form is the name without it.
+KIND_PREFIXES = {"kabupaten": ("kabupaten", "kab"), "kota": ("kota", "kotamadya"), "provinsi": ("provinsi", "prov")}
+_CODE_AT_END = re.compile(r"\(([0-9.]{1,13})\)\s*$")
+
+
+def normal(text):
+    """``text`` for comparing: accents, case, punctuation, underscores and spacing ignored."""
+    import unicodedata  # noqa: PLC0415 (only the few callers that compare names need it)
+
+    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    return _SPACES.sub(" ", _PUNCTUATION.sub(" ", text.casefold())).strip()
+
+
+def short_name(name):
+    """A normal name without the word for its kind: "kabupaten lumajang" -> "lumajang"."""
+    first, _, rest = name.partition(" ")
+    for prefixes in KIND_PREFIXES.values():
+        if first in prefixes and rest:
+            return rest
+    return name
+
+
+def _plain_name(label):
+    """A choice's label as a normal name, without the code it may end in."""
+    return normal(_CODE_AT_END.sub("", str(label)))
+
+
+def name_forms(label):
+    """The normal forms a label may be typed in: whole, or with the kind shortened."""
+    name = _plain_name(label)
+    forms = {name}
+    first, _, rest = name.partition(" ")
+    for prefixes in KIND_PREFIXES.values():
+        if first in prefixes and rest:
+            forms.update(f"{prefix} {rest}" for prefix in prefixes)
+    return forms
+
+
+class TypeaheadInput:
+    """A text box with a ``<datalist>`` of the field's choices: the browser suggests the names
+    that contain what is typed (on a phone too), with no JavaScript. Each suggestion ends in
+    its code, so a chosen one is read exactly; a typed name is read by the field."""
+
+    def __call__(self, field, **kwargs):
+        from markupsafe import Markup, escape  # noqa: PLC0415
+
+        kwargs.setdefault("id", field.id)
+        list_id = f"{field.id}-options"
+        value = field.shown_value()
+        attrs = widgets.html_params(
+            name=field.name, type="text", value=value, list=list_id, autocomplete="off", spellcheck="false", **kwargs
+        )
+        items = []
+        for choice in field.all_choices():
+            group = f' label="{escape(choice.optgroup)}"' if choice.optgroup else ""
+            items.append(f'<option value="{escape(field.suggestion(choice.value, choice.label))}"{group}></option>')
+        return Markup(f'<input {attrs}><datalist id="{list_id}">{"".join(items)}</datalist>')  # noqa: S704 escaped
+
+
+class TypeaheadSelectField(fields.SelectField):
+    """A choice among many places, typed rather than scrolled to: the code, the suggestion
+    ("Kabupaten Lumajang (35.08)"), the full name or the name without its kind ("Lumajang").
+    A name that fits several choices is refused with the candidates, never guessed."""
+
+    widget = TypeaheadInput()
+
+    def all_choices(self):
+        """The choices with a value, as SelectChoice (value, label, optgroup)."""
+        return [c for c in self._choices_from_input(self.choices) or [] if c.value not in ("", None)]
+
+    def _pairs(self):
+        for choice in self.all_choices():
+            yield str(choice.value), choice.label
+
+    def suggestion(self, value, label):
+        return label if str(value) in str(label) else f"{label} ({value})"
+
+    def shown_value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        for value, label in self._pairs():
+            if self.data is not None and value == str(self.data):
+                return self.suggestion(value, label)
+        return ""
+
+    def process_formdata(self, valuelist):
+        # The choices are often set after the form is built (they depend on the user), so
+        # the text is read in pre_validate, when they are known.
+        if valuelist:
+            self.data = valuelist[0].strip() or None
+
+    def _resolve(self, text):
+        pairs = dict(self._pairs())
+        code = _CODE_AT_END.search(text)
+        if text in pairs or (code and code.group(1) in pairs):
+            return text if text in pairs else code.group(1)
+        typed = normal(_CODE_AT_END.sub("", text))
+        found = [value for value, label in pairs.items() if typed in name_forms(label)]
+        found = found or [v for v, label in pairs.items() if typed and short_name(_plain_name(label)) == typed]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            names = "; ".join(self.suggestion(v, pairs[v]) for v in found[:6])
+            raise StopValidation(
+                _l("%(text)s bisa berarti beberapa daerah: %(names)s. Pilih salah satu.", text=text[:60], names=names)
+            )
+        raise StopValidation(
+            _l("Tidak ada %(text)s di daftar. Ketik sebagian nama, lalu pilih dari saran.", text=text[:60])
+        )
+
+    def pre_validate(self, form):
+        if isinstance(self.data, str) and self.raw_data:
+            self.data = self.coerce(self._resolve(self.data))
+        super().pre_validate(form)
+
+
+def typeahead_field(label, checks=(), **kwargs):
+    """A choice among many (the 552 regions), typed with suggestions; see TypeaheadSelectField."""
+    return TypeaheadSelectField(
+        label,
+        list(checks),
+        invalid_choice_message=_l("Pilihan tidak sah."),
+        invalid_value_message=_l("Pilihan tidak sah."),
         **kwargs,
     )

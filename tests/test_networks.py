@@ -217,8 +217,12 @@ def test_script_tags_are_escaped_and_markdown_is_sanitised(app, client, db, netw
 
 BAD_MEMBERS = {
     "no region": ({"region": "", "role": "member"}, "Wajib diisi."),
-    "unknown region": ({"region": "99.99", "role": "member"}, "Pilihan tidak sah."),
-    "script as region": ({"region": "<script>", "role": "member"}, "Pilihan tidak sah."),
+    "unknown region": ({"region": "99.99", "role": "member"}, "Tidak ada 99.99 di daftar."),
+    "ambiguous name": (
+        {"region": "Bandung", "role": "member"},
+        "Bandung bisa berarti beberapa daerah: Kabupaten Bandung (32.04); Kota Bandung (32.73).",
+    ),
+    "script as region": ({"region": "<script>", "role": "member"}, "Tidak ada &lt;script&gt; di daftar."),
     "unknown role": ({"region": "35.73", "role": "boss"}, "Pilihan tidak sah."),
     "future since": ({"region": "35.73", "role": "member", "since": NEXT_WEEK}, "Tanggal tidak boleh di masa depan."),
     "ancient since": ({"region": "35.73", "role": "member", "since": "1945-08-17"}, "Tanggal tidak boleh sebelum"),

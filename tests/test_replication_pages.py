@@ -136,7 +136,8 @@ def test_a_stage_move_that_is_not_allowed_is_refused_with_a_message(client, db, 
     ("field", "value", "message"),
     [("evidence", "javascript:alert(1)", "Bukan tautan"), ("legal_basis", "x" * 501, "Paling banyak"),
      ("outcome_value", "banyak", "Not a valid decimal"), ("stage_date", "2999-01-01", "masa depan"),
-     ("stage", "selesai", "Pilihan tidak sah"), ("adopter", "99.99", "Pilihan tidak sah")],
+     ("stage", "selesai", "Pilihan tidak sah"), ("adopter", "99.99", "Tidak ada 99.99 di daftar"),
+     ("adopter", "Bandung", "Bandung bisa berarti beberapa daerah")],
 )  # fmt: skip
 def test_bad_form_input_keeps_what_was_typed(client, db, world, field, value, message):  # noqa: F811
     sign_in(client, world["editor"])

@@ -20,6 +20,7 @@ from app.forms import (
     required,
     select_field,
     text_field,
+    typeahead_field,
 )
 from app.networks.models import ACTIVITY_KINDS, MEMBER_ROLES
 from app.networks.queries import innovations_by_slug
@@ -46,7 +47,7 @@ assert set(ACTIVITY_KIND_LABELS) == set(ACTIVITY_KINDS) and set(MEMBER_ROLE_LABE
 class MemberForm(Form):
     """A regional government joins the network."""
 
-    region = select_field(_l("Pemerintah daerah"), [required()])
+    region = typeahead_field(_l("Pemerintah daerah"), [required()])
     role = select_field(_l("Peran dalam jaringan"), choices=options((r, MEMBER_ROLE_LABELS[r]) for r in MEMBER_ROLES))
     since = date_field(_l("Anggota sejak (boleh kosong)"), [optional(), date_between(EARLIEST, 0)])
     submit = SubmitField(_l("Tambahkan anggota"))
@@ -72,8 +73,8 @@ class ActivityForm(Form):
     title = text_field(_l("Judul"), 200)
     date = date_field(_l("Tanggal"), [input_required(), date_between(EARLIEST, PLANNED_DAYS_AHEAD)])
     place = text_field(_l("Tempat"), 200, is_required=False)
-    participants = multi_select_field(_l("Peserta (anggota jaringan)"), coerce=int, render_kw={"size": 8})
-    innovations = multi_select_field(_l("Inovasi anggota yang dibahas"), coerce=int, render_kw={"size": 10})
+    participants = multi_select_field(_l("Peserta (anggota jaringan)"), coerce=int)
+    innovations = multi_select_field(_l("Inovasi anggota yang dibahas"), coerce=int)
     other_innovations = TextAreaField(
         _l("Inovasi lain yang dibahas (boleh kosong)"), [optional(), max_length(4000)], render_kw={"rows": 3}
     )

@@ -7,25 +7,16 @@ A name that fits several regions ("Bandung": the regency and the city) is refuse
 candidates and their codes, never guessed.
 """
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from flask_babel import force_locale
 
+from app.forms import KIND_PREFIXES as _KIND_PREFIXES
+from app.forms import normal
+from app.forms import short_name as _short
 from app.replication.labels import BUDGET_LABELS, STAGE_LABELS, TRANSFER_LABELS
 
 LANGUAGES = ("id", "en")
-_PUNCTUATION = re.compile(r"[^\w\s]+")
-_SPACES = re.compile(r"[\s_]+")
-# How people shorten the kind of a region; the short form is the name without it.
-_KIND_PREFIXES = {"kabupaten": ("kabupaten", "kab"), "kota": ("kota", "kotamadya"), "provinsi": ("provinsi", "prov")}
-
-
-def normal(text):
-    """``text`` for comparing: accents, case, punctuation, underscores and spacing ignored."""
-    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
-    return _SPACES.sub(" ", _PUNCTUATION.sub(" ", text.casefold())).strip()
 
 
 def _words_for(labels):
@@ -75,15 +66,6 @@ class RegionMatch:
 
     region: object = None
     candidates: tuple = ()
-
-
-def _short(name):
-    """The name without the word for its kind: "kabupaten lumajang" -> "lumajang"."""
-    first, _, rest = name.partition(" ")
-    for prefixes in _KIND_PREFIXES.values():
-        if first in prefixes and rest:
-            return rest
-    return name
 
 
 def _full_forms(region):

@@ -19,6 +19,7 @@ from app.forms import (
     select_field,
     strip,
     text_field,
+    typeahead_field,
 )
 from app.replication.labels import BUDGET_LABELS, STAGE_LABELS, TRANSFER_LABELS
 
@@ -40,7 +41,7 @@ def evidence_links(form, field):
 class ReplicationForm(Form):
     """What a coordinator records about a replication."""
 
-    adopter = select_field(_l("Daerah yang mereplikasi"), [required()])
+    adopter = typeahead_field(_l("Daerah yang mereplikasi"), [required()])
     adopter_unit = text_field(_l("Unit pelaksana di daerah itu"), 300, is_required=False)
     network = select_field(_l("Jaringan yang memfasilitasi"), [optional()])
     local_name = text_field(_l("Nama lokal inovasi di daerah itu"), 200, is_required=False)

@@ -14,14 +14,14 @@ def test_coordinator_logs_a_replication_through_to_implemented(page, login):
     login("coordinator")
     page.goto("/jaringan/jipp-jawa-timur/anggota")
     assert_accessible(page)
-    page.get_by_label("Pemerintah daerah").select_option("35.08")
+    page.get_by_label("Pemerintah daerah").fill("Lumajang")  # typed, as a person would; the suggestions are a datalist
     page.get_by_role("button", name="Tambahkan anggota").click()
     expect(page.get_by_text("Kabupaten Lumajang ditambahkan sebagai anggota")).to_have_count(1)
 
     page.goto("/inovasi/tele-apik-rsud-margono-soekarjo")
     page.get_by_role("link", name="Catat replikasi").click()
     assert_accessible(page)
-    page.get_by_label("Daerah yang mereplikasi").select_option("35.08")
+    page.get_by_label("Daerah yang mereplikasi").fill("Kabupaten Lumajang (35.08)")  # as a chosen suggestion reads
     page.get_by_label("Tahap", exact=True).select_option("committed")
     page.get_by_label("Nama lokal inovasi di daerah itu").fill("TELE SEHAT LUMAJANG")
     page.get_by_label("Jaringan yang memfasilitasi").select_option(label="JIPP Jawa Timur")
