@@ -15,9 +15,11 @@ from markupsafe import Markup, escape
 
 WIDTH = 1000
 TOLERANCE = 1.0  # pixels: finer detail than this is invisible at the map's size
-# Sequential blues, light to dark; the first is "none". Dark shades carry white text nowhere,
-# so contrast with the thin white borders is what matters.
-PALETTE = ("#e9eef1", "#c6dbe6", "#8fbfd6", "#4f97bb", "#1f6e96", "#0b4a6b")
+# "None" is a pale grey, then sequential blues, light to dark. The first blue is far enough
+# from "none" that one adopter is never mistaken for none (contrast at least 1.6:1,
+# tests/test_maps.py); each step is darker than the one before.
+PALETTE = ("#eef0f2", "#8cc0dd", "#5a9fc9", "#2f7bb0", "#175a8c", "#0b3d66")
+POINT_COLOUR = "#b34700"  # the adopting regencies and cities, as dots over the provinces
 
 
 @dataclass(frozen=True)
@@ -57,9 +59,20 @@ def _simplify(points, tolerance):
     return [p for p, k in zip(points, keep, strict=True) if k]
 
 
+@dataclass(frozen=True)
+class Projection:
+    west: float
+    north: float
+    scale: float
+
+    def point(self, lat, lon):
+        return _project(lon, lat, (self.west, self.north), self.scale)
+
+
 @lru_cache(maxsize=4)
 def load_shapes(geojson_path):
-    """Projected, simplified province outlines and the map's height, read once per process."""
+    """Projected, simplified province outlines, the map's height and its projection, read
+    once per process."""
     data = json.loads(Path(geojson_path).read_text(encoding="utf-8"))
     rings = [
         (feature["properties"], ring)
@@ -85,7 +98,7 @@ def load_shapes(geojson_path):
         d = "M" + "L".join(f"{x:.0f} {y:.0f}" for x, y in points) + "Z"
         paths.setdefault(code, []).append(d)
     shapes = tuple(Shape(code, names[code], "".join(parts)) for code, parts in sorted(paths.items()))
-    return shapes, height
+    return shapes, height, Projection(west, north, scale)
 
 
 def colour_steps(values):
@@ -108,13 +121,15 @@ def _colour(value, steps):
     return PALETTE[-1]
 
 
-def render(geojson_path, values, title, label, highlight=(), link=None):
+def render(geojson_path, values, title, label, highlight=(), link=None, points=()):
     """An accessible SVG map: provinces coloured by ``values`` ({code: number}).
 
     ``label`` formats a province's tooltip from its name and value; ``highlight`` outlines
-    provinces (a network's members); ``link(code)`` makes each province a link.
+    provinces (a network's members); ``link(code)`` makes each province a link; ``points``
+    are ``(lat, lon, name)`` drawn as dots (the adopting regencies and cities, so that a
+    transfer inside one province shows where it went).
     """
-    shapes, height = load_shapes(str(geojson_path))
+    shapes, height, projection = load_shapes(str(geojson_path))
     steps = colour_steps(list(values.values()))
     parts = [
         f'<svg class="province-map" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="map-title" '
@@ -132,7 +147,14 @@ def render(geojson_path, values, title, label, highlight=(), link=None):
         if link:
             path = f'<a href="{escape(link(shape.code))}">{path}</a>'
         parts.append(path)
-    parts.append("</g></svg>")
+    parts.append("</g>")
+    if points:
+        parts.append(f'<g fill="{POINT_COLOUR}" stroke="#ffffff" stroke-width="1.5" class="map-points">')
+        for lat, lon, name in points:
+            x, y = projection.point(lat, lon)
+            parts.append(f'<circle cx="{x:.0f}" cy="{y:.0f}" r="6"><title>{escape(name)}</title></circle>')
+        parts.append("</g>")
+    parts.append("</svg>")
     legend = [(PALETTE[0], 0, 0)]
     low = 1
     for i, bound in enumerate(steps, start=1):
@@ -141,8 +163,9 @@ def render(geojson_path, values, title, label, highlight=(), link=None):
     return Markup("".join(parts)), legend  # noqa: S704 every text above went through escape()
 
 
-def province_map(values, title, highlight=()):
-    """The province map with ``values`` ({code: number}), each province linking to its page."""
+def province_map(values, title, highlight=(), points=()):
+    """The province map with ``values`` ({code: number}), each province linking to its page;
+    ``points`` as in ``render``."""
     from flask import current_app, url_for
     from flask_babel import format_number
 
@@ -153,4 +176,5 @@ def province_map(values, title, highlight=()):
         lambda name, value: f"{name}: {format_number(value)}",
         highlight=highlight,
         link=lambda code: url_for("catalog.region", code=code),
+        points=points,
     )

@@ -25,9 +25,12 @@ def _of(*where):
 
 
 def adopter_map(replications, title, highlight=()):
-    """Provinces coloured by the number of adopters in them, and the legend."""
+    """Provinces coloured by the number of adopters in them, each adopting regency or city a
+    dot at its place, and the legend."""
     counts = Counter((r.adopter.region_code or "").split(".")[0] for r in replications if r.adopter.region_code)
-    return province_map(dict(counts), title, highlight=highlight)
+    places = {r.adopter.region: None for r in replications if r.adopter.region is not None}
+    points = [(p.lat, p.lon, p.name) for p in places if p.kind != "province" and p.lat is not None]
+    return province_map(dict(counts), title, highlight=highlight, points=points)
 
 
 @panels.provide("innovation", order=10)
