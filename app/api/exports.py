@@ -248,7 +248,33 @@ def api_docs():
     from app.api.openapi import document, vocabulary
 
     spec = document(url_for("api.innovations", _external=True).rsplit("/innovations", 1)[0], vocabulary())
-    return render_template("api/docs.html", spec=spec)
+    return render_template("api/docs.html", spec=spec, examples=_examples())
+
+
+def _examples():
+    """A working request per endpoint, from this database's own records: ``{path: url}``."""
+    from app.stats.queries import newest_year_reaching
+
+    public = sa.select(Innovation).where(Innovation.is_public).order_by(Innovation.id).limit(1)
+    first = db.session.scalars(public).first()
+    network = db.session.scalars(sa.select(Network).order_by(Network.id).limit(1)).first()
+    region = first.owner.region_code if first is not None and first.owner.region_code else "33.74"
+    year = newest_year_reaching("top99")
+    base = url_for("api.innovations").rsplit("/innovations", 1)[0]
+    examples = {
+        "/innovations": f"{base}/innovations?q=antrean&per_page=5",
+        "/replications": f"{base}/replications?per_page=5",
+        "/networks": f"{base}/networks",
+        "/regions/{code}": f"{base}/regions/{region}",
+        "/openapi.json": f"{base}/openapi.json",
+    }
+    if first is not None:
+        examples["/innovations/{slug}"] = f"{base}/innovations/{first.slug}"
+    if network is not None:
+        examples["/networks/{slug}"] = f"{base}/networks/{network.slug}"
+    if year is not None:
+        examples["/stats/composition"] = f"{base}/stats/composition?year={year}&award=top99"
+    return examples
 
 
 @bp.get("/robots.txt")
