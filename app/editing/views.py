@@ -15,6 +15,7 @@ from app.catalog.documents import MAX_DOCUMENTS
 from app.catalog.image_store import discard
 from app.catalog.images import MAX_IMAGE_BYTES, MAX_IMAGES
 from app.catalog.models import Sector, Theme
+from app.catalog.picture_forms import ImageActionForm, ImageTextForm, ImageUploadForm
 from app.changes import commit
 from app.content.contacts import MAX_CONTACTS
 from app.content.evidence import MAX_INDICATORS
@@ -29,9 +30,6 @@ from app.editing.forms import (
     DocumentActionForm,
     DocumentTextForm,
     DocumentUploadForm,
-    ImageActionForm,
-    ImageTextForm,
-    ImageUploadForm,
     RestoreForm,
     ReviewForm,
 )
