@@ -285,3 +285,22 @@ def test_a_picture_is_served_only_through_its_own_activity(app, client, world, d
         client.get(f"/jaringan/{activity.network.slug}/kegiatan/999999/gambar/{image.page_sha256}.png").status_code
         == 404
     )
+
+
+def test_files_clean_keeps_an_activitys_pictures_and_removes_them_once_no_row_names_them(app, client, world, runner):
+    activity = world["activity"]
+    _with_pictures(activity, 1)
+    [image] = activity.images
+    digests = {image.digest(*key) for key in ActivityImage.BLOBS}
+    url = f"{_base(activity)}/{image.page_sha256}.png"
+    result = runner.invoke(args=["files", "clean", "--min-age", "0"])
+    assert result.exit_code == 0, result.output
+    assert client.get(url).status_code == 200
+    sign_in(client, world["people"]["coordinator"])
+    assert (
+        client.post(f"{_base(activity)}/1/hapus", data={"csrf_token": token(client, _base(activity))}).status_code
+        == 302
+    )
+    result = runner.invoke(args=["files", "clean", "--min-age", "0"])
+    assert result.exit_code == 0 and all(digest in result.output for digest in digests), result.output
+    assert not {p.name for p in _files(app)} & digests
