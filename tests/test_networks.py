@@ -261,7 +261,8 @@ def test_every_post_route_of_these_features_checks_the_csrf_token(app):
     posts = sorted(
         rule.rule
         for rule in app.url_map.iter_rules()
-        if "POST" in rule.methods and rule.endpoint.split(".")[0] in {"accounts", "user_admin", "networks", "activity_pictures"}
+        if "POST" in rule.methods
+        and rule.endpoint.split(".")[0] in {"accounts", "user_admin", "networks", "activity_pictures"}
     )
     assert posts == [
         "/admin/pengguna",
