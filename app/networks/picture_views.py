@@ -4,12 +4,12 @@ activity, changed on a page of their own by whoever may edit it (``activity.edit
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import Forbidden
 
 from app.catalog.image_store import discard
-from app.catalog.images import MAX_IMAGE_BYTES, MAX_IMAGES
-from app.catalog.picture_forms import ImageActionForm, ImageTextForm, ImageUploadForm
+from app.catalog.images import MAX_IMAGES
+from app.catalog.picture_forms import ImageUploadForm
+from app.catalog.picture_pages import ACTIONS, action_form, invalid_action, posted_file, text_forms
 from app.catalog.pictures import MAX_UPLOAD_MB, serve
 from app.changes import NotAllowed, commit
 from app.extensions import csrf
@@ -21,7 +21,6 @@ bp = Blueprint("activity_pictures", __name__, url_prefix="/jaringan")
 # Each form checks its own CSRF token (Flask-WTF): a stale one keeps what was typed and says
 # so clearly (docs/decisions/0013).
 csrf.exempt(bp)
-ACTIONS = {"naik": -1, "turun": 1}
 
 
 @bp.get("/<slug>/kegiatan/<int:activity_id>/gambar/<digest>.<any(jpg, png, webp):ext>")
@@ -60,14 +59,13 @@ def _upload(activity, form):
     """Add the posted picture; None when it was saved, else the status of the refusal."""
     if not form.validate() or form.has_nul:
         return 400
-    upload = form.file.data
-    if not isinstance(upload, FileStorage) or not upload.filename:
-        form.file.errors = [*form.file.errors, _("Pilih berkas gambar untuk diunggah.")]
+    posted = posted_file(form)
+    if posted is None:
         return 400
-    data = upload.read(MAX_IMAGE_BYTES + 1)
+    data, filename = posted
     written = []
     try:
-        _added, refused = commit(pictures.add, activity, data, filename=upload.filename, alt=form.alt.data,
+        _added, refused = commit(pictures.add, activity, data, filename=filename, alt=form.alt.data,
                                  caption=form.caption.data, credit=form.credit.data, user=current_user,
                                  written=written)  # fmt: skip
     except BaseException:
@@ -83,18 +81,12 @@ def _upload(activity, form):
 
 
 def _images_page(activity, form=None, status=200, text_form=None):
-    text_forms = {}
-    for image in activity.images:
-        if text_form is not None and text_form._prefix == f"g{image.number}-":
-            text_forms[image.number] = text_form
-        else:
-            text_forms[image.number] = ImageTextForm(formdata=None, obj=image, prefix=f"g{image.number}")
     return render_template(
         "networks/activity_images.html",
         network=activity.network,
         activity=activity,
         form=form or ImageUploadForm(formdata=None),
-        text_forms=text_forms,
+        text_forms=text_forms(activity.images, text_form),
         max_images=MAX_IMAGES,
         max_mb=MAX_UPLOAD_MB,
     ), status
@@ -106,16 +98,11 @@ def image_action(slug, activity_id, number, action):
     """Describe, move or remove one picture (``number`` is its place in the gallery)."""
     activity = activity_or_404(slug, activity_id, current_user, "activity.edit")
     image = next((item for item in activity.images if item.number == number), None)
-    form = ImageTextForm(prefix=f"g{number}") if action == "ubah" else ImageActionForm()
+    form = action_form(number, action)
     # The token first: a stale one says so clearly, whatever the picture.
     if not form.validate() or form.has_nul:
-        if form.csrf_token.errors or image is None:
-            upload = ImageUploadForm(formdata=None)
-            upload.form_errors.append(
-                form.csrf_token.errors[0] if form.csrf_token.errors else _("Permintaan tidak sah.")
-            )
-            return _images_page(activity, upload, 400)
-        return _images_page(activity, status=400, text_form=form)
+        upload, text_form = invalid_action(form, image)
+        return _images_page(activity, upload, 400, text_form)
     if image is None:
         abort(404)
     if action == "ubah":
