@@ -112,6 +112,7 @@ def register_blueprints(app):
     from app.editing.views import bp as editing_bp
     from app.i18n import bp as i18n_bp
     from app.jobs.views import bp as jobs_bp
+    from app.networks.picture_views import bp as activity_pictures_bp
     from app.networks.views import bp as networks_bp
     from app.notices.views import bp as notices_bp
     from app.panels import render as render_panels
@@ -128,6 +129,7 @@ def register_blueprints(app):
     app.register_blueprint(user_admin_bp)
     app.register_blueprint(selfservice_bp)
     app.register_blueprint(networks_bp)
+    app.register_blueprint(activity_pictures_bp)
     app.register_blueprint(replication_bp)
     app.register_blueprint(conversation_bp)
     app.register_blueprint(notices_bp)

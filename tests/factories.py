@@ -94,13 +94,14 @@ def picture(size=(640, 360), color=(30, 120, 160), format="PNG", **save):
     return out.getvalue()
 
 
-def image_row(number, alt, caption=None, credit=None, size=(640, 360), color=(30, 120, 160), format="PNG", name=None):
-    """A picture of a case study, its blobs stored as an upload stores them."""
+def image_row(number, alt, caption=None, credit=None, size=(640, 360), color=(30, 120, 160), format="PNG", name=None,
+              row_class=InnovationImage):  # fmt: skip
+    """A picture of a case study (or of what ``row_class`` is), its blobs stored as an upload stores them."""
     data = picture(size, color, format)
     prepared = prepare(data, digest_of(data))
     digests, _created = store_variants(prepared)
-    row = InnovationImage(number=number, name=name or f"gambar-{number}.{prepared.format.replace('jpeg', 'jpg')}",
-                          alt=alt, caption=caption, credit=credit)  # fmt: skip
+    row = row_class(number=number, name=name or f"gambar-{number}.{prepared.format.replace('jpeg', 'jpg')}",
+                    alt=alt, caption=caption, credit=credit)  # fmt: skip
     row.set_blobs(prepared, digests)
     return row
 

@@ -25,7 +25,7 @@ from markupsafe import escape as markup_escape
 from app.catalog.models import Award
 from app.extensions import db as _db
 from app.jobs.models import BulkRun
-from app.networks.models import Activity
+from app.networks.models import Activity, ActivityImage
 from app.notices.models import InboxItem
 from app.replication import services as replication_services
 from app.replication.models import Replication, ReplicationEvent, ReplicationMessage
@@ -94,6 +94,7 @@ def hidden(db, app):
         )  # fmt: skip
     activity = Activity(network=network, kind="replication_forum", title="Forum replikasi", date=date(2024, 5, 1))
     activity.innovations = [public, *hidden.values()]
+    activity.images = [factories.image_row(1, "Gambar forum", color=(5, 6, 7), row_class=ActivityImage)]
     db.session.add(activity)
     db.session.commit()
     people = {
@@ -133,6 +134,8 @@ def _candidates(world):
     # A picture's address names its bytes: the public one's, each hidden one's, and none at all.
     digests = [i.images[0].digest(size, kind) for i in innovations for size in ("page", "thumb")
                for kind in ("original", "webp")]  # fmt: skip
+    digests += [world["activity"].images[0].digest(size, kind) for size in ("page", "thumb")
+                for kind in ("original", "webp")]  # fmt: skip
     return {
         "digest": [*digests, "0" * 64, "x" * 200],
         "ext": ["png", "webp", "jpg"],
@@ -171,6 +174,9 @@ def _route_urls(app, world):
     probes += [f"/api/v1/regions/{ADOPTER}", f"/api/v1/regions/{OWNER}", "/api/v1/stats/composition?year=2031",
                "/statistik?year=2031", "/inovasi?year=2021&digital=true", "/export/innovations.csv?year=2021",
                f"/api/v1/replications?network={world['network'].slug}", "/inovasi?theme=sistem-informasi"]  # fmt: skip
+    # Every picture's bytes asked through the public activity: only its own are served.
+    pictures = f"/jaringan/{world['network'].slug}/kegiatan/{world['activity'].id}/gambar"
+    probes += [f"{pictures}/{digest}.{ext}" for digest in values["digest"] for ext in ("png", "webp")]
     return list(dict.fromkeys(urls + probes))
 
 
@@ -240,6 +246,14 @@ def test_the_word_never_shows_to_anyone_without_the_right(app, client, hidden, r
     assert not served, served
     public = hidden["public"].images[0]
     assert (f"/inovasi/{hidden['public'].slug}/gambar/{public.page_sha256}.png", 200) in pictures
+    # Nor through a public activity's address; the activity's own picture is served.
+    activity = hidden["activity"].images[0]
+    through = [(url, status) for url, status, _, _ in answers if "/kegiatan/" in url and "/gambar/" in url]
+    own = {activity.digest(size, kind) for size in ("page", "thumb") for kind in ("original", "webp")}
+    assert not [(url, status) for url, status in through if status != 404 and not any(d in url for d in own)]
+    base = f"/jaringan/{hidden['network'].slug}/kegiatan/{hidden['activity'].id}/gambar"
+    assert (f"{base}/{activity.page_sha256}.png", 200) in through
+    assert (f"{base}/{activity.page_webp_sha256}.webp", 200) in through
     # Nor their documents (the public one's is).
     documents = [(url, status) for url, status, _, _ in answers if "/dokumen/" in url and url.startswith("/inovasi/")]
     served = [(url, status) for url, status in documents if status != 404 and "tersembunyi-" in url]
@@ -310,7 +324,7 @@ def _post_urls(app, world):
         for item in world["hidden"].values():
             for replication_id in hidden_replications:
                 values = {"slug": item.slug, "replication_id": replication_id, "number": 1, "step": "terbitkan",
-                          "action": "hapus"}  # fmt: skip
+                          "action": "hapus", "activity_id": world["activity"].id}  # fmt: skip
                 urls.append(rule.build({k: values[k] for k in arguments}, append_unknown=False)[1])
     return sorted(set(urls))
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from app.accounts import tokens
 from app.extensions import db as _db
-from app.networks.models import Activity
+from app.networks.models import Activity, ActivityImage
 from app.replication import services as replication_services
 from tests import factories
 from tests.accounts_fixtures import add_member, make_network, make_user, sign_in
@@ -91,6 +91,7 @@ def everything(db):
     activity = Activity(
         network=network, kind="workshop", title="Lokakarya", date=__import__("datetime").date(2024, 5, 1)
     )
+    activity.images = [factories.image_row(1, "Gambar kegiatan", row_class=ActivityImage)]
     db.session.add(activity)
     replication = replication_services.create(innovation, factories.owner("regency", "35.08"), "planned", user=admin)
     # The links of a reset and an invitation email open forms too (for another account).

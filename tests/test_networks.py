@@ -265,7 +265,8 @@ def test_every_post_route_of_these_features_checks_the_csrf_token(app):
     posts = sorted(
         rule.rule
         for rule in app.url_map.iter_rules()
-        if "POST" in rule.methods and rule.endpoint.split(".")[0] in {"accounts", "user_admin", "networks"}
+        if "POST" in rule.methods
+        and rule.endpoint.split(".")[0] in {"accounts", "user_admin", "networks", "activity_pictures"}
     )
     assert posts == [
         "/admin/pengguna",
@@ -274,6 +275,8 @@ def test_every_post_route_of_these_features_checks_the_csrf_token(app):
         "/akun/keluar-semua",
         "/jaringan/<slug>/anggota",
         "/jaringan/<slug>/anggota/<int:membership_id>/hapus",
+        "/jaringan/<slug>/kegiatan/<int:activity_id>/gambar",
+        "/jaringan/<slug>/kegiatan/<int:activity_id>/gambar/<int:number>/<any(ubah, naik, turun, hapus):action>",
         "/jaringan/<slug>/kegiatan/<int:activity_id>/ubah",
         "/jaringan/<slug>/kegiatan/baru",
         "/keluar",

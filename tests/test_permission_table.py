@@ -154,3 +154,28 @@ def test_the_pictures_and_documents_pages_and_downloads_follow_the_table(app, wo
                 assert answer.status_code == expected, (role, status, page)
             download = client.get(f"/inovasi/{item.slug}/dokumen/dokumen.pdf")
             assert download.status_code == (200 if user.can("innovation.view", item) else 404), (role, status)
+
+
+def test_an_activitys_pictures_page_and_pictures_follow_the_table(app, world):
+    """Whoever may edit an activity (activity.edit) opens its pictures page and changes them;
+    one who may only see it gets 403, and the sign-in page before signing in. Its pictures are
+    served to whoever may see the activity (activity.view)."""
+    from app.networks.models import ActivityImage
+
+    people, records, _ = world
+    activity = records["activity"]
+    activity.images = [factories.image_row(1, "Gambar lokakarya", row_class=ActivityImage)]
+    _db.session.commit()
+    base = f"/jaringan/{activity.network.slug}/kegiatan/{activity.id}/gambar"
+    picture = f"{base}/{activity.images[0].page_sha256}.png"
+    for role in ROLES:
+        user = people[role]
+        client = app.test_client()
+        if role != "anonymous":
+            sign_in(client, user)
+        answer = client.get(base)
+        if role in ("anonymous", "inactive"):
+            assert answer.status_code == 302 and "/masuk" in answer.headers["Location"], role
+        else:
+            assert answer.status_code == (200 if user.can("activity.edit", activity) else 403), role
+        assert client.get(picture).status_code == (200 if user.can("activity.view", activity) else 404), role

@@ -253,6 +253,7 @@ def _route_values(staff, replication, activity_id, membership_id):
     return {
         "slug": {
             "networks": "jipp-jatim",
+            "activity_pictures": "jipp-jatim",
             "replication": staff["innovation"].slug,
             "editing": staff["innovation"].slug,
         },
@@ -269,7 +270,7 @@ def _route_values(staff, replication, activity_id, membership_id):
 
 @pytest.mark.parametrize("token", [None, "forged-token", "IjEyMyI.ZZZZZZ.aaaaaaaaaaaaaaaaaaaaaaaaaaa"])
 def test_every_post_route_refuses_a_missing_or_wrong_csrf_token(app, client, db, staff, token):
-    from app.networks.models import Activity, Membership
+    from app.networks.models import Activity, ActivityImage, Membership
 
     replication = services.create(
         staff["innovation"], factories.owner("regency", "35.08"), "planned", user=staff["editor"]
@@ -277,6 +278,8 @@ def test_every_post_route_refuses_a_missing_or_wrong_csrf_token(app, client, db,
     activity = Activity(
         network=staff["network"], kind="workshop", title="Lokakarya", date=__import__("datetime").date(2024, 5, 1)
     )
+    # A picture, so that the activity's picture actions (number 1) reach the CSRF check.
+    activity.images = [factories.image_row(1, "Gambar kegiatan", row_class=ActivityImage)]
     _db.session.add(activity)
     _db.session.commit()
     membership_id = _db.session.scalar(sa.select(Membership.id))

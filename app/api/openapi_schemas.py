@@ -253,6 +253,7 @@ SCHEMAS = {
                         "title": {"type": "string"},
                         "date": DATE,
                         "place": NULLABLE_STRING,
+                        "images": {"type": "array", "items": _object(IMAGE), "maxItems": MAX_IMAGES},
                     }
                 ),
             },

@@ -9,7 +9,7 @@ from app.accounts.models import AnonymousUser
 from app.api import openapi
 from app.api.blueprint import bp
 from app.api.exports import replication_query
-from app.api.serializers import indicator_item, innovation_item, kit_item, reported_item
+from app.api.serializers import image_item, indicator_item, innovation_item, kit_item, reported_item
 from app.catalog.access import innovation_or_none
 from app.catalog.filters import MAX_PAGE, MAX_PER_PAGE, FilterError
 from app.catalog.models import AWARD_STAGES, Innovation, Owner
@@ -154,7 +154,14 @@ def network(slug):
         ],  # fmt: skip
         coordinators=[user.name for user in item.coordinators if user.active],
         activities=[
-            {"id": a.id, "kind": a.kind, "title": a.title, "date": a.date.isoformat(), "place": a.place}
+            {
+                "id": a.id,
+                "kind": a.kind,
+                "title": a.title,
+                "date": a.date.isoformat(),
+                "place": a.place,
+                "images": [image_item(image) for image in a.images],
+            }
             for a in item.activities
         ],
     )

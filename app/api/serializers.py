@@ -5,7 +5,7 @@ from flask import url_for
 from app.catalog.costs import band_of
 from app.catalog.document_store import document_url
 from app.catalog.documents import MIMETYPES as DOCUMENT_MIMETYPES
-from app.catalog.image_store import image_url
+from app.catalog.pictures import image_url
 from app.content.evidence import plain_number
 from app.search.service import innovation_url
 

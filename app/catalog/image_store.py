@@ -1,16 +1,6 @@
 """Keeping re-encoded images as blobs (app/files), and undoing that when the change fails."""
 
-from flask import url_for
-
-from app.catalog.images import EXTENSIONS
 from app.files import blob_store
-
-
-def image_url(image, size, kind, external=False):
-    """The address of ``image`` in ``size`` (``thumb``, ``page``) as ``kind`` (``original``, ``webp``)."""
-    ext = "webp" if kind == "webp" else EXTENSIONS[image.format]
-    return url_for("catalog.image", slug=image.innovation.slug, digest=image.digest(size, kind), ext=ext,
-                   _external=external)  # fmt: skip
 
 
 def store_variants(prepared, store=None):

@@ -19,10 +19,11 @@ from app.catalog.documents import (
 )
 from app.catalog.documents import MAX_NAME as MAX_DOCUMENT_NAME
 from app.catalog.images import FORMATS as IMAGE_FORMATS
-from app.catalog.images import MAX_ALT, MAX_CAPTION, MAX_CREDIT, MAX_NAME
+from app.catalog.pictures import PictureMixin
 from app.extensions import db
 from app.extensions import sql_in as _in
 from app.extensions import utcnow as _utcnow
+from app.files import blob_column
 from app.regions.models import Region
 
 OWNER_KINDS = ("ministry", "agency", "province", "regency", "city", "soe")
@@ -373,12 +374,7 @@ class Indicator(db.Model):
         return f"<Indicator {self.innovation_id}#{self.number}>"
 
 
-def _blob_column(nullable=False):
-    # Marked, so that ``flask files clean`` knows every blob a row names (app/files).
-    return mapped_column(sa.String(64), nullable=nullable, info={"blob": True})
-
-
-class InnovationImage(db.Model):
+class InnovationImage(PictureMixin, db.Model):
     """A picture of a case study: its alt text, caption and credit, and the blobs (app/files)
     of its re-encoded sizes, each as WebP and in the original format (docs/decisions/0082)."""
 
@@ -388,56 +384,15 @@ class InnovationImage(db.Model):
         sa.CheckConstraint(_in("format", IMAGE_FORMATS), name="format"),
         sa.CheckConstraint("number >= 1", name="number"),
     )
+    URL_ENDPOINT = "catalog.image"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     innovation_id: Mapped[int] = mapped_column(sa.ForeignKey("innovation.id", ondelete="CASCADE"), index=True)
-    # 1, 2, 3...: the order of the gallery.
-    number: Mapped[int]
-    # The file name beside the case study's file (``alur-layanan.png``): unique per case study.
-    name: Mapped[str] = mapped_column(sa.String(MAX_NAME))
-    alt: Mapped[str] = mapped_column(sa.String(MAX_ALT))
-    caption: Mapped[str | None] = mapped_column(sa.String(MAX_CAPTION))
-    credit: Mapped[str | None] = mapped_column(sa.String(MAX_CREDIT))
-    format: Mapped[str] = mapped_column(sa.String(8))
-    # The page size's; the thumbnail's below.
-    width: Mapped[int]
-    height: Mapped[int]
-    thumb_width: Mapped[int]
-    thumb_height: Mapped[int]
-    # SHA-256 of the bytes that were uploaded or imported (never stored: they may hold EXIF):
-    # a file that is the same picture again is recognised by it.
-    source_sha256: Mapped[str] = mapped_column(sa.String(64))
-    page_sha256: Mapped[str] = _blob_column()
-    page_webp_sha256: Mapped[str] = _blob_column()
-    thumb_sha256: Mapped[str] = _blob_column()
-    thumb_webp_sha256: Mapped[str] = _blob_column()
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_utcnow)
 
     innovation: Mapped[Innovation] = relationship(back_populates="images")
 
-    BLOBS = {
-        ("page", "original"): "page_sha256",
-        ("page", "webp"): "page_webp_sha256",
-        ("thumb", "original"): "thumb_sha256",
-        ("thumb", "webp"): "thumb_webp_sha256",
-    }
-
-    @classmethod
-    def digest_column(cls, key):
-        return getattr(cls, cls.BLOBS[key])
-
-    def digest(self, size, kind):
-        """The blob of ``size`` (``thumb``, ``page``) as ``kind`` (``original``, ``webp``)."""
-        return getattr(self, self.BLOBS[(size, kind)])
-
-    def set_blobs(self, prepared, digests):
-        """Take the re-encoded ``prepared`` image whose variants are stored as ``digests``."""
-        self.format = prepared.format
-        self.width, self.height = prepared.width, prepared.height
-        self.thumb_width, self.thumb_height = prepared.thumb_width, prepared.thumb_height
-        self.source_sha256 = prepared.source_digest
-        for key, column in self.BLOBS.items():
-            setattr(self, column, digests[key])
+    def url_values(self):
+        return {"slug": self.innovation.slug}
 
     def __repr__(self):
         return f"<InnovationImage {self.innovation_id}#{self.number} {self.name}>"
@@ -473,7 +428,7 @@ class InnovationDocument(db.Model):
     regulation_year: Mapped[int | None]
     format: Mapped[str] = mapped_column(sa.String(8))
     size: Mapped[int]
-    sha256: Mapped[str] = _blob_column()
+    sha256: Mapped[str] = blob_column()
     # The words of a PDF or DOCX (bounded), for the search index; None when there are none.
     # Deferred: lists and pages never need it; the search index undefers it.
     text: Mapped[str | None] = mapped_column(sa.Text, deferred=True)

@@ -18,8 +18,6 @@ from app.catalog.documents import MIMETYPES as DOCUMENT_MIMETYPES
 from app.catalog.documents import human_size
 from app.catalog.facets import facet_options, sort_choices
 from app.catalog.filters import FilterError, parse_filters
-from app.catalog.image_store import image_url
-from app.catalog.images import EXTENSIONS, MIMETYPES
 from app.catalog.labels import (
     BUDGET_SOURCE_LABELS,
     COST_BAND_LABELS,
@@ -31,8 +29,9 @@ from app.catalog.labels import (
     award_label,
 )
 from app.catalog.models import InnovationDocument, InnovationImage, Owner, Sector
+from app.catalog.pictures import image_url, serve
 from app.extensions import db
-from app.files import blob_store, is_digest
+from app.files import blob_store
 from app.regions.models import Region
 
 bp = Blueprint("catalog", __name__)
@@ -84,38 +83,12 @@ def innovation(slug):
     return render_template("catalog/innovation.html", innovation=item, toc=table_of_contents(item.body_html))
 
 
-# A picture's address names its bytes (their SHA-256): it never changes, so browsers and
-# proxies may keep a public one for a year. One of a case study that is not public is only
-# for those who may see the case study, and no shared cache may keep it.
-IMMUTABLE = "public, max-age=31536000, immutable"
-NOT_SHARED = "private, no-cache"
-
-
 @bp.get("/inovasi/<slug>/gambar/<digest>.<any(jpg, png, webp):ext>")
 def image(slug, digest, ext):
-    """A stored picture of a case study, for whoever may see the case study (else 404)."""
+    """A stored picture of a case study, for whoever may see the case study (else 404); a
+    public one may be cached for a year (app/catalog/pictures.py)."""
     item = innovation_or_404(slug, current_user)
-    if not is_digest(digest):
-        abort(404)
-    named = sa.or_(*(InnovationImage.digest_column(key) == digest for key in InnovationImage.BLOBS))
-    row = db.session.scalar(sa.select(InnovationImage).where(InnovationImage.innovation_id == item.id, named))
-    if row is None:
-        abort(404)
-    kind = "webp" if ext == "webp" else "original"
-    if kind == "original" and ext != EXTENSIONS[row.format]:
-        abort(404)
-    if digest not in (row.digest(size, kind) for size in ("thumb", "page")):
-        abort(404)
-    store = blob_store()
-    if not store.exists(digest):
-        abort(404)
-    response = current_app.response_class(
-        store.read(digest), mimetype=MIMETYPES["webp" if kind == "webp" else row.format]
-    )
-    response.set_etag(digest)
-    response.headers["Cache-Control"] = IMMUTABLE if item.is_public else NOT_SHARED
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response.make_conditional(request)
+    return serve(InnovationImage, InnovationImage.innovation_id, item.id, digest, ext, item.is_public)
 
 
 bp.add_app_template_global(image_url)

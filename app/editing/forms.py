@@ -5,7 +5,6 @@ format's (app/content/schema.py), applied by the service to the front matter the
 builds, so that the web and the files obey one set of rules.
 """
 
-import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -32,7 +31,6 @@ from app.catalog.documents import (
     MAX_TITLE,
     MIN_REGULATION_YEAR,
 )
-from app.catalog.images import MAX_ALT, MAX_CAPTION, MAX_CREDIT
 from app.catalog.labels import (
     AWARD_STAGE_LABELS,
     DOCUMENT_KIND_LABELS,
@@ -41,6 +39,7 @@ from app.catalog.labels import (
     award_stage_named,
 )
 from app.catalog.models import AWARD_STAGES, CONTACT_LIMITS, GOVERNMENT_KINDS, LANGUAGES, OWNER_KINDS, STAGES
+from app.catalog.picture_forms import plain_text
 from app.content.contacts import MAX_CONTACTS
 from app.content.schema import MAX_BODY, MAX_LENGTH
 from app.editing.evidence_form import EvidenceFields
@@ -335,41 +334,6 @@ class AwardResultsForm(_TextForm):
     file = FileField(_l("Atau berkas CSV"))
     check = SubmitField(_l("Periksa saja"))
     save = SubmitField(_l("Simpan hasil"))
-
-
-_NOT_PLAIN = re.compile(r"[\x00-\x1f\x7f<>]")
-
-
-def plain_text(form, field):
-    """One line of text without markup characters (an alt text, a caption, a credit)."""
-    if field.data and _NOT_PLAIN.search(field.data):
-        raise ValidationError(_l("Tanpa tanda < dan > atau karakter kendali."))
-
-
-class _ImageTexts(Form):
-    alt = text_field(
-        _l("Teks alternatif (wajib)"), MAX_ALT, extra=[plain_text],
-        description=_l("Apa yang tampak di gambar, untuk pembaca yang tidak dapat melihatnya."),
-    )  # fmt: skip
-    caption = text_field(_l("Keterangan"), MAX_CAPTION, is_required=False, extra=[plain_text])
-    credit = text_field(_l("Sumber atau pembuat gambar"), MAX_CREDIT, is_required=False, extra=[plain_text])
-
-
-class ImageUploadForm(_ImageTexts):
-    """A new picture of a case study, with its alt text, caption and credit."""
-
-    file = FileField(_l("Berkas gambar (JPEG, PNG atau WebP)"), render_kw={"accept": "image/jpeg,image/png,image/webp"})
-    upload = SubmitField(_l("Unggah gambar"))
-
-
-class ImageTextForm(_ImageTexts):
-    """A picture's alt text, caption and credit (one form per picture: give it a prefix)."""
-
-    save = SubmitField(_l("Simpan keterangan"))
-
-
-class ImageActionForm(Form):
-    """Move a picture up or down, or remove it (a button and its CSRF token)."""
 
 
 def _one_line(value):

@@ -13,8 +13,11 @@ from app.catalog.access import innovation_or_404
 from app.catalog.documents import MAX_BYTES as DOCUMENT_MAX_BYTES
 from app.catalog.documents import MAX_DOCUMENTS
 from app.catalog.image_store import discard
-from app.catalog.images import MAX_IMAGE_BYTES, MAX_IMAGES
+from app.catalog.images import MAX_IMAGES
 from app.catalog.models import Sector, Theme
+from app.catalog.picture_forms import ImageUploadForm
+from app.catalog.picture_pages import ACTIONS as PICTURE_ACTIONS
+from app.catalog.picture_pages import action_form, invalid_action, posted_file, text_forms
 from app.changes import commit
 from app.content.contacts import MAX_CONTACTS
 from app.content.evidence import MAX_INDICATORS
@@ -29,9 +32,6 @@ from app.editing.forms import (
     DocumentActionForm,
     DocumentTextForm,
     DocumentUploadForm,
-    ImageActionForm,
-    ImageTextForm,
-    ImageUploadForm,
     RestoreForm,
     ReviewForm,
 )
@@ -343,8 +343,6 @@ def _award_lines(form):
 
 # --- pictures (docs/decisions/0082) ---------------------------------------------------------
 
-IMAGE_ACTIONS = {"naik": -1, "turun": 1}
-
 
 @bp.route("/inovasi/<slug>/gambar", methods=["GET", "POST"])
 @login_required
@@ -365,28 +363,20 @@ def _upload(innovation, form):
     """Add the posted picture; None when it was saved, else the status of the refusal."""
     if not form.validate() or form.has_nul:
         return 400
-    upload = form.file.data
-    if not isinstance(upload, FileStorage) or not upload.filename:
-        form.file.errors = [*form.file.errors, _("Pilih berkas gambar untuk diunggah.")]
+    posted = posted_file(form)
+    if posted is None:
         return 400
-    data = upload.read(MAX_IMAGE_BYTES + 1)
+    data, filename = posted
     texts = {"alt": form.alt.data, "caption": form.caption.data, "credit": form.credit.data}
-    return _store_upload(form, image_service.add, innovation, data, upload.filename, texts, _("Gambar ditambahkan."))
+    return _store_upload(form, image_service.add, innovation, data, filename, texts, _("Gambar ditambahkan."))
 
 
 def _images_page(innovation, form=None, status=200, text_form=None):
-    text_forms = {}
-    for image in innovation.images:
-        if text_form is not None and text_form._prefix == f"g{image.number}-":
-            text_forms[image.number] = text_form
-        else:
-            text_forms[image.number] = ImageTextForm(formdata=None, obj=image, prefix=f"g{image.number}")
     return render_template(
         "editing/images.html",
         innovation=innovation,
         form=form or ImageUploadForm(formdata=None),
-        text_forms=text_forms,
-        action_form=ImageActionForm(formdata=None),
+        text_forms=text_forms(innovation.images, text_form),
         max_images=MAX_IMAGES,
         max_mb=image_service.MAX_UPLOAD_MB,
     ), status
@@ -398,16 +388,11 @@ def image_action(slug, number, action):
     """Describe, move or remove one picture (``number`` is its place in the gallery)."""
     innovation = innovation_or_404(slug, current_user, "innovation.edit")
     image = next((item for item in innovation.images if item.number == number), None)
-    form = ImageTextForm(prefix=f"g{number}") if action == "ubah" else ImageActionForm()
+    form = action_form(number, action)
     # The token first: a stale one says so clearly, whatever the picture.
     if not form.validate() or form.has_nul:
-        if form.csrf_token.errors or image is None:
-            upload = ImageUploadForm(formdata=None)
-            upload.form_errors.append(
-                form.csrf_token.errors[0] if form.csrf_token.errors else _("Permintaan tidak sah.")
-            )
-            return _images_page(innovation, upload, 400)
-        return _images_page(innovation, status=400, text_form=form)
+        upload, text_form = invalid_action(form, image)
+        return _images_page(innovation, upload, 400, text_form)
     if image is None:
         abort(404)
     if action == "ubah":
@@ -416,7 +401,7 @@ def image_action(slug, number, action):
     elif action == "hapus":
         change, kwargs = (image_service.remove, innovation, image), {}
     else:
-        change, kwargs = (image_service.move, innovation, image, IMAGE_ACTIONS[action]), {}
+        change, kwargs = (image_service.move, innovation, image, PICTURE_ACTIONS[action]), {}
     _done, refused = commit(*change, user=current_user, **kwargs)
     if isinstance(refused, services.NotAllowed):
         abort(403)

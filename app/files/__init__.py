@@ -20,7 +20,7 @@ from pathlib import Path
 
 from flask import current_app
 
-__all__ = ["LocalBlobStore", "blob_store", "digest_of", "is_digest"]
+__all__ = ["LocalBlobStore", "blob_column", "blob_store", "digest_of", "is_digest"]
 
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 _TEMPORARY_PREFIX = ".tmp-"
@@ -102,6 +102,14 @@ def blob_store(app=None):
     """The store of the app (``UPLOAD_DIR/blobs``)."""
     app = app or current_app
     return LocalBlobStore(Path(app.config["UPLOAD_DIR"]) / "blobs")
+
+
+def blob_column(nullable=False):
+    """A column naming a blob, marked so that ``flask files clean`` knows every blob a row names."""
+    import sqlalchemy as sa
+    from sqlalchemy.orm import mapped_column
+
+    return mapped_column(sa.String(64), nullable=nullable, info={"blob": True})
 
 
 def referenced_digests(db):

@@ -5,7 +5,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.catalog.images import FORMATS as IMAGE_FORMATS
 from app.catalog.models import Innovation, Owner
+from app.catalog.pictures import PictureMixin
 from app.extensions import db
 from app.extensions import sql_in as _in
 from app.extensions import utcnow as _utcnow
@@ -134,6 +136,10 @@ class Activity(db.Model):
     network: Mapped[Network] = relationship(back_populates="activities")
     participants: Mapped[list[Owner]] = relationship(secondary=activity_participant, order_by=Owner.name)
     innovations: Mapped[list[Innovation]] = relationship(secondary=activity_innovation, order_by=Innovation.title)
+    # Pictures, in order (docs/decisions/0085): the first is the page's og:image.
+    images: Mapped[list["ActivityImage"]] = relationship(
+        back_populates="activity", cascade="all, delete-orphan", passive_deletes=True, order_by="ActivityImage.number"
+    )
 
     @property
     def public_innovations(self):
@@ -142,3 +148,26 @@ class Activity(db.Model):
 
     def __repr__(self):
         return f"<Activity {self.id} {self.kind} {self.date}>"
+
+
+class ActivityImage(PictureMixin, db.Model):
+    """A picture of an activity, kept as a case study's is (app/catalog/pictures.py)."""
+
+    __tablename__ = "activity_image"
+    __table_args__ = (
+        sa.UniqueConstraint("activity_id", "name"),
+        sa.CheckConstraint(_in("format", IMAGE_FORMATS), name="format"),
+        sa.CheckConstraint("number >= 1", name="number"),
+    )
+    URL_ENDPOINT = "activity_pictures.image"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activity.id", ondelete="CASCADE"), index=True)
+
+    activity: Mapped[Activity] = relationship(back_populates="images")
+
+    def url_values(self):
+        return {"slug": self.activity.network.slug, "activity_id": self.activity_id}
+
+    def __repr__(self):
+        return f"<ActivityImage {self.activity_id}#{self.number} {self.name}>"

@@ -1,7 +1,7 @@
 """a submitted case study may be withdrawn by its authors
 
 Revision ID: 0023
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-05 05:00:00
 
 - ``innovation_revision.action`` admits ``withdrawn``: the step that takes a submitted case
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0023"
-down_revision = "0019"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

@@ -60,3 +60,38 @@ def test_coordinator_cannot_edit_another_network(page, login, allow_console_erro
     response = page.goto("/jaringan/jipp-sulawesi-selatan/anggota")
     assert response.status == 403
     assert page.locator("h1").inner_text() == "Tidak diizinkan"
+
+
+def test_coordinator_gives_an_activity_pictures_shown_without_script(page, login):
+    from tests.factories import picture
+
+    login("coordinator")
+    page.goto("/jaringan/jipp-jawa-timur/kegiatan/baru")
+    page.get_by_label("Judul").fill("Klinik replikasi Tele-APIK")
+    page.get_by_label("Tanggal").fill("2025-03-04")
+    page.get_by_role("button", name="Simpan kegiatan").click()
+    page.wait_for_url(re.compile(r"/kegiatan/\d+$"))
+    activity_url = page.url
+    page.get_by_role("link", name="Gambar kegiatan").click()
+    assert_accessible(page)
+    for name, alt, color in (("diskusi.png", "Peserta berdiskusi di meja bundar", (40, 160, 90)),
+                             ("papan.png", "Papan alur layanan Tele-APIK", (200, 120, 30))):  # fmt: skip
+        page.get_by_label("Berkas gambar (JPEG, PNG atau WebP)").set_input_files(
+            {"name": name, "mimeType": "image/png", "buffer": picture(color=color)}
+        )
+        page.locator("#alt").fill(alt)
+        page.get_by_role("button", name="Unggah gambar").click()
+        expect(page.locator("main")).to_contain_text(name)
+    page.get_by_role("button", name="Turunkan (gambar 1)").click()
+    expect(page.locator(".image-row").first).to_contain_text("papan.png")
+    assert_accessible(page)
+    logout(page)
+
+    page.goto(activity_url)
+    gallery = page.locator(".gallery img")
+    expect(gallery).to_have_count(2)
+    assert gallery.first.get_attribute("alt") == "Papan alur layanan Tele-APIK"
+    assert gallery.first.evaluate("img => img.complete && img.naturalWidth > 0")
+    og = page.locator('meta[property="og:image"]').get_attribute("content")
+    assert re.search(r"/kegiatan/\d+/gambar/[0-9a-f]{64}\.png$", og), og
+    assert_accessible(page)
