@@ -22,7 +22,7 @@ from app.changes import commit
 from app.content.contacts import MAX_CONTACTS
 from app.content.evidence import MAX_INDICATORS
 from app.content.kit import MAX_PITFALLS, MAX_STEPS
-from app.editing import awards, casepage, history, panels, queries, services  # noqa: F401 - panels registers itself
+from app.editing import awards, casepage, fielddiff, history, panels, queries, services  # noqa: F401 - panels registers itself
 from app.editing import documents as document_service
 from app.editing import images as image_service
 from app.editing.forms import (
@@ -236,18 +236,29 @@ def revisions(slug):
     return _history_page(innovation_or_404(slug, current_user, "innovation.history"))
 
 
+def _last_different(items, number):
+    """The newest version before ``number`` whose content differs from it: a workflow step
+    (submitted, published) changes no field, and comparing with it would show nothing."""
+    older = [r for r in items if r.number < number]  # newest first
+    current = next((r for r in items if r.number == number), None)
+    if current is None or not older:
+        return max(number - 1, 0)
+    return next((r.number for r in older if not fielddiff.same_content(r, current)), older[-1].number)
+
+
 def _history_page(innovation, error=None, status=200):
     items = history.revisions(innovation)
     by_number = {r.number: r for r in items}
     newest = items[0].number if items else 0
     new_number = _revision_number("ke", newest)
-    old_number = _revision_number("dari", max(new_number - 1, 0))
+    old_number = _revision_number("dari", _last_different(items, new_number))
     if (new_number and new_number not in by_number) or (old_number and old_number not in by_number):
         abort(404)
     old, new = by_number.get(old_number), by_number.get(new_number)
     # An author who no longer holds a role still reads the history, without the contacts.
     shown = history.snapshot if current_user.can("innovation.see_contacts", innovation) else history.without_contacts
     lines = history.diff(shown(old) if old else None, shown(new)) if new else []
+    changed = fielddiff.changes(shown(old) if old else None, shown(new)) if new else []
     return render_template(
         "editing/history.html",
         innovation=innovation,
@@ -255,6 +266,7 @@ def _history_page(innovation, error=None, status=200):
         old=old,
         new=new,
         lines=lines,
+        changed=changed,
         restore_form=RestoreForm(formdata=None, version=str(innovation.version)),
         error=error,
     ), status
