@@ -203,3 +203,17 @@ def similar_by_sector(innovation, limit):
         .limit(limit)
     )
     return list(db.session.scalars(query))
+
+
+def like_owner(owner, limit):
+    """Published innovations of governments of the same kind as ``owner`` (a regency, a city, a
+    province), those in its own province first, most replicated first; never its own."""
+    same_province = province_of(Innovation.region_code) == (owner.region_code or "")[:2]
+    query = (
+        sa.select(Innovation)
+        .join(Owner, Innovation.owner_id == Owner.id)
+        .where(Innovation.is_public, Owner.kind == owner.kind, Innovation.owner_id != owner.id)
+        .order_by(sa.case((same_province, 0), else_=1), *ORDER["most_replicated"])
+        .limit(limit)
+    )
+    return list(db.session.scalars(with_card_data(query)))

@@ -52,7 +52,23 @@ def home():
         sector_counts=queries.counts_by_sector(),
         provinces=provinces,
         province_counts=queries.counts_by_province(),
+        example_queries=EXAMPLE_QUERIES,
+        like_yours=_like_yours(),
     )
+
+
+# What the search box suggests on the home page: problems people come with, each finding
+# case studies in the sample content (tests/test_home.py follows them).
+EXAMPLE_QUERIES = ("stunting", "akta kelahiran", "antrean puskesmas", "sampah", "izin usaha")
+
+
+def _like_yours():
+    """For a signed-in official of a regional government: innovations of governments like
+    theirs (same kind, their province first). Anonymous pages stay the same for all (cached)."""
+    owner = getattr(current_user, "owner", None) if current_user.is_authenticated else None
+    if owner is None or owner.kind not in ("province", "regency", "city"):
+        return None, []
+    return owner, queries.like_owner(owner, 3)
 
 
 @bp.get("/inovasi")
