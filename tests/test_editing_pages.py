@@ -28,7 +28,9 @@ def _public(client, path):
 def test_an_official_writes_an_editor_returns_the_official_fixes_and_the_editor_publishes(app, client, world):  # noqa: F811
     sign_in(client, world["official"])
     form = client.get(NEW).get_data(as_text=True)
-    assert "Kabupaten Banyumas" in form and "## Latar Belakang" in form and "## Cara Mereplikasi" in form
+    # the guided sections are fields of their own, each with its hint
+    assert "Kabupaten Banyumas" in form and '<label for="section_background">Latar Belakang</label>' in form
+    assert '<label for="section_replication">Cara Mereplikasi</label>' in form and "dasar hukum, anggaran" in form
     assert 'name="owner_kind"' not in form and 'name="awards"' not in form  # fixed for an official
 
     response = post(client, NEW, valid_form(save=None, save_and_submit="Simpan dan ajukan untuk ditinjau"), NEW)

@@ -42,6 +42,7 @@ from app.catalog.models import AWARD_STAGES, CONTACT_LIMITS, GOVERNMENT_KINDS, L
 from app.catalog.picture_forms import plain_text
 from app.content.contacts import MAX_CONTACTS
 from app.content.schema import MAX_BODY, MAX_LENGTH
+from app.editing import sections
 from app.editing.evidence_form import EvidenceFields
 from app.editing.kit_form import KitFields
 from app.forms import Form, max_length, multi_select_field, optional, options, select_field, strip, text_field
@@ -162,13 +163,31 @@ class CaseStudyForm(EvidenceFields, KitFields, _TextForm):
         _l("Ringkasan"),
         [optional(), max_length(MAX_LENGTH["summary"])],
         filters=[strip],
-        render_kw={"rows": 4, "maxlength": MAX_LENGTH["summary"]},
+        render_kw={"rows": 4, "maxlength": MAX_LENGTH["summary"], "data-count": ""},
     )
     body = TextAreaField(
         _l("Isi studi kasus (Markdown)"),
         [optional(), max_length(MAX_BODY)],
         render_kw={"rows": 24},
         default=GUIDED_BODY,
+    )
+    # The guided sections, each a field of its own (app/editing/sections.py); the body is
+    # made of them. ``body`` stays for a client that posts the whole Markdown at once.
+    section_intro = TextAreaField(
+        _l("Pembuka (boleh kosong)"), [optional(), max_length(MAX_BODY)], render_kw={"rows": 4, "data-count": ""}
+    )
+    section_language = HiddenField()  # the language of the body's headings, kept as it was
+    section_background = TextAreaField(
+        _l("Latar Belakang"), [optional(), max_length(MAX_BODY)], render_kw={"rows": 8, "data-count": ""}
+    )
+    section_innovation = TextAreaField(
+        _l("Inovasi"), [optional(), max_length(MAX_BODY)], render_kw={"rows": 10, "data-count": ""}
+    )
+    section_results = TextAreaField(
+        _l("Hasil dan Dampak"), [optional(), max_length(MAX_BODY)], render_kw={"rows": 8, "data-count": ""}
+    )
+    section_replication = TextAreaField(
+        _l("Cara Mereplikasi"), [optional(), max_length(MAX_BODY)], render_kw={"rows": 8, "data-count": ""}
     )
     comment = TextAreaField(_l("Catatan perubahan (untuk riwayat)"), [optional(), max_length(MAX_COMMENT)])
     version = HiddenField()
@@ -231,6 +250,10 @@ class CaseStudyForm(EvidenceFields, KitFields, _TextForm):
         self.fill_kit(fields)
         self.summary.data = fields.get("summary", "")
         self.body.data = body
+        parts = sections.split(body)
+        for key in ("intro", *sections.SECTIONS):
+            getattr(self, f"section_{key}").data = parts[key]
+        self.section_language.data = parts.get("_language", "")
 
     def front_matter(self, fixed_owner=None, keep=None):
         """The front matter the form describes, ready for the case-study rules.
@@ -286,9 +309,29 @@ class CaseStudyForm(EvidenceFields, KitFields, _TextForm):
         self.contacts.append_entry()
         return True
 
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        super().process(formdata, obj, data, extra_filters, **kwargs)
+        # A client that posted the whole body sees it again in the sections, as typed.
+        if self.body.raw_data and not any(f.raw_data for f in self._section_fields().values()):
+            parts = sections.split(self.body.data)
+            for key, field in self._section_fields().items():
+                field.data = parts[key]
+            self.section_language.data = parts.get("_language", "")
+
+    def _section_fields(self):
+        return {key: getattr(self, f"section_{key}") for key in ("intro", *sections.SECTIONS)}
+
     def body_text(self):
-        """The body as a file holds it: Unix line ends, no blank lines around it."""
-        return (self.body.data or "").replace("\r\n", "\n").replace("\r", "\n").strip("\n") + "\n"
+        """The body as a file holds it: Unix line ends, no blank lines around it. Made of the
+        guided sections when they were posted, else the whole ``body`` as posted."""
+        posted = [f for f in self._section_fields().values() if f.raw_data]
+        if posted:
+            parts = {key: f.data or "" for key, f in self._section_fields().items()}
+            kept = self.section_language.data if self.section_language.data in sections.HEADINGS else ""
+            body = sections.compose({**parts, "_language": kept}, self.language.data or "id")
+        else:
+            body = self.body.data or ""
+        return body.replace("\r\n", "\n").replace("\r", "\n").strip("\n") + "\n"
 
 
 class ReviewForm(_TextForm):

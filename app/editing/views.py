@@ -162,6 +162,7 @@ def _form_page(innovation):
         fixed_owner=fixed_owner,
         institutions=[i.name for i in owner.institutions] if owner is not None else [],
         preview=preview,
+        preview_facts=_preview_facts(form) if preview is not None else None,
         conflict=conflict,
         review=ReviewForm(formdata=None, version=str(innovation.version)) if innovation else None,
         max_contacts=MAX_CONTACTS,
@@ -234,6 +235,16 @@ def step(slug, step):
 def revisions(slug):
     """Every version, and the lines that differ between two of them (``?dari=&ke=``)."""
     return _history_page(innovation_or_404(slug, current_user, "innovation.history"))
+
+
+def _preview_facts(form):
+    """The key facts of the preview in the reader's words: the stage and the sectors by name."""
+    labels = {c.value: c.label for c in form.stage._choices_from_input(form.stage.choices)}
+    sectors = {c.value: c.label for c in form.sectors._choices_from_input(form.sectors.choices)}
+    return {
+        "stage": labels.get(form.stage.data, form.stage.data),
+        "sectors": [sectors.get(s, s) for s in form.sectors.data or []],
+    }
 
 
 def _last_different(items, number):

@@ -6,6 +6,8 @@ history and the page shows it."""
 import re
 import time
 
+from playwright.sync_api import expect
+
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import logout
 
@@ -25,12 +27,17 @@ def _write_case_study(page):
     page.get_by_label("Unit pelaksana").fill("Dinas Kesehatan Kabupaten Banyumas")
     page.get_by_label("Tahun masuk katalog").fill("2024")
     page.get_by_label("Kesehatan", exact=True).check()
-    body = page.get_by_label("Isi studi kasus (Markdown)")
-    assert "## Cara Mereplikasi" in body.input_value()  # the guided sections are there to fill
-    body.fill(f"## Latar Belakang\nBanyak balita tidak ditimbang.\n\n## Inovasi\n{FIRST}\n<script>alert(1)</script>\n")
+    # Each guided section is a field of its own, with its hint and a count of what was typed.
+    page.locator("#section_background").fill("Banyak balita tidak ditimbang.")
+    page.locator("#section_innovation").fill(f"{FIRST}\n<script>alert(1)</script>\n")
+    expect(page.locator("#section_background-count")).to_have_text("30 / 200.000 karakter")
     page.get_by_role("button", name="Pratinjau").click()
     preview = page.locator(".preview")
     assert FIRST in preview.inner_text() and preview.locator("script").count() == 0
+    # The preview is the whole page: the title, the summary, the key facts, then the body.
+    assert preview.locator(".preview-title").inner_text() == TITLE
+    assert "Kader posyandu menjemput balita" in preview.inner_text() and "Kesehatan" in preview.inner_text()
+    assert preview.locator("h2", has_text="Latar Belakang").count() == 1
     assert page.get_by_label("Judul inovasi").input_value() == TITLE  # the form is kept
     assert_accessible(page)
     page.get_by_role("button", name="Simpan dan ajukan untuk ditinjau").click()
@@ -73,8 +80,8 @@ def test_an_official_writes_an_editor_reviews_publishes_and_restores(page, login
     row = page.locator("tr", has_text=TITLE)
     assert "Dikembalikan untuk diperbaiki" in row.inner_text() and "Tambahkan angka hasilnya" in row.inner_text()
     row.get_by_role("link", name=re.compile("^Ubah")).click()
-    body = page.get_by_label("Isi studi kasus (Markdown)")
-    body.fill(body.input_value() + f"\n## Hasil dan Dampak\n{FIX}\n")
+    assert FIRST in page.locator("#section_innovation").input_value()  # the sections come back apart
+    page.locator("#section_results").fill(FIX)
     page.get_by_label("Catatan perubahan (untuk riwayat)").fill("Angka hasil ditambahkan")
     page.get_by_role("button", name="Simpan dan ajukan untuk ditinjau").click()
     page.wait_for_url(re.compile(r"/inovasi/posyandu-jemput-bola-digital-banyumas$"))

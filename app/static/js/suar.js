@@ -17,4 +17,20 @@
       }
     });
   });
+  // A live count under the fields that ask for it (the guided sections, the summary).
+  var word = document.documentElement.lang === "en" ? "characters" : "karakter";
+  document.querySelectorAll("textarea[data-count]").forEach(function (area) {
+    var out = document.createElement("p");
+    out.className = "hint char-count";
+    out.id = area.id + "-count";
+    out.setAttribute("aria-live", "polite");
+    var limit = area.getAttribute("maxlength");
+    var show = function () {
+      out.textContent = area.value.length.toLocaleString(document.documentElement.lang) +
+        (limit ? " / " + Number(limit).toLocaleString(document.documentElement.lang) : "") + " " + word;
+    };
+    area.insertAdjacentElement("afterend", out);
+    area.addEventListener("input", show);
+    show();
+  });
 })();
