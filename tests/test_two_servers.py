@@ -137,8 +137,10 @@ def test_a_change_written_through_one_server_is_found_on_the_other_within_2_seco
             )
             with engine.connect() as connection:
                 assert (connection.scalar(sa.text("SELECT max(id) FROM search_outbox")) or 0) > before
-            assert followed is not None and followed <= BOUND, f"B's index applied the change after {followed} s"
-            assert found is not None and found <= BOUND, f"a search on B found the change after {found} s"
+            assert followed is not None and followed <= BOUND, (
+                f"B's index applied the change after {_seconds(followed)}"
+            )
+            assert found is not None and found <= BOUND, f"a search on B found the change after {_seconds(found)}"
 
             # Each server recorded its position: both at the newest change.
             def both_recorded():
