@@ -5,7 +5,13 @@ behind the pruning window is not ready until it has rebuilt its index.
 The second server is a second app on the same database with an index folder of its own,
 as a second machine would be; the first is the test app itself."""
 
+import os
+import secrets
+import subprocess
+import sys
+import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -18,6 +24,8 @@ from app.search.follower import Follower
 from app.search.index import IndexBehind, IndexStore
 from app.search.models import SearchOutbox, SearchPrune, SearchServer, utcnow
 from tests.test_search_support import clean_index, load_cases, slugs
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -185,3 +193,41 @@ def test_a_write_on_a_left_behind_server_rebuilds_its_index(catalogue, second):
     _retitle(second, "izin-usaha-malang", "Izin Usaha Sehari Lewat Aplikasi Kilat")  # through B
     assert slugs(second, "kecubung") == ["bank-sampah-kupang"] and slugs(second, "kilat") == ["izin-usaha-malang"]
     assert _ready(second)[0] == 200
+
+
+def test_flask_search_follow_keeps_another_index_up_to_date(catalogue, tmp_path):
+    """``flask search follow`` for servers not run by deploy/gunicorn.conf.py."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
+    env.update(
+        DATABASE_URL=catalogue.config["SQLALCHEMY_DATABASE_URI"],
+        SEARCH_INDEX_DIR=str(tmp_path / "index-c"),
+        SEARCH_SERVER_NAME="server-c",
+        SECRET_KEY=secrets.token_hex(32),
+        PYTHONWARNINGS="error",
+    )
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "search", "follow", "--interval", "0.2"]
+    log = tmp_path / "follow.log"
+    with open(log, "w") as output:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+
+        def caught_up():
+            assert process.poll() is None, log.read_text()
+            return _positions(catalogue).get("server-c") == _newest(catalogue)
+
+        assert _wait(caught_up), log.read_text()  # built its index from the database
+        _retitle(catalogue, "bank-sampah-kupang", "Tabungan Kecubung dari Bank Sampah")
+        assert _wait(caught_up), log.read_text()  # and applied the change made elsewhere
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert IndexStore(str(tmp_path / "index-c")).applied() == _newest(catalogue)
+
+
+def _wait(check, limit=60):
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return False
