@@ -99,6 +99,11 @@ class Config:
             raise ConfigError(f"LOG_FORMAT must be 'text' or 'json', not {self.LOG_FORMAT!r}")
         self.METRICS_ALLOW = env.get("METRICS_ALLOW", "127.0.0.1, ::1")
         self.SEARCH_READY_MAX_LAG = _whole_number(env, "SEARCH_READY_MAX_LAG", 100)
+        # Several servers (docs/decisions/0086): each records its index's position under this
+        # name (default: host name and index folder); one that has not reported for
+        # SEARCH_SERVER_LIVE_SECONDS no longer holds back `flask search prune`.
+        self.SEARCH_SERVER_NAME = env.get("SEARCH_SERVER_NAME") or None
+        self.SEARCH_SERVER_LIVE_SECONDS = _positive_int(env, "SEARCH_SERVER_LIVE_SECONDS", 3600)
         if self.SUAR_ENV != "production":
             return
         if not self.RATELIMIT_STORAGE_URI.startswith(("redis://", "rediss://", "redis+")):

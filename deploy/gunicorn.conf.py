@@ -63,3 +63,13 @@ def child_exit(server, worker):
 def on_exit(server):
     if _our_metrics_dir:
         shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+
+
+def post_worker_init(worker):
+    # Several servers on one database (docs/decisions/0086): one thread per server follows the
+    # outbox into this server's index and records its position; every worker starts one, and
+    # the one holding the index folder's lock follows. SEARCH_FOLLOW=off turns it off.
+    if os.environ.get("SEARCH_FOLLOW", "on") != "off":
+        from app.search.follower import start_in_background
+
+        start_in_background(worker.wsgi)

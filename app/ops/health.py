@@ -2,7 +2,8 @@
 can serve readers now (docs/decisions/0050).
 
 Ready means: the database answers, its schema is at the migrations' head, this server's
-search index exists and is at most ``SEARCH_READY_MAX_LAG`` outbox changes behind, and Redis
+search index exists, was not left behind the pruned outbox (docs/decisions/0086) and is at
+most ``SEARCH_READY_MAX_LAG`` outbox changes behind, and Redis
 answers when the rate limits or the job queue (`REDIS_URL`) are kept there. A new or rebuilt server is
 therefore not ready until ``flask search reindex`` has built its index.
 """
@@ -21,9 +22,11 @@ REDIS_TIMEOUT = 1.0  # seconds: a probe must answer before the load balancer giv
 
 def search_state(app):
     """This server's index against the outbox: ``present``, ``applied``, ``lag`` (outbox
-    changes newer than the index) and ``outbox`` (rows kept until ``flask search prune``)."""
+    changes newer than the index), ``outbox`` (rows kept until ``flask search prune``) and
+    ``behind`` (changes it never applied were pruned: it must be rebuilt)."""
     from app.search.index import IndexMissing, IndexStore
     from app.search.models import SearchOutbox
+    from app.search.servers import left_behind
 
     store = IndexStore(app.config["SEARCH_INDEX_DIR"])
     try:
@@ -36,7 +39,8 @@ def search_state(app):
         lag = outbox if not applied else connection.scalar(
             sa.select(sa.func.count()).select_from(SearchOutbox).where(SearchOutbox.id > applied)
         )  # fmt: skip
-    return {"present": present, "applied": applied, "lag": lag, "outbox": outbox}
+        behind = present and left_behind(connection, applied)
+    return {"present": present, "applied": applied, "lag": lag, "outbox": outbox, "behind": behind}
 
 
 class _Heads:
@@ -104,8 +108,10 @@ def readiness(app):
         limit = app.config["SEARCH_READY_MAX_LAG"]
         try:
             state = search_state(app)
-            ok = state["present"] and state["lag"] <= limit
+            ok = state["present"] and not state["behind"] and state["lag"] <= limit
             checks["search_index"] = {"ok": ok, "present": state["present"], "lag": state["lag"], "max_lag": limit}
+            if state["behind"]:  # left behind the pruning window: being rebuilt
+                checks["search_index"]["behind"] = True
         except Exception as error:
             checks["search_index"] = _failed("search_index", error)
     for url in _redis_urls(app.config):

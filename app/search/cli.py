@@ -1,7 +1,7 @@
 """``flask search ...``: rebuild the index, apply waiting changes, show its state."""
 
+import contextlib
 import time
-from datetime import timedelta
 
 import click
 import sqlalchemy as sa
@@ -10,14 +10,22 @@ from flask.cli import AppGroup
 from whoosh.index import LockError
 
 from app.extensions import db
-from app.search.index import IndexMissing, IndexStore, RebuildBusy
-from app.search.models import SearchOutbox, utcnow
+from app.search import servers
+from app.search.follower import INTERVAL, Follower
+from app.search.index import IndexBehind, IndexMissing, IndexStore, RebuildBusy
+from app.search.models import SearchOutbox, SearchServer
+from app.search.servers import server_name
 
 search_cli = AppGroup("search", help="The search index.")
 
 
 def _store():
     return IndexStore(current_app.config["SEARCH_INDEX_DIR"])
+
+
+def _record():
+    """Record this server's position (docs/decisions/0086), as its follower would."""
+    servers.record(db.engine, server_name(current_app.config), _store().applied())
 
 
 @search_cli.command("reindex")
@@ -29,6 +37,7 @@ def reindex_command(procs):
         count = _store().rebuild(db.engine, procs=procs, wait=False)
     except RebuildBusy:
         raise click.ClickException("another process is rebuilding the index; try again when it is done") from None
+    _record()
     click.echo(f"Indexed {count} innovations in {time.perf_counter() - started:.1f} s.")
 
 
@@ -39,32 +48,56 @@ def sync_command(timeout):
     store = _store()
     try:
         applied = store.sync(db.engine, timeout=timeout)
+    except IndexBehind:
+        count = store.rebuild(db.engine)
+        _record()
+        click.echo(f"The index was left behind the pruned outbox: rebuilt it with {count} innovations.")
+        return
     except IndexMissing:
         count = store.rebuild(db.engine)
+        _record()
         click.echo(f"No index was found: built one with {count} innovations.")
         return
     except LockError:
         raise click.ClickException(
             f"the index stayed locked for {timeout:.0f} s; nothing was lost, try again"
         ) from None
+    _record()
     click.echo(f"Applied {applied} waiting change(s).")
 
 
 @search_cli.command("status")
 def status_command():
-    """Show the current index generation, its size, and how far it has applied the outbox."""
+    """Show the current index generation, its size, how far it has applied the outbox, and
+    the position every server recorded."""
     status = _store().status()
     newest = db.session.scalar(sa.select(sa.func.max(SearchOutbox.id))) or 0
     click.echo(f"generation: {status['generation'] or '(none)'}")
     click.echo(f"documents: {status['documents']}")
     click.echo(f"applied: {status['applied']} of {newest}")
+    click.echo(f"this server: {server_name(current_app.config)}")
+    for server in db.session.scalars(sa.select(SearchServer).order_by(SearchServer.name)):
+        click.echo(f"server {server.name}: applied {server.applied}, reported {server.heartbeat_at:%Y-%m-%d %H:%M:%S}")
 
 
 @search_cli.command("prune")
 @click.option("--days", default=30, show_default=True, help="Keep outbox rows younger than this.")
 def prune_command(days):
-    """Delete outbox rows older than DAYS (every index must have applied them by then)."""
-    cutoff = utcnow() - timedelta(days=days)
-    result = db.session.execute(sa.delete(SearchOutbox).where(SearchOutbox.created_at < cutoff))
-    db.session.commit()
-    click.echo(f"Deleted {result.rowcount} outbox row(s) older than {days} days.")
+    """Delete outbox rows older than DAYS that every live server has applied."""
+    live_seconds = current_app.config["SEARCH_SERVER_LIVE_SECONDS"]
+    deleted, live = servers.prune(db.engine, days, live_seconds)
+    click.echo(f"Deleted {deleted} outbox row(s) older than {days} days.")
+    for name, applied in live:
+        click.echo(f"Kept for live server {name}: changes after {applied}.")
+
+
+@search_cli.command("follow")
+@click.option("--interval", default=INTERVAL, show_default=True, help="Seconds between two looks at the outbox.")
+def follow_command(interval):
+    """Keep this server's index at the outbox's head and record its position (until stopped).
+
+    gunicorn started with deploy/gunicorn.conf.py does this itself; run it for other setups."""
+    follower = Follower(current_app._get_current_object(), interval)
+    click.echo(f"Following the search outbox as {follower.name} every {interval} s.")
+    with contextlib.suppress(KeyboardInterrupt):
+        follower.run()

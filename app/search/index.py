@@ -30,6 +30,7 @@ from whoosh.index import LockError
 from app.catalog.models import Innovation
 from app.search.documents import FORMAT, document, load_innovations, make_schema
 from app.search.models import SearchOutbox
+from app.search.servers import pruned_through
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,11 @@ def _codec():
 
 class IndexMissing(RuntimeError):
     """There is no usable index: it was never built, or its folder is gone or damaged."""
+
+
+class IndexBehind(IndexMissing):
+    """The index was left behind the pruning window: changes it never applied are gone from
+    the outbox, so it must be rebuilt (app/search/servers.py)."""
 
 
 class RebuildBusy(RuntimeError):
@@ -159,7 +165,8 @@ class IndexStore:
         Takes the Whoosh writer (waiting up to ``timeout`` seconds: LockError after that;
         the changes stay in the outbox). Returns the number of outbox rows applied.
         Loops so that changes committed while this process held the writer are applied
-        too: a writer that gave up waiting for us relies on it.
+        too: a writer that gave up waiting for us relies on it. IndexBehind when changes the
+        index never applied were pruned (it must be rebuilt: catching up would hide the gap).
         """
         ix = self.open()
         path = self.current_path()
@@ -167,7 +174,10 @@ class IndexStore:
         with Session(engine) as session:
             for _ in range(rounds):
                 newest = session.scalar(sa.select(sa.func.max(SearchOutbox.id))) or 0
-                if newest <= self.applied(path):
+                mark = self.applied(path)
+                if mark < pruned_through(session):
+                    raise IndexBehind(f"the search index in {path} was left behind the pruned outbox")
+                if newest <= mark:
                     break
                 applied += self._apply(ix, path, session, timeout)
                 session.rollback()  # end the read transaction: the next round sees new commits
@@ -182,6 +192,8 @@ class IndexStore:
                 .where(SearchOutbox.id > since)
                 .order_by(SearchOutbox.id)
             ).all()
+            if since < pruned_through(session):  # pruned while this process waited for the writer
+                raise IndexBehind(f"the search index in {path} was left behind the pruned outbox")
             if not rows:
                 writer.cancel()
                 return 0
@@ -234,7 +246,9 @@ class IndexStore:
         with Session(engine) as session:
             # The mark is read before the rows: a change committed after it is applied
             # again by the catch-up, which is harmless.
-            mark = session.scalar(sa.select(sa.func.max(SearchOutbox.id))) or 0
+            # Everything up to the pruned id is in the rows read below, even when the outbox
+            # was pruned empty.
+            mark = max(session.scalar(sa.select(sa.func.max(SearchOutbox.id))) or 0, pruned_through(session))
             ids = list(session.scalars(sa.select(Innovation.id).where(Innovation.is_public).order_by(Innovation.id)))
             options = {"procs": procs, "limitmb": 128, "multisegment": True} if procs > 1 else {}
             writer = ix.writer(codec=_codec(), **options)
