@@ -132,7 +132,9 @@ def render(geojson_path, values, title, label, highlight=(), link=None, points=(
     shapes, height, projection = load_shapes(str(geojson_path))
     steps = colour_steps(list(values.values()))
     parts = [
-        f'<svg class="province-map" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="map-title" '
+        # A group, not an image: its provinces are links (an image may hold no controls).
+        f'<svg class="province-map" viewBox="0 0 {WIDTH} {height}" role="{"group" if link else "img"}" '
+        'aria-labelledby="map-title" '
         'xmlns="http://www.w3.org/2000/svg">',
         f'<title id="map-title">{escape(title)}</title>',
         '<g stroke="#ffffff" stroke-width="0.6" stroke-linejoin="round">',

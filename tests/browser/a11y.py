@@ -1,4 +1,10 @@
-"""Accessibility basics checked in the browser: alt text, labels, heading order."""
+"""Accessibility checked in the browser: axe-core (serious and critical violations fail)
+and our own basics (alt text, labels, heading order, one h1, lang)."""
+
+from axe_playwright_python.sync_playwright import Axe
+
+AXE = Axe()
+FAILING_IMPACTS = ("serious", "critical")
 
 CHECK = """
 () => {
@@ -26,9 +32,22 @@ CHECK = """
 """
 
 
+def axe_problems(page):
+    """axe-core's serious and critical violations on the current page, as readable lines."""
+    violations = AXE.run(page).response["violations"]
+    return [
+        f"{v['impact']} {v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"
+        for v in violations
+        if v["impact"] in FAILING_IMPACTS
+    ]
+
+
 def assert_accessible(page):
     """Fail with the list of problems on the current page (once it has loaded: a click may
     have started a navigation that a busy machine has not finished)."""
     page.wait_for_load_state()
-    problems = page.evaluate(CHECK)
+    problems = page.evaluate(CHECK) + axe_problems(page)
+    checked = getattr(page, "_suar_checked", None)
+    if checked is not None:
+        checked.add(page.url)
     assert not problems, f"{page.url}: {problems}"

@@ -10,6 +10,7 @@ import shutil
 
 import pytest
 
+from tests.browser import a11y
 from tests.live import ARTIFACTS, PASSWORD, PEOPLE
 
 CHROMIUM_FLAGS = [
@@ -94,13 +95,30 @@ def page(browser, live_server, request):
     context.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     context.on("weberror", lambda error: errors.append(str(error.error)))
     first = context.new_page()
+    # Every page the journey reaches is checked for accessibility: where the test calls
+    # assert_accessible, as it stands then; any other it navigated to, again at the end.
+    visited = []
+    first._suar_checked = set()
+    first.on("framenavigated", lambda frame: visited.append(frame.url) if frame.parent_frame is None else None)
     yield first
     failed = getattr(request.node, "report_call", None) is not None and request.node.report_call.failed
+    if not failed:
+        unchecked = [u for u in dict.fromkeys(visited) if u not in first._suar_checked and u.startswith(live_server)]
+        problems = []
+        for url in unchecked:
+            again = context.new_page()
+            if again.goto(url).ok:
+                again.wait_for_load_state()
+                found = again.evaluate(a11y.CHECK) + a11y.axe_problems(again)
+                problems += [(url, found)] if found else []
+            again.close()
     if failed:
         ARTIFACTS.mkdir(exist_ok=True)
         for n, opened in enumerate(context.pages):
             opened.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{n}.png"), full_page=True)
     context.close()
+    if not failed:
+        assert not problems, f"accessibility problems on pages the journey visited: {problems}"
     allowed = getattr(request.node, "allowed_console_errors", ())
     unexpected = [e for e in errors if not any(a in e for a in allowed)]
     assert not unexpected, f"console errors: {unexpected}"

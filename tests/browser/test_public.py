@@ -6,7 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.browser.a11y import assert_accessible
+from tests.browser.a11y import CHECK, assert_accessible, axe_problems
 
 
 def test_find_health_innovations_of_central_java_and_share_in_english(page, browser, live_server):
@@ -94,13 +94,18 @@ def test_phone_width_has_no_horizontal_scroll(browser, live_server):
     sitemap = page.request.get("/sitemap.xml").text()
     listed = [url.split(live_server, 1)[-1] for url in re.findall(r"<loc>([^<]+)</loc>", sitemap)]
     assert sum(url.startswith("/inovasi/") for url in listed) >= 30, "the sample content's case studies"
-    wide = []
+    wide, inaccessible = [], []
     for url in ["/", "/inovasi", "/statistik", "/cari?q=air", "/jaringan", "/api", *listed]:
         page.goto(url)
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         if overflow > 0:
             wide.append((url, overflow))
+        # ... and axe finds nothing serious or critical on any of them.
+        problems = page.evaluate(CHECK) + axe_problems(page)
+        if problems:
+            inaccessible.append((url, problems))
     assert wide == []
+    assert inaccessible == []
     context.close()
 
 

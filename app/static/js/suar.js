@@ -17,6 +17,19 @@
       }
     });
   });
+  // A table wider than a phone scrolls inside itself: make it reachable from the keyboard
+  // (a scrollable region must take focus), only while it does scroll.
+  var scrollables = function () {
+    document.querySelectorAll(".data-table, .prose table, .prose pre").forEach(function (table) {
+      if (table.scrollWidth > table.clientWidth + 1) {
+        table.setAttribute("tabindex", "0");
+      } else if (table.getAttribute("tabindex") === "0") {
+        table.removeAttribute("tabindex");
+      }
+    });
+  };
+  scrollables();
+  window.addEventListener("resize", scrollables);
   // A live count under the fields that ask for it (the guided sections, the summary).
   var word = document.documentElement.lang === "en" ? "characters" : "karakter";
   document.querySelectorAll("textarea[data-count]").forEach(function (area) {
