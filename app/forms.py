@@ -264,6 +264,27 @@ class TypeaheadInput:
         return Markup(f'<input {attrs}><datalist id="{list_id}">{"".join(items)}</datalist>')  # noqa: S704 escaped
 
 
+def resolve_choice(text, pairs, suggestion=lambda value, label: f"{label} ({value})"):
+    """The value of ``pairs`` ({value: label}) that ``text`` names: the value, "label (value)",
+    the label with its kind written out or shortened, or without it when only one fits.
+    ValueError with a message that says what to do when it names none or several."""
+    text = text.strip()
+    code = _CODE_AT_END.search(text)
+    if text in pairs or (code and code.group(1) in pairs):
+        return text if text in pairs else code.group(1)
+    typed = normal(_CODE_AT_END.sub("", text))
+    found = [value for value, label in pairs.items() if typed in name_forms(label)]
+    found = found or [v for v, label in pairs.items() if typed and short_name(_plain_name(label)) == typed]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        names = "; ".join(suggestion(v, pairs[v]) for v in found[:6])
+        raise ValueError(
+            _l("%(text)s bisa berarti beberapa daerah: %(names)s. Pilih salah satu.", text=text[:60], names=names)
+        )
+    raise ValueError(_l("Tidak ada %(text)s di daftar. Ketik sebagian nama, lalu pilih dari saran.", text=text[:60]))
+
+
 class TypeaheadSelectField(fields.SelectField):
     """A choice among many places, typed rather than scrolled to: the code, the suggestion
     ("Kabupaten Lumajang (35.08)"), the full name or the name without its kind ("Lumajang").
@@ -297,23 +318,10 @@ class TypeaheadSelectField(fields.SelectField):
             self.data = valuelist[0].strip() or None
 
     def _resolve(self, text):
-        pairs = dict(self._pairs())
-        code = _CODE_AT_END.search(text)
-        if text in pairs or (code and code.group(1) in pairs):
-            return text if text in pairs else code.group(1)
-        typed = normal(_CODE_AT_END.sub("", text))
-        found = [value for value, label in pairs.items() if typed in name_forms(label)]
-        found = found or [v for v, label in pairs.items() if typed and short_name(_plain_name(label)) == typed]
-        if len(found) == 1:
-            return found[0]
-        if found:
-            names = "; ".join(self.suggestion(v, pairs[v]) for v in found[:6])
-            raise StopValidation(
-                _l("%(text)s bisa berarti beberapa daerah: %(names)s. Pilih salah satu.", text=text[:60], names=names)
-            )
-        raise StopValidation(
-            _l("Tidak ada %(text)s di daftar. Ketik sebagian nama, lalu pilih dari saran.", text=text[:60])
-        )
+        try:
+            return resolve_choice(text, dict(self._pairs()), self.suggestion)
+        except ValueError as refused:
+            raise StopValidation(str(refused)) from None
 
     def pre_validate(self, form):
         if isinstance(self.data, str) and self.raw_data:

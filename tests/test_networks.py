@@ -275,6 +275,7 @@ def test_every_post_route_of_these_features_checks_the_csrf_token(app):
         "/akun/keluar-semua",
         "/jaringan/<slug>/anggota",
         "/jaringan/<slug>/anggota/<int:membership_id>/hapus",
+        "/jaringan/<slug>/anggota/banyak",
         "/jaringan/<slug>/kegiatan/<int:activity_id>/gambar",
         "/jaringan/<slug>/kegiatan/<int:activity_id>/gambar/<int:number>/<any(ubah, naik, turun, hapus):action>",
         "/jaringan/<slug>/kegiatan/<int:activity_id>/ubah",

@@ -18,6 +18,7 @@ from app.forms import (
     optional,
     options,
     required,
+    resolve_choice,
     select_field,
     text_field,
     typeahead_field,
@@ -58,6 +59,37 @@ class MemberForm(Form):
         for province, regions in groups.items():
             choices.extend(options(regions, optgroup=province))
         self.region.choices = choices
+
+
+MAX_BULK_MEMBERS = 100
+
+
+class BulkMemberForm(Form):
+    """Several governments join at once: one per line, by name or code (as the member form
+    reads them). Every line is checked first; one bad line and nobody is added."""
+
+    regions = TextAreaField(
+        _l("Pemerintah daerah, satu per baris"), [required(), max_length(MAX_BULK_MEMBERS * 80)], render_kw={"rows": 6}
+    )
+    role = select_field(_l("Peran dalam jaringan"), choices=options((r, MEMBER_ROLE_LABELS[r]) for r in MEMBER_ROLES))
+    since = date_field(_l("Anggota sejak (boleh kosong)"), [optional(), date_between(EARLIEST, 0)])
+    submit = SubmitField(_l("Tambahkan semuanya"))
+
+    def region_codes(self, pairs):
+        """The codes the lines name, in order, without repeats; ValidationError naming every
+        line that names no region or several."""
+        lines = [(n, line.strip()) for n, line in enumerate((self.regions.data or "").splitlines(), 1) if line.strip()]
+        if len(lines) > MAX_BULK_MEMBERS:
+            raise ValidationError(_l("Paling banyak %(n)d baris sekaligus.", n=MAX_BULK_MEMBERS))
+        codes, problems = [], []
+        for number, line in lines:
+            try:
+                codes.append(resolve_choice(line, pairs))
+            except ValueError as refused:
+                problems.append(_("Baris %(n)d: %(problem)s", n=number, problem=refused))
+        if problems:
+            raise ValidationError(" ".join(problems[:20]))
+        return list(dict.fromkeys(codes))
 
 
 class RemoveMemberForm(Form):

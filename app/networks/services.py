@@ -27,6 +27,18 @@ def add_member(network, region, role, since):
     return membership
 
 
+def add_members(network, regions, role, since):
+    """Make each region's government a member; those already members are left as they are.
+    Returns ``(added memberships, owners already members)``."""
+    added, already = [], []
+    for region in regions:
+        try:
+            added.append(add_member(network, region, role, since))
+        except MembershipExists:
+            already.append(government_owner(region))
+    return added, already
+
+
 def remove_member(membership):
     """End a membership; the network's past activities keep their participants."""
     db.session.delete(membership)

@@ -3,6 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import ValidationError
 
 from app.changes import commit
 from app.extensions import csrf, db
@@ -12,6 +13,7 @@ from app.networks.forms import (
     ACTIVITY_KIND_LABELS,
     MEMBER_ROLE_LABELS,
     ActivityForm,
+    BulkMemberForm,
     MemberForm,
     RemoveMemberForm,
 )
@@ -77,13 +79,48 @@ def members(slug):
             flash(_("%(owner)s ditambahkan sebagai anggota.", owner=membership.owner.name), "success")
             return redirect(url_for("networks.members", slug=network.slug))
         form.region.errors.append(refused.message)
+    return _members_page(network, form=form)
+
+
+def _members_page(network, form=None, bulk=None, status=200):
+    if form is None:
+        form = MemberForm(formdata=None)
+        form.set_region_choices(queries.region_choices(first=network.province_code))
     return render_template(
         "networks/members.html",
         network=network,
         members=queries.memberships(network),
         form=form,
+        bulk=bulk if bulk is not None else BulkMemberForm(formdata=None, prefix="bulk"),
         remove_form=RemoveMemberForm(),
-    )
+    ), status
+
+
+@bp.post("/<slug>/anggota/banyak")
+@login_required
+def add_members(slug):
+    """Several members at once, one region per line; one bad line and nobody is added."""
+    network = network_or_404(slug, current_user, "network.edit")
+    bulk = BulkMemberForm(prefix="bulk")
+    pairs = {code: label for _province, regions in queries.region_choices().items() for code, label in regions}
+    if bulk.validate_on_submit():
+        try:
+            codes = bulk.region_codes(pairs)
+        except ValidationError as refused:
+            bulk.regions.errors.append(str(refused))
+        else:
+            regions = [db.session.get(Region, code) for code in codes]
+            result, refused = commit(services.add_members, network, regions, bulk.role.data, bulk.since.data)
+            if refused is not None:
+                bulk.regions.errors.append(refused.message)
+                return _members_page(network, bulk=bulk, status=400)
+            added, already = result
+            message = _("%(n)d anggota ditambahkan.", n=len(added))
+            if already:
+                message += " " + _("Sudah anggota: %(names)s.", names=", ".join(o.name for o in already))
+            flash(message, "success")
+            return redirect(url_for("networks.members", slug=network.slug))
+    return _members_page(network, bulk=bulk, status=400)
 
 
 @bp.post("/<slug>/anggota/<int:membership_id>/hapus")
