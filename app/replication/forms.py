@@ -3,6 +3,7 @@
 import re
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import DecimalField, HiddenField, IntegerField, SubmitField, TextAreaField, ValidationError
@@ -44,6 +45,7 @@ class ReplicationForm(Form):
     adopter = typeahead_field(_l("Daerah yang mereplikasi"), [required()])
     adopter_unit = text_field(_l("Unit pelaksana di daerah itu"), 300, is_required=False)
     network = select_field(_l("Jaringan yang memfasilitasi"), [optional()])
+    activity = select_field(_l("Kegiatan jaringan yang menghasilkannya (boleh kosong)"), [optional()])
     local_name = text_field(_l("Nama lokal inovasi di daerah itu"), 200, is_required=False)
     transfer_mode = select_field(_l("Cara alih pengetahuan"), [optional()])
     stage = select_field(_l("Tahap"), [required()])
@@ -63,6 +65,13 @@ class ReplicationForm(Form):
         """Fill the drop-downs: adopters as ``(code, label)``, networks, allowed stages."""
         self.adopter.choices = options([("", _l("— pilih daerah —"))]) + options(adopters)
         self.network.choices = options([("", _l("Tanpa jaringan"))] + [(str(n.id), n.name) for n in networks])
+        # Each network's activities, newest first, under the network's name.
+        self.activity.choices = options([("", _l("Tidak ada / tidak diketahui"))])
+        for network in networks:
+            activities = sorted(network.activities, key=lambda a: (a.date, a.id), reverse=True)
+            self.activity.choices += options(
+                ((str(a.id), f"{format_date(a.date, 'medium')} · {a.title}") for a in activities), optgroup=network.name
+            )
         self.transfer_mode.choices = options([("", _l("Belum diketahui"))] + list(TRANSFER_LABELS.items()))
         self.budget_source.choices = options([("", _l("Belum diketahui"))] + list(BUDGET_LABELS.items()))
         self.stage.choices = options([(s, STAGE_LABELS[s]) for s in stages])

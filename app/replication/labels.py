@@ -34,6 +34,7 @@ CHANGE_LABELS = {
     "local_name": _l("Nama lokal"),
     "transfer_mode": _l("Cara alih pengetahuan"),
     "network": _l("Jaringan yang memfasilitasi"),
+    "activity": _l("Kegiatan yang menghasilkannya"),
     "adopter_unit": _l("Unit pelaksana"),
     "budget_source": _l("Sumber anggaran"),
     "legal_basis": _l("Dasar hukum"),

@@ -11,7 +11,7 @@ from app.catalog.models import Indicator, Innovation, Institution, Owner
 from app.extensions import db
 from app.extensions import sql_in as _in
 from app.extensions import utcnow as _utcnow
-from app.networks.models import Membership, Network
+from app.networks.models import Activity, Membership, Network
 
 # Forward order of a replication; ``discontinued`` can be reached from any of them.
 PROGRESS = ("interest", "planned", "committed", "piloting", "implemented", "institutionalized")
@@ -43,6 +43,8 @@ class Replication(db.Model):
     adopter_id: Mapped[int] = mapped_column(sa.ForeignKey("owner.id"), index=True)
     adopter_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("institution.id"))
     network_id: Mapped[int | None] = mapped_column(sa.ForeignKey("network.id", ondelete="SET NULL"), index=True)
+    # The facilitating network's activity that produced it (a learning visit, a forum), if any.
+    activity_id: Mapped[int | None] = mapped_column(sa.ForeignKey("activity.id", ondelete="SET NULL"), index=True)
     local_name: Mapped[str | None] = mapped_column(sa.String(200))
     transfer_mode: Mapped[str | None] = mapped_column(sa.String(32))
     stage: Mapped[str] = mapped_column(sa.String(20), index=True)
@@ -74,6 +76,7 @@ class Replication(db.Model):
     adopter: Mapped[Owner] = relationship()
     adopter_unit: Mapped[Institution | None] = relationship()
     network: Mapped[Network | None] = relationship()
+    activity: Mapped[Activity | None] = relationship()
     events: Mapped[list["ReplicationEvent"]] = relationship(
         back_populates="replication", order_by="ReplicationEvent.id", passive_deletes=True
     )

@@ -122,3 +122,10 @@ def network_page(network):
         map_svg=map_svg,
         legend=legend,
     )
+
+
+@panels.provide("activity", order=10)
+def produced_by_activity(activity):
+    """The replications that came out of a network activity (those anyone may see)."""
+    replications = _of(Replication.activity_id == activity.id)
+    return render_template("replication/_activity.html", replications=replications)

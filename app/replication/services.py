@@ -17,7 +17,7 @@ from app import changes
 from app.catalog.models import Innovation, Institution
 from app.changes import Refused
 from app.extensions import db
-from app.networks.models import Network
+from app.networks.models import Activity, Network
 from app.notices import service as notices
 from app.rendering import render_markdown
 from app.replication import conversation
@@ -34,7 +34,7 @@ from app.replication.models import (
 # What a form or a CSV row may set besides the stage: these, and the date of any stage.
 FIELDS = (
     "local_name", "transfer_mode", "network_id", "adopter_unit", "budget_source", "legal_basis",
-    "evidence", "notes", "outcome_value", "outcome_unit", "discontinued_reason",
+    "evidence", "notes", "outcome_value", "outcome_unit", "discontinued_reason", "activity_id",
     *(stage_dates_column(s) for s in STAGES),
 )  # fmt: skip
 
@@ -220,8 +220,11 @@ def _apply_fields(replication, fields):
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise TypeError(f"unknown replication fields: {sorted(unknown)}")
-    for name, value in fields.items():
-        if name == "notes":
+    # The activity last: it must belong to the network, which may change in the same edit.
+    for name, value in sorted(fields.items(), key=lambda item: item[0] == "activity_id"):
+        if name == "activity_id":
+            replication.activity = _activity(replication, value)
+        elif name == "notes":
             replication.notes_md = value or ""
             replication.notes_html = render_markdown(value or "")
         elif name == "adopter_unit":
@@ -233,6 +236,19 @@ def _apply_fields(replication, fields):
             replication.network = network
         else:
             setattr(replication, name, value if value not in ("",) else None)
+
+
+def _activity(replication, activity_id):
+    """The activity named as the one that produced the replication: one of its facilitating
+    network's (a replication without a network names none)."""
+    if not activity_id:
+        return None
+    activity = db.session.get(Activity, activity_id)
+    if activity is None or replication.network is None or activity.network_id != replication.network.id:
+        raise ReplicationError(
+            _l("Pilih kegiatan jaringan yang memfasilitasi replikasi ini, atau kosongkan."), field="activity"
+        )
+    return activity
 
 
 def _check_facilitator(replication, network):
@@ -261,6 +277,7 @@ def _snapshot(replication):
         "local_name": replication.local_name,
         "transfer_mode": replication.transfer_mode,
         "network": replication.network.slug if replication.network else None,
+        "activity": replication.activity.title if replication.activity else None,
         "adopter_unit": replication.adopter_unit.name if replication.adopter_unit else None,
         "budget_source": replication.budget_source,
         "legal_basis": replication.legal_basis,

@@ -271,6 +271,7 @@ def _fields(form):
     return {
         "adopter_unit": form.adopter_unit.data,
         "network_id": int(form.network.data) if form.network.data else None,
+        "activity_id": int(form.activity.data) if form.activity.data else None,
         "local_name": form.local_name.data or None,
         "transfer_mode": form.transfer_mode.data or None,
         "discontinued_reason": (form.discontinued_reason.data or "").strip() or None,
@@ -307,6 +308,7 @@ class _FormData:
         self.adopter = replication.adopter.region_code
         self.adopter_unit = replication.adopter_unit.name if replication.adopter_unit else ""
         self.network = str(replication.network_id or "")
+        self.activity = str(replication.activity_id or "")
         self.local_name = replication.local_name
         self.transfer_mode = replication.transfer_mode or ""
         self.stage = replication.stage
