@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)  # not bench/: its markdown.py would shadow the package
 
 import click  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
