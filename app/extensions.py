@@ -95,9 +95,10 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def refresh_statistics():
-    """After a bulk write, let SQLite's planner know the tables' sizes (PostgreSQL's
-    autovacuum does this by itself). Without statistics SQLite trusts any index, even one
-    on a column where every row has the same value, and sorts 20,000 rows for a LIMIT 6."""
-    if db.engine.dialect.name == "sqlite":
+    """After a bulk write, let the planner know the tables' sizes. Without statistics SQLite
+    trusts any index, even one on a column where every row has the same value, and sorts
+    20,000 rows for a LIMIT 6. PostgreSQL's autovacuum analyses by itself, but only a while
+    after an import: until then the pages are planned on the sizes of the tables before it."""
+    if db.engine.dialect.name in ("sqlite", "postgresql"):
         with db.engine.begin() as connection:
             connection.exec_driver_sql("ANALYZE")
