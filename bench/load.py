@@ -13,9 +13,10 @@ of each worker afterwards. Everything stays on 127.0.0.1.
 
 ``--mixed`` (issue 16): instead of one page at a time, the readers walk a realistic mix
 (home, filtered catalogues, case studies drawn with a Zipf distribution, searches, the API)
-with the page cache on, first alone (read-only), then while a writer moves a replication to
-a later stage or edits a case study once per second (``bench/synthetic.py write``); each
-write starts a new data generation, so every page is rendered again after it.
+with the page cache on: ``--warm`` seconds untimed (to fill the workers' caches), then alone
+(read-only), then while a writer moves a replication to a later stage or edits a case study
+once per second (``bench/synthetic.py write``); each write starts a new data generation, so
+every page is rendered again after it.
 """
 
 import argparse
@@ -138,6 +139,7 @@ def main():
     )
     parser.add_argument("--mixed", action="store_true", help="a realistic mix, read-only then with a writer")
     parser.add_argument("--write-every", type=float, default=1.0, help="seconds between writes (--mixed)")
+    parser.add_argument("--warm", type=int, default=30, help="seconds of the mix, untimed, before the runs (--mixed)")
     options = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: sudo apt-get install wrk")
@@ -273,6 +275,7 @@ def run_mixed(env, workdir, options):
     try:
         rows.append(("bare Flask page", hammer(servers["bare"][1] + "/", options.seconds, options.connections), ""))
         base = servers["suar"][1]
+        hammer_mix(base, paths_file, options.warm, options.connections)  # untimed: fills both workers' caches
         rows.append(("mix, read-only", hammer_mix(base, paths_file, options.seconds, options.connections), ""))
         writer = subprocess.Popen(
             [PYTHON, *SEED, "write", "--seconds", str(options.seconds + 2), "--every", str(options.write_every)],
@@ -304,7 +307,7 @@ def run_mixed(env, workdir, options):
         print(
             f"| {label} | {figures['rps']:.0f} | {figures['p50_us'] / 1000:.1f} | {figures['p95_us'] / 1000:.1f} | "
             f"{figures['p99_us'] / 1000:.1f} | {errors} | {figures.get('timeouts', 0)} | "
-            f"{figures['rps'] / read_only:.0%} |"
+            f"{'' if label.startswith('bare') else format(figures['rps'] / read_only, '.0%')} |"
         )
     for name, sizes in memory.items():
         print(f"\nworker memory after the run, {name}: " + ", ".join(f"{size:.0f} MiB" for size in sizes))
