@@ -45,6 +45,8 @@ class Config:
         self.DOCUMENT_UPLOAD_LIMIT = 10 * 1024 * 1024
         # Anonymous pages are cached per worker, keyed by the data generation (app/pagecache.py).
         self.PAGE_CACHE_ENABLED = env.get("PAGE_CACHE", "on") != "off"
+        # Aggregate figures (facet counts, statistics) kept per data generation (app/memo.py).
+        self.GENERATION_MEMO = env.get("GENERATION_MEMO", "on") != "off"
         self.WTF_CSRF_TIME_LIMIT = 8 * 3600  # a long editing session must not lose its form
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
@@ -201,4 +203,5 @@ class TestConfig(Config):
         self.SEARCH_INDEX_DIR = search_index_dir
         self.RATELIMIT_ENABLED = False
         self.PAGE_CACHE_ENABLED = False  # tests of the cache turn it on
+        self.GENERATION_MEMO = False  # tests empty tables behind its back; its own tests turn it on
         self.SECRET_KEY = self.SECRET_KEY or secrets.token_hex(32)  # never the instance folder's

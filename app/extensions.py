@@ -95,9 +95,15 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def refresh_statistics():
-    """After a bulk write, let SQLite's planner know the tables' sizes (PostgreSQL's
-    autovacuum does this by itself). Without statistics SQLite trusts any index, even one
-    on a column where every row has the same value, and sorts 20,000 rows for a LIMIT 6."""
+    """After a bulk write, let the planner know the tables' sizes. Without statistics SQLite
+    trusts any index, even one on a column where every row has the same value, and sorts
+    20,000 rows for a LIMIT 6. PostgreSQL's autovacuum does both by itself, but only a while
+    after an import: until then the pages are planned on the sizes of the tables before it,
+    and the counts cannot answer from their covering index alone (its pages are not yet
+    marked all-visible), so they read every row (docs/decisions/0087)."""
     if db.engine.dialect.name == "sqlite":
         with db.engine.begin() as connection:
             connection.exec_driver_sql("ANALYZE")
+    elif db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM (ANALYZE)")  # not inside a transaction

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/load.py [--innovations 20000] [--replications 50000]
                                    [--seconds 10] [--connections 16] [--workers 2]
+                                   [--mixed]
 
 Builds a fresh SQLite database (or uses DATABASE_URL), imports the sample content, seeds
 a synthetic catalogue through the services (``bench/synthetic.py seed``), builds the search
@@ -9,11 +10,19 @@ index, then serves Suar and ``bench/bare_app.py`` with gunicorn (same worker cou
 drives each page with wrk (Debian package ``wrk``) at the same concurrency. Prints
 requests per second, p50/p95 latency, each page's ratio to the bare page, and the memory
 of each worker afterwards. Everything stays on 127.0.0.1.
+
+``--mixed`` (issue 16): instead of one page at a time, the readers walk a realistic mix
+(home, filtered catalogues, case studies drawn with a Zipf distribution, searches, the API)
+with the page cache on: ``--warm`` seconds untimed (to fill the workers' caches), then alone
+(read-only), then while a writer moves a replication to a later stage or edits a case study
+once per second (``bench/synthetic.py write``); each write starts a new data generation, so
+every page is rendered again after it.
 """
 
 import argparse
 import json
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -128,6 +137,9 @@ def main():
         default="both",
         help="the anonymous page cache (both: one pass with it, one without)",
     )
+    parser.add_argument("--mixed", action="store_true", help="a realistic mix, read-only then with a writer")
+    parser.add_argument("--write-every", type=float, default=1.0, help="seconds between writes (--mixed)")
+    parser.add_argument("--warm", type=int, default=30, help="seconds of the mix, untimed, before the runs (--mixed)")
     options = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: sudo apt-get install wrk")
@@ -155,6 +167,9 @@ def main():
         )
         flask(env, "search", "reindex")
         (workdir / ".seeded").touch()
+    if options.mixed:
+        run_mixed(env, workdir, options)
+        return
     slug = flask(env, "sample-slug", tool=SEED).strip().splitlines()[-1]
 
     passes = ("on", "off") if options.cache == "both" else (options.cache,)
@@ -196,6 +211,103 @@ def run_pass(env, slug, options, cache):
         print(
             f"| {label} | `{path}` | {figures['rps']:.0f} | {figures['p50_us'] / 1000:.1f} | "
             f"{figures['p95_us'] / 1000:.1f} | {errors} | {figures['rps'] / bare:.0%} |"
+        )
+    for name, sizes in memory.items():
+        print(f"\nworker memory after the run, {name}: " + ", ".join(f"{size:.0f} MiB" for size in sizes))
+
+
+SECTORS = ("kesehatan", "pendidikan", "sosial", "ekonomi-umkm", "pertanian-pangan", "lingkungan-hidup", "kebencanaan")
+PROVINCES = ("11", "31", "32", "33", "34", "35", "51", "52", "53", "64", "73")
+QUERIES = ("stunting posyandu", "akta kelahiran", "bank sampah", "izin usaha daring", "peringatan dini banjir")
+
+
+def mix(slugs, count=5000, seed=3):
+    """``count`` paths as readers ask for them: the home page, filtered catalogues, case
+    studies (Zipf, s = 1.1, over ``slugs``: a few are read far more than the rest),
+    searches and the API."""
+    rng = random.Random(seed)
+    weights = [1 / (rank + 1) ** 1.1 for rank in range(len(slugs))]
+    paths = []
+    for kind in rng.choices(("home", "catalogue", "case", "search", "api"), weights=(15, 20, 40, 15, 10), k=count):
+        if kind == "home":
+            paths.append("/")
+        elif kind == "catalogue":
+            args = [f"sector={rng.choice(SECTORS)}"]
+            if rng.random() < 0.5:
+                args.append(f"province={rng.choice(PROVINCES)}")
+            args.append(f"sort={rng.choice(('newest', 'most_replicated', 'title'))}")
+            paths.append("/inovasi?" + "&".join(args))
+        elif kind == "case":
+            paths.append("/inovasi/" + rng.choices(slugs, weights=weights)[0])
+        elif kind == "search":
+            paths.append(f"/cari?q={rng.choice(QUERIES).replace(' ', '+')}&province={rng.choice(PROVINCES)}")
+        else:
+            paths.append(f"/api/v1/innovations?sector={rng.choice(SECTORS)}&per_page=20")
+    return paths
+
+
+def hammer_mix(base, paths_file, seconds, connections):
+    result = subprocess.run(
+        ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s"]
+        + ["-s", str(ROOT / "bench" / "wrk_mix.lua"), base, "--", str(paths_file)],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+    )
+    line = [row for row in result.stdout.splitlines() if row.startswith("{")][-1]
+    figures = json.loads(line)
+    figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
+    return figures
+
+
+def run_mixed(env, workdir, options):
+    """The mix read-only, then with a writer once per second; the bare page in the same run."""
+    slugs = flask(env, "slugs", tool=SEED).split()
+    paths = mix(slugs)
+    paths_file = workdir / "mix.txt"
+    paths_file.write_text("\n".join(paths) + "\n")
+    suar_env = {**env, "PAGE_CACHE": "on"}
+    servers = {
+        "suar": serve("wsgi:app", suar_env, options.workers),
+        "bare": serve("bench.bare_app:app", env, options.workers),
+    }
+    rows = []
+    try:
+        rows.append(("bare Flask page", hammer(servers["bare"][1] + "/", options.seconds, options.connections), ""))
+        base = servers["suar"][1]
+        hammer_mix(base, paths_file, options.warm, options.connections)  # untimed: fills both workers' caches
+        rows.append(("mix, read-only", hammer_mix(base, paths_file, options.seconds, options.connections), ""))
+        writer = subprocess.Popen(
+            [PYTHON, *SEED, "write", "--seconds", str(options.seconds + 2), "--every", str(options.write_every)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(1)  # the writer's first commit falls inside the run
+        mixed = hammer_mix(base, paths_file, options.seconds, options.connections)
+        written = writer.communicate(timeout=120)[0].strip().splitlines()[-1:]
+        rows.append((f"mix with a writer ({', '.join(written)})", mixed, ""))
+        memory = {name: worker_memory(process) for name, (process, _) in servers.items()}
+    finally:
+        for process, _ in servers.values():
+            process.terminate()
+            process.wait(timeout=20)
+
+    read_only = rows[1][1]["rps"]
+    print(
+        f"\nMixed run, page cache on. {options.innovations:,} synthetic innovations + sample content, "
+        f"{options.replications:,} replications; gunicorn {options.workers} workers; wrk {options.connections} "
+        f"connections, {options.seconds} s each; {len(paths):,} paths: {len(set(paths)):,} distinct\n"
+    )
+    print("| run | req/s | p50 ms | p95 ms | p99 ms | errors | timeouts | vs read-only |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for label, figures, _ in rows:
+        errors = figures["socket_errors"] + figures["non_2xx"]
+        print(
+            f"| {label} | {figures['rps']:.0f} | {figures['p50_us'] / 1000:.1f} | {figures['p95_us'] / 1000:.1f} | "
+            f"{figures['p99_us'] / 1000:.1f} | {errors} | {figures.get('timeouts', 0)} | "
+            f"{'' if label.startswith('bare') else format(figures['rps'] / read_only, '.0%')} |"
         )
     for name, sizes in memory.items():
         print(f"\nworker memory after the run, {name}: " + ", ".join(f"{size:.0f} MiB" for size in sizes))

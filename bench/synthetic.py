@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)  # not bench/: its markdown.py would shadow the package
 
 import click  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
@@ -313,6 +313,61 @@ def seed_command(innovations, replications, seed):
         db.session.commit()
     click.echo(f"{made:,} replications in {time.perf_counter() - started:.1f} s")
     refresh_statistics()
+
+
+@bench_cli.command("write")
+@click.option("--seconds", type=float, default=10, show_default=True)
+@click.option("--every", type=float, default=1.0, show_default=True, help="Seconds between writes.")
+@click.option("--seed", type=int, default=11, show_default=True)
+def write_command(seconds, every, seed):
+    """A writer for the mixed load run: once per ``--every`` seconds, in turn, move a
+    replication to a later stage (through the replication service) or edit a case study's
+    summary; each commit starts a new data generation, as a real one does."""
+    from app.catalog.models import Innovation
+    from app.replication import services
+    from app.replication.models import Replication
+
+    rng = random.Random(seed)
+    replication_ids = list(db.session.scalars(sa.select(Replication.id).where(Replication.stage != "discontinued")))
+    innovation_ids = list(db.session.scalars(sa.select(Innovation.id).where(Innovation.slug.startswith("sintetis-"))))
+    db.session.rollback()
+    written, late, started = 0, 0, time.monotonic()
+    while time.monotonic() - started < seconds:
+        due = started + written * every
+        if time.monotonic() < due:
+            time.sleep(due - time.monotonic())
+        elif written:
+            late += 1
+        if written % 2 == 0:
+            replication = db.session.get(Replication, rng.choice(replication_ids))
+            later = [s for s in services.allowed_stages(replication) if s != "discontinued"]
+            stage = later[0] if later else "discontinued"
+            extra = {"discontinued_reason": "Anggaran tidak berlanjut"} if stage == "discontinued" else {}
+            services.update(
+                replication, user=None, expected_version=replication.version, stage=stage, notify=False, **extra
+            )
+        else:
+            innovation = db.session.get(Innovation, rng.choice(innovation_ids))
+            innovation.summary = f"{innovation.summary.split(' [')[0]} [disunting {written}]"
+        db.session.commit()
+        written += 1
+    click.echo(f"{written} writes in {time.monotonic() - started:.1f} s ({late} late)")
+
+
+@bench_cli.command("slugs")
+@click.option("--limit", type=int, default=2000, show_default=True)
+def slugs_command(limit):
+    """Print slugs of synthetic case studies, the most replicated first (the mixed run draws
+    case studies from them with a Zipf distribution)."""
+    from app.catalog.models import Innovation
+
+    query = (
+        sa.select(Innovation.slug)
+        .where(Innovation.slug.startswith("sintetis-"))
+        .order_by(Innovation.replication_count.desc(), Innovation.id)
+        .limit(limit)
+    )
+    click.echo("\n".join(db.session.scalars(query)))
 
 
 @bench_cli.command("sample-slug")

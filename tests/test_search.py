@@ -239,3 +239,21 @@ def test_without_an_index_search_still_answers(catalogue, client):
     assert client.get("/api/v1/innovations?q=sampah").get_json() == {
         "error": "search index unavailable: it is being built, try again shortly"
     }
+
+
+def test_similar_follows_an_edit_of_the_case_study(catalogue, db):
+    """More-like-this is remembered per snapshot, under the case study's edit version: an
+    edit is scored afresh even before the index has it."""
+    stunting = db.session.scalar(sa.select(Innovation).where(Innovation.slug == "cegah-tengkes-banyumas"))
+    assert similar(stunting, limit=5)[0].slug == "gizi-anak-kupang"
+    catalogue.config["SEARCH_SYNC_ON_READ"] = False  # the same snapshot, the edit not yet in it
+    try:
+        stunting.title = "Akta kelahiran di rumah sakit"
+        stunting.summary = "Akta kelahiran bayi diterbitkan di rumah sakit oleh petugas disdukcapil."
+        stunting.body_md = "Akta kelahiran, kartu keluarga dan KIA bayi baru lahir, langsung di rumah sakit."
+        db.session.flush()
+        found = similar(stunting, limit=5)
+        assert found[0].slug in {"akta-lahir-rumah-sakit-sidoarjo", "birth-registration-makassar"}
+    finally:
+        catalogue.config["SEARCH_SYNC_ON_READ"] = True
+        db.session.rollback()

@@ -20,6 +20,7 @@ from app.catalog.models import (
     innovation_theme,
 )
 from app.extensions import db
+from app.memo import per_generation
 
 ORDER = {name: sort.sql for name, sort in SORTS.items()}  # the CSV export orders by these too
 
@@ -61,15 +62,27 @@ def with_card_data(query):
     )
 
 
+def _by_active_filters(filters):
+    """What facet counts and totals depend on: the active filters (not q, sort or paging)."""
+    return tuple(sorted(filters.active.items()))
+
+
+@per_generation(key=_by_active_filters)
+def count_selected(filters):
+    """How many published innovations the filters select."""
+    return db.session.scalar(sa.select(sa.func.count(Innovation.id)).where(*conditions(filters)))
+
+
 def browse(filters):
     """One page of innovations and the total, in the order the filters ask for."""
     where = conditions(filters)
-    total = db.session.scalar(sa.select(sa.func.count(Innovation.id)).where(*where))
+    total = count_selected(filters)
     query = sa.select(Innovation).where(*where).order_by(*ORDER[filters.sort])
     query = query.limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
     return list(db.session.scalars(with_card_data(query))), total
 
 
+@per_generation(key=_by_active_filters)
 def facet_counts(filters):
     """``{facet: {value: count}}`` for every facet, each value counted under the other
     filters (what choosing it would give); values as the query string writes them."""
@@ -130,6 +143,7 @@ def _facet_query(facet, filters):
     return sa.select(column, sa.func.count()).where(*where).group_by(column)
 
 
+@per_generation()
 def headline_figures():
     """The home page's figures: innovations, owners, provinces reached (published only)."""
     public = Innovation.is_public
@@ -179,6 +193,7 @@ def counts_by_region(codes):
     return dict(db.session.execute(query).all())
 
 
+@per_generation()
 def counts_by_province():
     """``{province code: published innovations in it, its own and its regencies' and cities'}``."""
     province = province_of(Innovation.region_code)
@@ -188,6 +203,7 @@ def counts_by_province():
     return dict(db.session.execute(query.group_by(province)).all())
 
 
+@per_generation()
 def counts_by_sector():
     """``{sector slug: innovations}`` over the whole public catalogue (one query)."""
     return dict(db.session.execute(_facet_query("sector", Filters())).all())

@@ -231,7 +231,13 @@ def similar(innovation, limit=5):
         snap = snapshot()
     except IndexMissing:
         return catalog_queries.similar_by_sector(innovation, limit)
-    docnums = similar_docnums(snap, innovation, limit)
+    # Remembered per snapshot (a new one after any indexed change): a case study's page is
+    # rendered again after every write, and the words it shares cost 20-30 ms to score. The
+    # key holds what the scoring reads of the row: its version changes with every edit of
+    # it, and sectors live in a table of their own.
+    sectors = frozenset(sector.slug for sector in innovation.sectors)
+    key = ("similar", innovation.id, innovation.version, sectors, limit)
+    docnums = snap.memo(key, lambda: similar_docnums(snap, innovation, limit))
     rows = fetch([snap.facts[n].id for n in docnums])
     return [rows[snap.facts[n].id] for n in docnums if snap.facts[n].id in rows]
 

@@ -1,0 +1,99 @@
+"""Figures computed once per data generation, per process (docs/decisions/0087).
+
+The facet counts, the home page's figures and the statistics are aggregates over the whole
+catalogue: tens of milliseconds each on PostgreSQL at 20,000 case studies, and the same for
+every page until someone writes. Every write of public data bumps the data generation in
+its own transaction (app/pagecache/generation.py), so a figure remembered with the
+generation it was computed under is exact for as long as that generation is current.
+
+Correctness rests on three rules:
+
+* The generation is read in the reader's own transaction, before the figure is computed:
+  on SQLite both come from one snapshot; on PostgreSQL (read committed) the figure may
+  only be newer than the generation it is filed under, never older.
+* A session with writes of its own (pending, or flushed and not yet committed) neither reads
+  nor fills the memo: its figures are not yet anyone else's, and may be rolled back.
+* Entries of any other generation are never served; the store is emptied when it fills.
+
+``GENERATION_MEMO`` turns it off (tests, by default: they empty tables without a write
+through the session, so no new generation would mark the change).
+"""
+
+from collections import OrderedDict
+from functools import wraps
+from threading import Lock
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy import event
+
+from app.extensions import db
+
+MAX_ENTRIES = 512  # facet counts are kept per set of filters: bounded, emptied when full
+_GENERATION = sa.text("SELECT value FROM cache_generation WHERE id = 1")
+
+
+class GenerationMemo:
+    def __init__(self, max_entries=MAX_ENTRIES):
+        self.lock = Lock()
+        self.max_entries = max_entries
+        self.entries = OrderedDict()  # (database, name, args) -> (generation, value)
+        self.computed = 0  # how many times a figure was computed (tests, profiling)
+
+    def get(self, name, args, compute):
+        if not current_app.config.get("GENERATION_MEMO", True):
+            return compute()
+        session = db.session()
+        if session.new or session.dirty or session.deleted or session.info.get("generation_bumped"):
+            return compute()  # this transaction's own writes: not yet anyone else's figures
+        generation = session.info.get("memo_generation")
+        if generation is None:
+            generation = session.info["memo_generation"] = session.scalar(_GENERATION) or 0
+        key = (str(db.engine.url), name, args)
+        with self.lock:
+            entry = self.entries.get(key)
+        if entry is not None and entry[0] == generation:
+            return entry[1]
+        value = compute()
+        with self.lock:
+            self.computed += 1
+            if key not in self.entries and len(self.entries) >= self.max_entries:
+                self.entries.clear()
+            self.entries[key] = (generation, value)
+        return value
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+
+
+memo = GenerationMemo()
+
+
+def _arguments(*args, **kwargs):
+    return args, tuple(sorted(kwargs.items()))
+
+
+def per_generation(key=_arguments):
+    """Decorate a function of the public data: its result is remembered for the current
+    data generation, under ``key(*args, **kwargs)`` (hashable; by default the arguments
+    themselves). It must return a value nobody mutates."""
+
+    def decorate(function):
+        name = f"{function.__module__}.{function.__qualname__}"
+
+        @wraps(function)
+        def memoised(*args, **kwargs):
+            return memo.get(name, key(*args, **kwargs), lambda: function(*args, **kwargs))
+
+        memoised.uncached = function
+        return memoised
+
+    return decorate
+
+
+@event.listens_for(db.session, "after_transaction_end")
+def _forget_generation(session, transaction):
+    # The next transaction reads the generation again (it may have moved on).
+    if transaction.parent is None:
+        session.info.pop("memo_generation", None)

@@ -1,0 +1,138 @@
+"""Figures kept per data generation (app/memo.py): remembered while nothing is written, never
+older than the current generation once someone writes, on any server."""
+
+import pytest
+import sqlalchemy as sa
+
+from app.catalog import queries as catalog
+from app.catalog.filters import Filters
+from app.catalog.models import Innovation
+from app.extensions import db as _db
+from app.memo import memo
+from app.replication import services
+from app.stats import queries as stats
+from tests import factories
+from tests.support import make_app
+
+
+@pytest.fixture
+def servers(databases, tmp_path_factory):
+    """Two apps on one database with the memo on, as two servers (or workers) would be."""
+    url = databases.new()
+    first = make_app(databases, tmp_path_factory, GENERATION_MEMO=True, SQLALCHEMY_DATABASE_URI=url)
+    second = make_app(databases, tmp_path_factory, GENERATION_MEMO=True, SQLALCHEMY_DATABASE_URI=url)
+    memo.clear()
+    with first.app_context():
+        factories.innovation("Inovasi Pertama", region="33.02", awards=[(2023, "top99")])
+        _db.session.commit()
+    yield first, second
+    memo.clear()
+    for app in (first, second):
+        with app.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
+
+
+def _figures():
+    """Every memoised figure, read as a page would read it (in a fresh transaction)."""
+    _db.session.remove()
+    return {
+        "headline": catalog.headline_figures(),
+        "facets": catalog.facet_counts(Filters(sector="kesehatan")),
+        "total": catalog.count_selected(Filters(sector="kesehatan")),
+        "sectors": catalog.counts_by_sector(),
+        "provinces": catalog.counts_by_province(),
+        "by_sector": [tuple(row) for row in stats.by_sector()],
+        "by_year": [tuple(row) for row in stats.by_year()],
+        "by_province": stats.by_province(2023, "top99"),
+        "composition": stats.composition(2023, "top99"),
+        "years": stats.award_years(),
+        "newest": stats.newest_year_reaching("top99"),
+    }
+
+
+def test_figures_are_computed_once_per_generation(servers):
+    app, _ = servers
+    with app.app_context():
+        first = _figures()
+        computed = memo.computed
+        assert _figures() == first
+        assert memo.computed == computed, "the same generation computed a figure again"
+
+
+def test_a_write_on_another_server_changes_every_figure(servers):
+    first, second = servers
+    with first.app_context():
+        before = _figures()
+        assert before["headline"]["innovations"] == 1 and before["total"] == 1
+    with second.app_context():
+        factories.innovation("Inovasi Kedua", region="35.07", awards=[(2024, "top99")], year=2024)
+        _db.session.commit()
+    with first.app_context():
+        after = _figures()
+        assert stats.composition(2024, "top99")["regency"]["innovations"] == 1
+    assert after["headline"]["innovations"] == 2 and after["headline"]["provinces"] == 2
+    assert after["total"] == 2 and after["facets"]["province"] == {"33": 1, "35": 1}
+    assert after["sectors"] == {"kesehatan": 2} and after["provinces"] == {"33": 1, "35": 1}
+    assert after["by_sector"][0][-1] == 2 and (2024, 1) in after["by_year"]
+    assert after["years"] == [2024, 2023] and after["newest"] == 2024
+    assert after["composition"] == before["composition"] and after["by_province"] == before["by_province"]
+
+
+def test_a_replication_stage_change_is_seen(servers):
+    first, second = servers
+    with second.app_context():
+        innovation = _db.session.scalar(sa.select(Innovation))
+        adopter = factories.owner("regency", "35.07")
+        services.create(innovation, adopter, "implemented", batch=True, notify=False)
+        services.refresh_count(innovation)
+        _db.session.commit()
+    with first.app_context():
+        before = _figures()
+        assert before["headline"]["replications"] == 1 and before["facets"]["replicated"] == {"true": 1}
+    with second.app_context():
+        replication = _db.session.scalar(sa.select(services.Replication))
+        _db.session.delete(replication)
+        _db.session.flush()
+        services.refresh_count(replication.innovation)
+        _db.session.commit()
+    with first.app_context():
+        after = _figures()
+    assert after["headline"]["replications"] == 0 and after["facets"]["replicated"] == {"false": 1}
+
+
+def test_unpublishing_is_seen_at_once(servers):
+    first, second = servers
+    with first.app_context():
+        assert _figures()["headline"]["innovations"] == 1
+    with second.app_context():
+        _db.session.scalar(sa.select(Innovation)).status = "archived"
+        _db.session.commit()
+    with first.app_context():
+        after = _figures()
+    assert after["headline"]["innovations"] == 0 and after["total"] == 0 and after["years"] == []
+
+
+def test_a_transaction_with_its_own_writes_neither_reads_nor_fills_the_memo(servers):
+    app, _ = servers
+    with app.app_context():
+        assert _figures()["headline"]["innovations"] == 1
+        _db.session.remove()
+        factories.innovation("Belum Disimpan", region="35.07")  # flushed, not committed
+        assert catalog.headline_figures()["innovations"] == 2  # its own write, not the memo's 1
+        _db.session.rollback()
+        # The next commit brings the generation the rolled-back flush had taken: its figure
+        # must not have been kept under it.
+        _db.session.scalar(sa.select(Innovation)).title = "Inovasi Pertama, judul baru"
+        _db.session.commit()
+        assert _figures()["headline"]["innovations"] == 1
+
+
+def test_off_by_configuration(servers):
+    app, _ = servers
+    app.config["GENERATION_MEMO"] = False
+    with app.app_context():
+        computed = memo.computed
+        _figures()
+        _figures()
+        assert memo.computed == computed
