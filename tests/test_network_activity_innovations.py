@@ -1,6 +1,8 @@
 """Which innovations an activity may name: the members' from a list, any other published
 case study by its address; never a draft, never a list of the whole catalogue."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -46,10 +48,11 @@ def test_another_innovation_is_named_by_its_address(signed_in, catalogue, named)
     assert response.status_code == 302
     page = signed_in.get(response.headers["Location"]).get_data(as_text=True)
     assert "Inovasi Anggota Surabaya" in page and "Inovasi Luar Makassar" in page
-    # Editing keeps it: the form now offers it, selected.
+    # Editing keeps it: the form now offers it, ticked.
     activity_id = _db.session.scalar(sa.select(Activity.id))
     form = signed_in.get(f"{JATIM}/kegiatan/{activity_id}/ubah").get_data(as_text=True)
-    assert f'<option selected value="{catalogue["outside"]}">' in form
+    boxes = re.findall(r'<input[^>]*name="innovations"[^>]*>', form)
+    assert [b for b in boxes if f'value="{catalogue["outside"]}"' in b and "checked" in b], boxes
 
 
 BAD = {

@@ -14,7 +14,9 @@ def test_coordinator_logs_a_replication_through_to_implemented(page, login):
     login("coordinator")
     page.goto("/jaringan/jipp-jawa-timur/anggota")
     assert_accessible(page)
-    page.get_by_label("Pemerintah daerah").fill("Lumajang")  # typed, as a person would; the suggestions are a datalist
+    page.get_by_label("Pemerintah daerah", exact=True).fill(
+        "Lumajang"
+    )  # typed, as a person would; the suggestions are a datalist
     page.get_by_role("button", name="Tambahkan anggota").click()
     expect(page.get_by_text("Kabupaten Lumajang ditambahkan sebagai anggota")).to_have_count(1)
 
