@@ -45,3 +45,14 @@ def invalid_action(form, image):
         upload.form_errors.append(form.csrf_token.errors[0] if form.csrf_token.errors else _("Permintaan tidak sah."))
         return upload, None
     return None, form
+
+
+def action_change(service, holder, image, action, form):
+    """The change a picture's action asks of ``service`` (the case-study or the activity
+    pictures: both have describe, remove and move): ``(callable and arguments, keywords)``."""
+    if action == "ubah":
+        return (service.describe, holder, image), {"alt": form.alt.data, "caption": form.caption.data,
+                                                   "credit": form.credit.data}  # fmt: skip
+    if action == "hapus":
+        return (service.remove, holder, image), {}
+    return (service.move, holder, image, ACTIONS[action]), {}

@@ -16,8 +16,7 @@ from app.catalog.image_store import discard
 from app.catalog.images import MAX_IMAGES
 from app.catalog.models import Sector, Theme
 from app.catalog.picture_forms import ImageUploadForm
-from app.catalog.picture_pages import ACTIONS as PICTURE_ACTIONS
-from app.catalog.picture_pages import action_form, invalid_action, posted_file, text_forms
+from app.catalog.picture_pages import action_change, action_form, invalid_action, posted_file, text_forms
 from app.changes import commit
 from app.content.contacts import MAX_CONTACTS
 from app.content.evidence import MAX_INDICATORS
@@ -418,13 +417,7 @@ def image_action(slug, number, action):
         return _images_page(innovation, upload, 400, text_form)
     if image is None:
         abort(404)
-    if action == "ubah":
-        change = (image_service.describe, innovation, image)
-        kwargs = {"alt": form.alt.data, "caption": form.caption.data, "credit": form.credit.data}
-    elif action == "hapus":
-        change, kwargs = (image_service.remove, innovation, image), {}
-    else:
-        change, kwargs = (image_service.move, innovation, image, PICTURE_ACTIONS[action]), {}
+    change, kwargs = action_change(image_service, innovation, image, action, form)
     _done, refused = commit(*change, user=current_user, **kwargs)
     if isinstance(refused, services.NotAllowed):
         abort(403)

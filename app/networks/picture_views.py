@@ -9,7 +9,7 @@ from werkzeug.exceptions import Forbidden
 from app.catalog.image_store import discard
 from app.catalog.images import MAX_IMAGES
 from app.catalog.picture_forms import ImageUploadForm
-from app.catalog.picture_pages import ACTIONS, action_form, invalid_action, posted_file, text_forms
+from app.catalog.picture_pages import action_change, action_form, invalid_action, posted_file, text_forms
 from app.catalog.pictures import MAX_UPLOAD_MB, serve
 from app.changes import NotAllowed, commit
 from app.extensions import csrf
@@ -105,13 +105,7 @@ def image_action(slug, activity_id, number, action):
         return _images_page(activity, upload, 400, text_form)
     if image is None:
         abort(404)
-    if action == "ubah":
-        change = (pictures.describe, activity, image)
-        kwargs = {"alt": form.alt.data, "caption": form.caption.data, "credit": form.credit.data}
-    elif action == "hapus":
-        change, kwargs = (pictures.remove, activity, image), {}
-    else:
-        change, kwargs = (pictures.move, activity, image, ACTIONS[action]), {}
+    change, kwargs = action_change(pictures, activity, image, action, form)
     _done, refused = commit(*change, user=current_user, **kwargs)
     if isinstance(refused, NotAllowed):
         abort(403)
