@@ -138,3 +138,25 @@ def test_the_page_opens_on_the_newest_year_that_has_the_stage(client, db):
     assert '<option value="2021"' in html  # still offered, for whoever wants it
     proposals = client.get("/statistik?year=2021&award=proposal").get_data(as_text=True)
     assert "1 instansi dengan 1 inovasi" in proposals
+
+
+def test_most_replicated_counts_adopters_past_planning_and_says_so(client, db):
+    """A planned replication is not "replicated": the empty list must not claim none is recorded."""
+    from app.replication import services as replication
+
+    innovation = factories.innovation(region="33.01", year=2019)
+    planner = factories.owner("regency", region="33.02", name="Kabupaten Perencana")
+    runner = factories.owner("regency", region="33.03", name="Kabupaten Pelaksana")
+    replication.create(innovation, planner, "planned")
+    db.session.commit()
+    page = client.get("/statistik").get_data(as_text=True)
+    section = page[page.index('id="replicated-h"') :]
+    assert "rencana replikasi tidak dihitung" in section
+    assert "Belum ada inovasi yang sudah diuji coba atau dijalankan oleh daerah lain." in section
+    assert innovation.title not in section
+
+    replication.create(innovation, runner, "implemented", stage_date=None)
+    db.session.commit()
+    section = client.get("/statistik").get_data(as_text=True).split('id="replicated-h"')[1]
+    assert "Belum ada inovasi yang sudah" not in section
+    assert re.search(re.escape(innovation.title) + r"</a> — 1 daerah", section)
