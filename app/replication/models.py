@@ -45,6 +45,8 @@ class Replication(db.Model):
     network_id: Mapped[int | None] = mapped_column(sa.ForeignKey("network.id", ondelete="SET NULL"), index=True)
     # The facilitating network's activity that produced it (a learning visit, a forum), if any.
     activity_id: Mapped[int | None] = mapped_column(sa.ForeignKey("activity.id", ondelete="SET NULL"), index=True)
+    # The need (app/needs) whose official asked to replicate from a suggestion, if any.
+    need_id: Mapped[int | None] = mapped_column(sa.ForeignKey("need.id", ondelete="SET NULL"), index=True)
     local_name: Mapped[str | None] = mapped_column(sa.String(200))
     transfer_mode: Mapped[str | None] = mapped_column(sa.String(32))
     stage: Mapped[str] = mapped_column(sa.String(20), index=True)
