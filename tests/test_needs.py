@@ -111,7 +111,7 @@ def test_the_list_filters(client, world, query, expected):  # noqa: F811
 
 @pytest.mark.parametrize(
     "query",
-    ["?sector=zzz", "?province=99", "?province=33.02", "?network=tidak-ada", "?network=BAD%20SLUG", "?status=done",
+    ["?sector=zzz", "?province=99", "?province=33.02", "?network=BAD%20SLUG", "?status=done",
      "?page=0", "?page=-1", "?page=abc", f"?page={10**9}", "?province=%3Cscript%3E"],
 )  # fmt: skip
 def test_a_filter_that_names_nothing_is_a_clear_400(client, world, query):  # noqa: F811
@@ -120,6 +120,12 @@ def test_a_filter_that_names_nothing_is_a_clear_400(client, world, query):  # no
     api = client.get(f"/api/v1/needs{query}")
     assert api.status_code == 400 and "error" in api.get_json()
     assert client.get(f"/export/needs.csv{query}").status_code == 400
+
+
+def test_a_network_that_does_not_exist_is_400_on_the_page_and_nothing_in_the_open_data(client, world):  # noqa: F811
+    assert client.get("/kebutuhan?network=tidak-ada").status_code == 400
+    assert client.get("/api/v1/needs?network=tidak-ada").get_json()["total"] == 0
+    assert client.get("/export/needs.csv?network=tidak-ada").get_data(as_text=True).count("\n") == 1
 
 
 def test_a_nul_character_is_refused_everywhere(client, world):  # noqa: F811

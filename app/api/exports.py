@@ -275,6 +275,11 @@ def _examples():
         examples["/innovations/{slug}"] = f"{base}/innovations/{first.slug}"
     if network is not None:
         examples["/networks/{slug}"] = f"{base}/networks/{network.slug}"
+    from app.api.needs import first_public_need  # the needs build on this module
+
+    need = first_public_need()
+    if need is not None:
+        examples["/needs/{need_id}"] = f"{base}/needs/{need}"
     if year is not None:
         examples["/stats/composition"] = f"{base}/stats/composition?year={year}&award=top99"
     return examples

@@ -100,6 +100,11 @@ def needs_feed():
     return _atom("feeds/needs.xml", items, "needs.index")
 
 
+def first_public_need():
+    """The id of the first public need (the API page's example), or None."""
+    return db.session.scalar(sa.select(Need.id).where(visible_needs(PUBLIC)).order_by(Need.id).limit(1))
+
+
 def sitemap_entries():
     """The public needs' pages as ``(URL, last change)``."""
     query = sa.select(Need.id, Need.updated_at).where(visible_needs(PUBLIC)).order_by(Need.id)

@@ -66,7 +66,6 @@ class NeedForm(Form):
         _l("Siapa yang boleh membaca"),
         [required()],
         choices=options(VISIBILITY_LABELS.items()),
-        default="signed_in",
         widget=wtf_widgets.ListWidget(prefix_label=False),
         invalid_choice_message=_l("Pilihan tidak sah."),
         validate_choice=True,

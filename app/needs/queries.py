@@ -63,17 +63,20 @@ def parse_filters(args, strict=False, extra=()):
         region = db.session.get(Region, values["province"][:13]) if "\x00" not in values["province"] else None
         if region is None or region.kind != "province":
             raise FilterError("province", "is not a province code", _l("Provinsi tidak dikenal."))
-    if values["network"]:
-        found = is_valid_slug(values["network"]) and db.session.scalar(
-            sa.select(Network.id).where(Network.slug == values["network"])
-        )
-        if not found:
-            raise FilterError("network", "is not a network slug", _l("Jaringan tidak dikenal."))
+    # The pages name what the reader chose; the API and CSV, like /replications, answer a
+    # well-formed slug that names no network with nothing.
+    network = values["network"]
+    if network and (not is_valid_slug(network) or (not strict and not _network_exists(network))):
+        raise FilterError("network", "is not a network slug", _l("Jaringan tidak dikenal."))
     if values["status"] and values["status"] not in STATUSES:
         raise FilterError("status", f"must be one of {', '.join(STATUSES)}", _l("Status tidak dikenal."))
     page = _number(args, "page", 1, MAX_PAGE)
     per_page = _number(args, "per_page", PAGE_SIZE, MAX_PER_PAGE)
     return NeedFilters(**values, page=page, per_page=per_page)
+
+
+def _network_exists(slug):
+    return db.session.scalar(sa.select(Network.id).where(Network.slug == slug)) is not None
 
 
 def needs_query(user, filters=None):

@@ -97,8 +97,10 @@ def _need_form(need=None):
         form.terrain.data = need.terrains
         form.sectors.data = [s.slug for s in need.sectors]
         form.version.data = str(need.version)
-    elif request.method == "GET" and len(owners) == 1:
-        form.owner.data = str(owners[0].id)
+    elif request.method == "GET":
+        form.visibility.data = "signed_in"
+        if len(owners) == 1:
+            form.owner.data = str(owners[0].id)
     return form
 
 
@@ -112,11 +114,13 @@ def _values(form):
 
 
 def _attach(form, refused):
+    """Show a refusal by its field (or on top); the answer's status is the refusal's."""
     field = getattr(form, refused.field, None) if refused.field else None
     if field is not None:
         field.errors = [*field.errors, str(refused.message)]
     else:
         flash(str(refused.message), "error")
+    return refused.status
 
 
 @bp.route("/kebutuhan/baru", methods=["GET", "POST"])
@@ -132,7 +136,7 @@ def new():
         if refused is None:
             flash(_("Kebutuhan dipasang. Berikut studi kasus yang mungkin cocok."), "success")
             return redirect(url_for("needs.show", need_id=need.id))
-        _attach(form, refused)
+        return render_template("needs/form.html", form=form, need=None), _attach(form, refused)
     return render_template("needs/form.html", form=form, need=None), (400 if form.errors else 200)
 
 
@@ -147,11 +151,10 @@ def edit(need_id):
         if refused is None:
             flash(_("Kebutuhan disimpan."), "success")
             return redirect(url_for("needs.show", need_id=need.id))
-        _attach(form, refused)
-        need = need_or_404(need_id, current_user, "need.edit")
-    return render_template("needs/form.html", form=form, need=need), (
-        409 if form.version.errors else 400 if form.errors else 200
-    )
+        status, need = _attach(form, refused), need_or_404(need_id, current_user)
+        form.version.data = str(need.version)  # what they now see is what they may save over
+        return render_template("needs/form.html", form=form, need=need), status
+    return render_template("needs/form.html", form=form, need=need), (400 if form.errors else 200)
 
 
 @bp.get("/kebutuhan/<int:need_id>")
@@ -206,8 +209,9 @@ def status(need_id):
         if refused is None:
             flash(_("Status kebutuhan diubah."), "success")
             return redirect(url_for("needs.show", need_id=need.id))
-        _attach(form, refused)
-        need = need_or_404(need_id, current_user, "need.edit")
+        status, need = _attach(form, refused), need_or_404(need_id, current_user)
+        form.version.data = str(need.version)
+        return render_template("needs/status.html", need=need, form=form), status
     return render_template("needs/status.html", need=need, form=form), (400 if form.errors else 200)
 
 
@@ -223,8 +227,8 @@ def suggest(need_id):
         if refused is None:
             flash(_("Usulan disimpan; penulis kebutuhan diberi tahu."), "success")
             return redirect(url_for("needs.show", need_id=need.id))
-        _attach(form, refused)
-        need = need_or_404(need_id, current_user, "need.suggest")
+        status = _attach(form, refused)
+        return render_template("needs/suggest.html", need=need_or_404(need_id, current_user), form=form), status
     return render_template("needs/suggest.html", need=need, form=form), (400 if form.errors else 200)
 
 
