@@ -3,6 +3,7 @@ sitemap), and what the public never sees (the author)."""
 
 import csv
 import io
+from xml.etree import ElementTree
 
 import pytest
 import sqlalchemy as sa
@@ -161,3 +162,17 @@ def test_the_api_document_describes_the_needs(client, world):  # noqa: F811
     item = client.get(f"/api/v1/needs/{world['needs']['public'].id}").get_json()
     assert set(item) == set(spec["components"]["schemas"]["Need"]["properties"])
     assert "author" not in item
+
+
+def test_the_need_pages_speak_english(client, world):  # noqa: F811
+    client.get("/bahasa/en?next=/")
+    need = world["needs"]["public"]
+    page = client.get(f"/kebutuhan/{need.id}").get_data(as_text=True)
+    for words in ("Case studies that may fit", "Islands", "Weak or intermittent internet", "Under Rp50 million"):
+        assert words in page, words
+    listing = client.get("/kebutuhan?status=zzz")
+    assert listing.status_code == 400 and "Unknown status." in listing.get_data(as_text=True)
+    feed = client.get("/feeds/needs.atom")
+    assert feed.mimetype == "application/atom+xml"
+    entries = ElementTree.fromstring(feed.get_data()).findall("{http://www.w3.org/2005/Atom}entry")
+    assert len(entries) == 1

@@ -8,7 +8,7 @@ from flask import jsonify, request, url_for
 
 from app.accounts.models import AnonymousUser
 from app.api.blueprint import bp
-from app.api.exports import FEED_SIZE, _atom, _bad_request, _csv_response
+from app.api.exports import FEED_SIZE, _atom, _bad_request, _csv_response, _rfc3339
 from app.api.exports import bp as opendata
 from app.api.openapi import PAGING, _path, _query, _responses
 from app.api.openapi_schemas import COUNT, DATE, SLUG, URL, _enum, _nullable, _object, ref
@@ -46,7 +46,7 @@ def need_item(need):
         },  # fmt: skip
         "deadline": need.deadline.isoformat() if need.deadline else None,
         "innovation": need.innovation.slug if need.innovation is not None and need.innovation.is_public else None,
-        "created_at": need.created_at.isoformat(),
+        "created_at": _rfc3339(need.created_at),
         "url": url_for("needs.show", need_id=need.id, _external=True),
     }
 
