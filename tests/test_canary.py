@@ -127,6 +127,8 @@ def hidden(db, app):
     need = need_services.create(need_author, makassar, title=f"Kebutuhan {WORD}", problem=f"Masalah {WORD}.",
                                 affected=f"Warga {WORD}", visibility="networks", sectors=["kesehatan"])  # fmt: skip
     db.session.add(NeedSuggestion(need=need, innovation=public, note=f"Usulan {WORD}"))
+    # The public replication was asked for from it: its pages must not name the need.
+    db.session.scalar(sa.select(Replication).where(Replication.innovation_id == public.id)).need_id = need.id
     for person in ("other_official", "adopter_official", "coordinator"):
         db.session.add(InboxItem(user_id=people[person].id, need=need, innovation=public, kind="need_suggestion"))
     # An editor's bulk run whose re-check named the word: only its sender (and admins) see it.

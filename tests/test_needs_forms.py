@@ -235,6 +235,9 @@ def test_asking_to_replicate_from_a_suggestion_links_the_interest_to_the_need(cl
     assert replication.stage == "interest" and replication.need_id == need.id
     assert _db.session.get(Need, need.id).status == "discussing"
     assert "rumah-tunggu-kelahiran" in client.get(f"/kebutuhan/{need.id}").get_data(as_text=True)
+    thread = client.get(f"/replikasi/{replication.id}/percakapan").get_data(as_text=True)
+    assert f'href="/kebutuhan/{need.id}"' in thread
+    assert f'href="/kebutuhan/{need.id}"' in client.get(f"/replikasi/{replication.id}").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("role", ["member_official", "coordinator", "other_official"])

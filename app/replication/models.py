@@ -79,6 +79,7 @@ class Replication(db.Model):
     adopter_unit: Mapped[Institution | None] = relationship()
     network: Mapped[Network | None] = relationship()
     activity: Mapped[Activity | None] = relationship()
+    need: Mapped["Need | None"] = relationship(foreign_keys=[need_id])  # noqa: F821 (app.needs.models)
     events: Mapped[list["ReplicationEvent"]] = relationship(
         back_populates="replication", order_by="ReplicationEvent.id", passive_deletes=True
     )
