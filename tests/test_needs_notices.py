@@ -77,3 +77,26 @@ def test_a_ministrys_official_posts_a_need_without_a_region(client, db, world): 
     item = client.get("/api/v1/needs?status=open").get_json()["items"]
     mine = next(i for i in item if i["owner"]["name"] == "Kementerian Kesehatan Uji")
     assert mine["province_code"] is None and mine["owner"]["region_code"] is None
+
+
+def test_the_suggestions_are_asked_once_per_text_and_data_generation(app, client, db, world, monkeypatch):  # noqa: F811
+    import app.suggest as suggester
+    from app.memo import memo
+
+    calls, real = [], suggester.suggest
+    monkeypatch.setattr(suggester, "suggest", lambda *args, **kwargs: calls.append(args[0]) or real(*args, **kwargs))
+    need = world["needs"]["public"]
+    app.config["GENERATION_MEMO"] = True
+    try:
+        for _ in range(3):
+            assert 'data-suggestion="rumah-tunggu-kelahiran"' in client.get(f"/kebutuhan/{need.id}").get_data(
+                as_text=True
+            )
+        assert len(calls) == 1
+        need.problem = need.problem + " Jalan ke puskesmas rusak."
+        db.session.commit()
+        client.get(f"/kebutuhan/{need.id}")
+        assert len(calls) == 2 and "Jalan ke puskesmas rusak." in calls[-1]
+    finally:
+        app.config["GENERATION_MEMO"] = False
+        memo.clear()
