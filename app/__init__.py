@@ -104,7 +104,7 @@ def register_blueprints(app):
     from app.accounts.admin import bp as user_admin_bp
     from app.accounts.selfservice_views import bp as selfservice_bp
     from app.accounts.views import bp as accounts_bp
-    from app.api import records, views  # noqa: F401 - they add their routes to the API blueprint
+    from app.api import needs, records, views  # noqa: F401 - they add their routes to the API blueprint
     from app.api.blueprint import bp as api_bp
     from app.api.exports import bp as opendata_bp
     from app.catalog.views import bp as catalog_bp
@@ -112,6 +112,8 @@ def register_blueprints(app):
     from app.editing.views import bp as editing_bp
     from app.i18n import bp as i18n_bp
     from app.jobs.views import bp as jobs_bp
+    from app.needs import notice_kinds as need_notices
+    from app.needs.views import bp as needs_bp
     from app.networks.picture_views import bp as activity_pictures_bp
     from app.networks.views import bp as networks_bp
     from app.notices.views import bp as notices_bp
@@ -134,7 +136,9 @@ def register_blueprints(app):
     app.register_blueprint(conversation_bp)
     app.register_blueprint(notices_bp)
     app.register_blueprint(jobs_bp)
+    app.register_blueprint(needs_bp)
     replication_notices.register()
+    need_notices.register()
     editing_notices.register()
     app.register_blueprint(editing_bp)
     app.jinja_env.globals["panels"] = render_panels

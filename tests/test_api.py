@@ -4,11 +4,14 @@ openapi-core; paging and Link headers, ETag and 304, CORS, JSON errors, the rate
 import re
 
 import pytest
+import sqlalchemy as sa
 from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 
 from app.api.openapi import document, vocabulary
 from app.extensions import db as _db
+from app.needs import services as need_services
+from app.needs.models import Need
 from app.networks.models import Activity
 from app.replication import services
 from tests import factories
@@ -36,6 +39,9 @@ def data(db):
     editor = make_user("editor@example.go.id", "editor")
     services.create(items[0], factories.owner("regency", "35.08"), "implemented", user=editor, local_name="SEHAT",
                     network_id=network.id, evidence="https://example.go.id/perbup", legal_basis="Perbup 1/2025")  # fmt: skip
+    lumajang = factories.owner("regency", "35.08")
+    author = make_user("pejabat@lumajang.example.go.id", "official", owner=lumajang)
+    need_services.create(author, lumajang, title="Antrean", problem="Antrean panjang.", visibility="public")
     _db.session.commit()
     return items
 
@@ -198,7 +204,8 @@ def test_empty_values_are_taken_as_the_document_says(client, data):
 def test_the_document_says_where_an_unknown_parameter_is_refused(client, data):
     # Lists and statistics refuse one (a mistyped filter); records ignore their query string.
     doc = client.get("/api/v1/openapi.json").get_json()
-    records = {"/innovations/{slug}": data[0].slug, "/networks/{slug}": "jipp-jawa-timur", "/regions/{code}": "33.02"}
+    records = {"/innovations/{slug}": data[0].slug, "/networks/{slug}": "jipp-jawa-timur", "/regions/{code}": "33.02",
+               "/needs/{need_id}": str(_db.session.scalar(sa.select(Need.id)))}  # fmt: skip
     for path, item in doc["paths"].items():
         url = "/api/v1" + re.sub(r"\{\w+\}", records.get(path, ""), path)
         query = {"year": 2019} if path == "/stats/composition" else {}

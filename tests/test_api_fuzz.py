@@ -22,6 +22,7 @@ from app.api.openapi import Vocabulary, document, vocabulary
 from app.catalog.models import Innovation, Owner
 from app.content.importer import import_case_studies
 from app.extensions import db
+from app.needs import services as need_services
 from app.networks.importer import import_networks
 from app.networks.models import Activity, Network
 from app.replication import csvio, services
@@ -34,6 +35,8 @@ CONTENT = PROJECT_ROOT / "content"
 PUBLIC = "sehat-bersama-banyumas"
 HIDDEN = ("rahasia-draf-lumajang", "rahasia-arsip-banyumas", "rahasia-ajuan-kementerian")
 CONTACT = ("Budi Kontak", "budi.kontak@example.go.id", "0812-555-0199")
+# A network-only need's words and a need author's name: never in the API (docs/decisions/0090).
+NEED_SECRETS = ("Kebutuhan Rahasia Jaringan", "Penulis Kebutuhan", "penulis.kebutuhan@example.go.id")
 
 
 def _reference_vocabulary():
@@ -81,6 +84,15 @@ def _catalogue():
     services.create(ministry, factories.owner("city", "35.78"), "piloting", user=editor)
     services.create(draft, factories.owner("regency", "33.02"), "planned", user=editor)
     services.create(archived, factories.owner("regency", "35.08"), "interest", user=editor)
+    lumajang = factories.owner("regency", "35.08")
+    author = make_user(NEED_SECRETS[2], "official", owner=lumajang, name=NEED_SECRETS[1])
+    for title, visibility in (
+        ("Antrean puskesmas", "public"),
+        (NEED_SECRETS[0], "networks"),
+        ("Masuk saja", "signed_in"),
+    ):
+        need_services.create(author, lumajang, title=title, problem=f"{title}: masalahnya.", visibility=visibility,
+                             sectors=["kesehatan"], terrain=["mountains"], budget="lt50jt")  # fmt: skip
     db.session.commit()
 
 
@@ -111,6 +123,7 @@ REAL = {
     "region": ["33.02", "35", "51.05", "51.71"],
     "province": ["33", "35", "51"],
     "q": ["inovasi", "kesehatan", "akta lahir", "replikasi sampah"],
+    "need_id": [1, 2, 3],
 }
 
 
@@ -150,7 +163,7 @@ def relevance_needs_words(context, case):
 def nothing_unpublished_or_personal(ctx, response, case):
     """Only published case studies are public, and contacts never are (docs/architecture.md)."""
     if response.status_code == 200:
-        found = [text for text in (*HIDDEN, *CONTACT) if text in response.text]
+        found = [text for text in (*HIDDEN, *CONTACT, *NEED_SECRETS) if text in response.text]
         if found:
             raise AssertionError(f"{case.method} {case.formatted_path} answered with {found}")
     return None
@@ -181,6 +194,8 @@ def _every_record(app):
     yield from (("/innovations", {}, {"per_page": 100, "page": page}) for page in range(1, total // 100 + 2))
     yield from (("/innovations", {}, {"q": q}) for q in ("rahasia", "Rahasia Draf", "kesehatan"))
     yield from (("/stats/composition", {}, {"year": 2019, "award": award}) for award in ("proposal", "top45"))
+    yield from (("/needs/{need_id}", {"need_id": need_id}, {}) for need_id in (1, 2, 3))
+    yield from (("/needs", {}, query) for query in ({}, {"province": "35"}, {"network": "jipp-jawa-timur"}))
 
 
 def test_every_record_matches_the_document(fuzz_app, subtests):

@@ -7,14 +7,17 @@ from html import unescape
 
 import pytest
 
+from app.needs import services as need_services
 from tests import factories
-from tests.accounts_fixtures import add_member, make_network
+from tests.accounts_fixtures import add_member, make_network, make_user
 
 
 @pytest.fixture
 def catalogue(db):
     factories.innovation("Antrean Daring", kind="regency", region="33.02", awards=[(2024, "top99")])
     add_member(make_network("jipp-jawa-tengah", "33"), "33.02")
+    author = make_user("pejabat@banyumas.example.go.id", "official", owner=factories.owner("regency", "33.02"))
+    need_services.create(author, author.owner, title="Antrean", problem="Antrean panjang.", visibility="public")
     db.session.commit()
 
 

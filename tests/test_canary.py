@@ -25,6 +25,8 @@ from markupsafe import escape as markup_escape
 from app.catalog.models import Award
 from app.extensions import db as _db
 from app.jobs.models import BulkRun
+from app.needs import services as need_services
+from app.needs.models import NeedSuggestion
 from app.networks.models import Activity, ActivityImage
 from app.notices.models import InboxItem
 from app.replication import services as replication_services
@@ -41,7 +43,7 @@ OUTSIDE_THE_THREAD = ("anonymous", "other_official")
 HIDDEN = ("draft", "submitted", "returned", "archived")
 OWNER, ADOPTER, ELSEWHERE = "33.02", "35.78", "33.74"  # Banyumas, Surabaya, Semarang
 TOO_BIG = (2**31, 2**63, 10**30)
-MAX_PAGES = 400  # per role: the routes with their arguments, then the links they show
+MAX_PAGES = 460  # per role: the routes with their arguments, then the links they show
 ROLES = ("anonymous", "other_official", "adopter_official", "coordinator")
 
 
@@ -117,6 +119,18 @@ def hidden(db, app):
                 db.session.add(InboxItem(user_id=people[person].id, replication=replication, kind="interest"))
                 db.session.add(InboxItem(user_id=people[person].id, replication=replication, message=message,
                                          kind="message"))  # fmt: skip
+    # A need only its own network may read, of an owner in a network none of these people share;
+    # a case study suggested for it by hand, and the notice of it.
+    makassar = factories.owner("city", "73.71")
+    add_member(make_network("jipp-sulawesi-selatan-uji", "73"), "73.71")
+    need_author = make_user("pejabat@makassar.example.go.id", "official", owner=makassar)
+    need = need_services.create(need_author, makassar, title=f"Kebutuhan {WORD}", problem=f"Masalah {WORD}.",
+                                affected=f"Warga {WORD}", visibility="networks", sectors=["kesehatan"])  # fmt: skip
+    db.session.add(NeedSuggestion(need=need, innovation=public, note=f"Usulan {WORD}"))
+    # The public replication was asked for from it: its pages must not name the need.
+    db.session.scalar(sa.select(Replication).where(Replication.innovation_id == public.id)).need_id = need.id
+    for person in ("other_official", "adopter_official", "coordinator"):
+        db.session.add(InboxItem(user_id=people[person].id, need=need, innovation=public, kind="need_suggestion"))
     # An editor's bulk run whose re-check named the word: only its sender (and admins) see it.
     run = BulkRun(kind="replications", user_id=people["editor"].id, payload=f"{WORD}\n".encode(), status="refused",
                   params={}, result={"problems": [[2, "innovation", f"Inovasi {WORD} diarsipkan."]]})  # fmt: skip
@@ -124,7 +138,7 @@ def hidden(db, app):
     db.session.commit()
     IndexStore(app.config["SEARCH_INDEX_DIR"]).rebuild(db.engine)
     return {"public": public, "hidden": hidden, "network": network, "activity": activity, "people": people,
-            "run": run}  # fmt: skip
+            "run": run, "need": need}  # fmt: skip
 
 
 def _candidates(world):
@@ -147,6 +161,7 @@ def _candidates(world):
         "user_id": [*db.scalars(sa.select(sa.text("id")).select_from(sa.table("user_account"))), *TOO_BIG],
         "membership_id": [1, *TOO_BIG],
         "run_id": [world["run"].id, *TOO_BIG],
+        "need_id": [world["need"].id, *TOO_BIG],
         "number": [1, *TOO_BIG],
         "step": ["ajukan"],
         "lang": ["id", "en"],
@@ -171,6 +186,10 @@ def _route_urls(app, world):
     probes = [f"/cari?q={word}" for word in q] + [f"/api/v1/innovations?q={word}" for word in q]
     for slug in (i.slug for i in world["hidden"].values()):
         probes += [f"/api/v1/replications?innovation={slug}", f"/export/replications.csv?innovation={slug}"]
+    need = world["need"].id
+    probes += [f"/kebutuhan/{need}", f"/api/v1/needs/{need}", "/api/v1/needs?province=73", "/export/needs.csv",
+               "/feeds/needs.atom", "/kebutuhan?network=jipp-sulawesi-selatan-uji",
+               f"/inovasi/{world['public'].slug}/minat?kebutuhan={need}"]  # fmt: skip
     probes += [f"/api/v1/regions/{ADOPTER}", f"/api/v1/regions/{OWNER}", "/api/v1/stats/composition?year=2031",
                "/statistik?year=2031", "/inovasi?year=2021&digital=true", "/export/innovations.csv?year=2021",
                f"/api/v1/replications?network={world['network'].slug}", "/inovasi?theme=sistem-informasi"]  # fmt: skip
@@ -287,6 +306,8 @@ def test_the_canary_is_seen_by_those_with_the_right(app, client, hidden):
         assert page.status_code == 200 and WORD in page.get_data(as_text=True)
         page = client.get(f"/replikasi/{replication.id}/percakapan")
         assert page.status_code == 200 and f"Pesan {WORD}" in page.get_data(as_text=True)
+    page = client.get(f"/kebutuhan/{hidden['need'].id}")  # the editor sees every need
+    assert page.status_code == 200 and f"Masalah {WORD}" in page.get_data(as_text=True)
     page = client.get(f"/proses/{hidden['run'].id}")  # the editor sent the run
     assert page.status_code == 200 and f"Inovasi {WORD} diarsipkan." in page.get_data(as_text=True)
     # ... and the participants of the public thread read its word.
@@ -319,12 +340,16 @@ def _post_urls(app, world):
         if "POST" not in rule.methods:
             continue
         arguments = set(rule.arguments)
-        if rule.endpoint.startswith(("networks.", "user_admin.")) or not arguments & {"slug", "replication_id"}:
+        if rule.endpoint.startswith(("networks.", "user_admin.")) or not arguments & {
+            "slug",
+            "replication_id",
+            "need_id",
+        }:
             continue
         for item in world["hidden"].values():
             for replication_id in hidden_replications:
                 values = {"slug": item.slug, "replication_id": replication_id, "number": 1, "step": "terbitkan",
-                          "action": "hapus", "activity_id": world["activity"].id}  # fmt: skip
+                          "action": "hapus", "activity_id": world["activity"].id, "need_id": world["need"].id}  # fmt: skip
                 urls.append(rule.build({k: values[k] for k in arguments}, append_unknown=False)[1])
     return sorted(set(urls))
 
@@ -339,6 +364,8 @@ def test_no_action_reaches_what_the_user_cannot_see(app, client, hidden, role):
     urls = _post_urls(app, hidden)
     assert any("/minat" in url for url in urls) and any("/replikasi/baru" in url for url in urls)
     assert any("/percakapan" in url for url in urls) and any("/tarik" in url for url in urls)
+    assert any("/kebutuhan/" in url and "/usulan" in url for url in urls)
+    urls += [f"/inovasi/{hidden['public'].slug}/minat?kebutuhan={hidden['need'].id}"]
     before = _fingerprint(), _db.session.scalar(sa.select(sa.func.count(ReplicationEvent.id)))
     data = {"csrf_token": token, "stage": "implemented", "adopter": ELSEWHERE, "version": "1", "title": "Diubah",
             "comment": "x", "notes": "x", "message": "x", "body": "x"}  # fmt: skip

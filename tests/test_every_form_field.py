@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from app.accounts import tokens
 from app.extensions import db as _db
+from app.needs import services as need_services
 from app.networks.models import Activity, ActivityImage
 from app.replication import services as replication_services
 from tests import factories
@@ -100,15 +101,21 @@ def everything(db):
         f"/akun/atur-ulang/{tokens.issue(invitee, 'reset')}",
         f"/akun/undangan/{tokens.issue(invitee, 'invitation')}",
     ]
+    # A need of a member (its form, status and suggestion forms; admins moderate, never post).
+    need = need_services.create(make_user("pejabat@lumajang.example.go.id", "official",
+                                          owner=factories.owner("regency", "35.08")),
+                                factories.owner("regency", "35.08"), title="Kebutuhan sasaran", problem="Masalah.",
+                                visibility="networks")  # fmt: skip
     db.session.commit()
     return {"innovation": innovation, "network": network, "admin": admin, "activity": activity,
-            "replication": replication, "links": links}  # fmt: skip
+            "replication": replication, "links": links, "need": need}  # fmt: skip
 
 
 def _form_pages(app, world):
     values = {"slug": [world["innovation"].slug, world["network"].slug], "code": ["33.74"],
               "replication_id": [world["replication"].id], "activity_id": [world["activity"].id],
-              "user_id": [world["admin"].id], "lang": ["id"], "filename": ["css/suar.css"]}  # fmt: skip
+              "user_id": [world["admin"].id], "lang": ["id"], "filename": ["css/suar.css"],
+              "need_id": [world["need"].id]}  # fmt: skip
     urls = set()
     for rule in app.url_map.iter_rules():
         if "GET" in rule.methods and "POST" in rule.methods:
@@ -118,6 +125,7 @@ def _form_pages(app, world):
                 args = {name: (slug if name == "slug" else values[name][0]) for name in rule.arguments}
                 urls.add(rule.build(args, append_unknown=False)[1])
     urls.add(f"/inovasi/{world['innovation'].slug}")  # forms shown on pages that only take GET
+    urls.add(f"/kebutuhan/{world['need'].id}")
     urls.update(world["links"])
     return sorted(urls)
 
@@ -154,6 +162,10 @@ def test_hostile_text_in_every_field_of_every_form(app, client, everything):
     ):
         assert (action, field) in sent, (action, field)
     assert len(sent) >= 40, len(sent)
+    need = everything["need"].id
+    for action, field in ((f"/kebutuhan/{need}/ubah", "title"), (f"/kebutuhan/{need}/ubah", "problem"),
+                          (f"/kebutuhan/{need}/usulan", "innovation")):  # fmt: skip
+        assert (action, field) in sent, (action, field)
     # Whatever was stored is shown safely everywhere it appears.
     for url in _form_pages(app, everything) + ["/", "/inovasi", "/jaringan/jipp-jawa-timur", "/admin/pengguna"]:
         response = client.get(url)

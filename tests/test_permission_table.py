@@ -6,6 +6,7 @@ import pytest
 from app.accounts.models import AnonymousUser
 from app.accounts.permissions import RULES
 from app.extensions import db as _db
+from app.needs import services as need_services
 from app.networks.models import Activity
 from app.replication import services as replication_services
 from tests import factories
@@ -68,6 +69,17 @@ EXPECTED = {                               # anon  off   other coord other edit 
     ("users.invite", None):                  (F,    F,    F,    T,    T,    F,    T,    F),
     ("awards.record", None):                 (F,    F,    F,    F,    F,    T,    T,    F),
     ("inbox.use", None):                     (F,    T,    T,    T,    T,    T,    T,    F),
+    # Needs of Banyumas, posted by its official (docs/decisions/0090).
+    ("need.view", "public need"):            (T,    T,    T,    T,    T,    T,    T,    T),
+    ("need.view", "signed-in need"):         (F,    T,    T,    T,    T,    T,    T,    F),
+    ("need.view", "network need"):           (F,    T,    F,    T,    F,    T,    T,    F),
+    ("need.create", None):                   (F,    T,    T,    T,    T,    F,    F,    F),
+    ("need.edit", "public need"):            (F,    T,    F,    T,    F,    T,    T,    F),
+    ("need.edit", "network need"):           (F,    T,    F,    T,    F,    T,    T,    F),
+    ("need.suggest", "network need"):        (F,    F,    F,    T,    F,    T,    T,    F),
+    ("need.suggest", "closed need"):         (F,    F,    F,    F,    F,    F,    F,    F),
+    ("need.replicate", "network need"):      (F,    T,    F,    F,    F,    F,    F,    F),
+    ("need.replicate", "closed need"):       (F,    F,    F,    F,    F,    F,    F,    F),
 }
 # fmt: on
 
@@ -106,6 +118,18 @@ def world(db):
     }
     records = {**innovations, None: None, "replication": replication, "hidden replication": hidden, "interest": interest,
                "network": network, "other network": other, "activity": activity}  # fmt: skip
+    for name, visibility, status in (
+        ("public need", "public", "open"),
+        ("signed-in need", "signed_in", "open"),
+        ("network need", "networks", "open"),
+        ("closed need", "networks", "closed"),
+    ):
+        need = need_services.create(
+            people["official"], innovations["draft"].owner, title=name, problem="Masalah.", visibility=visibility
+        )
+        need.status = status
+        records[name] = need
+    db.session.commit()
     return people, records, lumajang
 
 

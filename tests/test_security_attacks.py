@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db as _db
+from app.needs import services as need_services
 from app.replication import services
 from app.replication.services import Innovation, Replication  # noqa: F401 - used as services.X
 from tests import factories
@@ -249,8 +250,9 @@ def _database_fingerprint():
     return digest.hexdigest()
 
 
-def _route_values(staff, replication, activity_id, membership_id):
+def _route_values(staff, replication, activity_id, membership_id, need_id):
     return {
+        "need_id": need_id,
         "slug": {
             "networks": "jipp-jatim",
             "activity_pictures": "jipp-jatim",
@@ -281,9 +283,12 @@ def test_every_post_route_refuses_a_missing_or_wrong_csrf_token(app, client, db,
     # A picture, so that the activity's picture actions (number 1) reach the CSRF check.
     activity.images = [factories.image_row(1, "Gambar kegiatan", row_class=ActivityImage)]
     _db.session.add(activity)
+    lumajang = factories.owner("regency", "35.08")
+    author = make_user("pejabat@lumajang.example.go.id", "official", owner=lumajang)
+    need = need_services.create(author, lumajang, title="Kebutuhan", problem="Masalah.", visibility="public")
     _db.session.commit()
     membership_id = _db.session.scalar(sa.select(Membership.id))
-    values = _route_values(staff, replication, activity.id, membership_id)
+    values = _route_values(staff, replication, activity.id, membership_id, need.id)
     sign_in(client, staff["admin"])
     before = _database_fingerprint()
     checked = []
@@ -316,7 +321,9 @@ ENDPOINTS = ["/inovasi?q={v}", "/inovasi?sector={v}", "/inovasi?page={v}", "/ino
              "/cari?q={v}", "/cari?q=stunting&sector={v}", "/cari?q=x&page={v}", "/api/v1/innovations?q={v}",
              "/api/v1/innovations?per_page={v}", "/api/v1/innovations?sort={v}", "/export/innovations.csv?owner_kind={v}",
              "/export/replications.csv?adopter_region={v}", "/statistik?year={v}", "/statistik?award={v}",
-             "/wilayah/{v}", "/pemilik/{v}", "/inovasi/{v}", "/jaringan/{v}", "/bahasa/en?next={v}", "/masuk?next={v}"]  # fmt: skip
+             "/wilayah/{v}", "/pemilik/{v}", "/inovasi/{v}", "/jaringan/{v}", "/bahasa/en?next={v}", "/masuk?next={v}",
+             "/kebutuhan?status={v}", "/kebutuhan?page={v}", "/kebutuhan/{v}", "/api/v1/needs?province={v}",
+             "/api/v1/needs/{v}", "/export/needs.csv?sector={v}", "/jaringan/{v}/kebutuhan"]  # fmt: skip
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)

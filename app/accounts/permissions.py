@@ -226,6 +226,47 @@ def record_awards(user, record=None):
     return curator(user)
 
 
+# --- needs (docs/decisions/0090) ------------------------------------------------------------
+def official_for(user, owner_id):
+    """An active official of the owner ``owner_id``."""
+    return _has(user, "official") and user.owner_id is not None and user.owner_id == owner_id
+
+
+def view_need(user, need):
+    """Whoever app.needs.access.visible_needs lets see it: the one definition, in SQL."""
+    from app.needs.access import can_see
+
+    return can_see(user, need)
+
+
+def create_need(user, record=None, owner=None):
+    """Post a need: an official for their own owner; a coordinator for a member of a network
+    they coordinate (asked without an owner: may they post for anyone at all)."""
+    if owner is None:
+        return (_has(user, "official") and user.owner_id is not None) or bool(member_ids(coordinated_networks(user)))
+    return official_for(user, owner.id) or owner.id in member_ids(coordinated_networks(user))
+
+
+def edit_need(user, need):
+    """Change a need and its status: the owner's officials, its author, the coordinators of the
+    networks its owner belongs to, and curators."""
+    if curator(user) or official_for(user, need.owner_id) or (_active(user) and need.author_id == user.id):
+        return True
+    return need.owner_id in member_ids(coordinated_networks(user))
+
+
+def suggest_for_need(user, need):
+    """Add a case study to an open need by hand: the coordinators of its owner's networks, and curators."""
+    if need.status == "closed":
+        return False
+    return curator(user) or need.owner_id in member_ids(coordinated_networks(user))
+
+
+def replicate_for_need(user, need):
+    """Ask to replicate a suggestion of a need: the officials of its owner, while it is not closed."""
+    return need.status != "closed" and official_for(user, need.owner_id)
+
+
 def use_inbox(user, record=None):
     """Read one's own inbox: anyone signed in."""
     return _active(user)
@@ -261,9 +302,14 @@ RULES = {
     "users.invite": invite_users,
     "awards.record": record_awards,
     "inbox.use": use_inbox,
+    "need.view": view_need,
+    "need.create": create_need,
+    "need.edit": edit_need,
+    "need.suggest": suggest_for_need,
+    "need.replicate": replicate_for_need,
 }
 # Acting on a record needs seeing it first: these rules are only asked after view passed.
-VIEW_OF = {"innovation": "innovation.view", "replication": "replication.view"}
+VIEW_OF = {"innovation": "innovation.view", "replication": "replication.view", "need": "need.view"}
 
 
 def allowed(user, action, record=None, **context):

@@ -201,7 +201,9 @@ def _sitemap_entries():
     entries += [
         (url_for("replication.show", replication_id=i, _external=True), t) for i, t in db.session.execute(replications)
     ]
-    return entries
+    from app.api.needs import sitemap_entries as need_entries  # the needs build on this module
+
+    return entries + need_entries()
 
 
 def _sitemap_limit():
@@ -216,7 +218,7 @@ def _urlset(entries):
 @bp.get("/sitemap.xml")
 def sitemap():
     """Every public page: home, catalogue, statistics, networks, case studies, owners, regions,
-    replications; an index of numbered sitemaps when they are more than one file may hold."""
+    replications, public needs; an index of numbered sitemaps when they are more than one file may hold."""
     entries, limit = _sitemap_entries(), _sitemap_limit()
     if len(entries) <= limit:
         return _urlset(entries)
@@ -265,6 +267,7 @@ def _examples():
         "/innovations": f"{base}/innovations?q=antrean&per_page=5",
         "/replications": f"{base}/replications?per_page=5",
         "/networks": f"{base}/networks",
+        "/needs": f"{base}/needs?per_page=5",
         "/regions/{code}": f"{base}/regions/{region}",
         "/openapi.json": f"{base}/openapi.json",
     }
@@ -272,6 +275,11 @@ def _examples():
         examples["/innovations/{slug}"] = f"{base}/innovations/{first.slug}"
     if network is not None:
         examples["/networks/{slug}"] = f"{base}/networks/{network.slug}"
+    from app.api.needs import first_public_need  # the needs build on this module
+
+    need = first_public_need()
+    if need is not None:
+        examples["/needs/{need_id}"] = f"{base}/needs/{need}"
     if year is not None:
         examples["/stats/composition"] = f"{base}/stats/composition?year={year}&award=top99"
     return examples

@@ -206,6 +206,7 @@ def _paths(vocab):
             ],
             _responses(ref("Composition"), filters=True),
         ),
+        **_needs_paths(vocab, get),
         "/openapi.json": get(
             "This document",
             [],
@@ -214,15 +215,24 @@ def _paths(vocab):
     }
 
 
+def _needs_paths(vocab, get):
+    from app.api.needs import openapi_paths  # it builds on this module's helpers
+
+    return openapi_paths(vocab, get)
+
+
 def document(server_url, vocab):
     """The OpenAPI 3.1 document, with this deployment's base URL and ``vocab`` (see vocabulary())."""
+    from app.api.needs import SCHEMAS as NEED_SCHEMAS
+
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Suar API",
             "version": "1",
-            "description": "Read-only, public data of Suar: innovations, replications, networks, regions and "
-            f"statistics. No login. Lists are paged (`page`, `per_page` up to {MAX_PER_PAGE}) with a `Link` "
+            "description": "Read-only, public data of Suar: innovations, replications, networks, regions, "
+            "statistics and the needs regions made public. "
+            f"No login. Lists are paged (`page`, `per_page` up to {MAX_PER_PAGE}) with a `Link` "
             "header; answers carry an `ETag` (send `If-None-Match` for a 304); CORS allows any origin to read. "
             "A filter given empty (`sector=`) is as if not given. "
             'Errors are JSON, `{"error": "..."}`: 400 for bad input (on lists and statistics, an unknown '
@@ -233,6 +243,7 @@ def document(server_url, vocab):
         "components": {
             "schemas": {
                 **SCHEMAS,
+                **NEED_SCHEMAS,
                 "RegionCode": {"type": "string", "enum": list(vocab.regions)},
                 "ProvinceCode": {"type": "string", "enum": list(vocab.provinces)},
             },

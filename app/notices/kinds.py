@@ -33,6 +33,8 @@ def link(item):
 
 def visible(user, item):
     """A notice about something the user may no longer see (archived since) is not shown."""
+    if item.need is not None and not user.can("need.view", item.need):
+        return False
     if item.replication is not None:
         return user.can("replication.view", item.replication)
     if item.innovation is not None:

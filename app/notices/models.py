@@ -11,7 +11,7 @@ from app.extensions import utcnow as _utcnow
 
 # What a notice is about. ``stage`` and ``stalled`` are digest material by default; the rest
 # ask for an answer and are emailed at once.
-KINDS = ("interest", "message", "stage", "submitted", "returned", "published", "stalled")
+KINDS = ("interest", "message", "stage", "submitted", "returned", "published", "stalled", "need_suggestion")
 MODES = ("now", "digest", "off")
 DEFAULT_MODE = {
     "interest": "now",
@@ -21,6 +21,7 @@ DEFAULT_MODE = {
     "returned": "now",
     "published": "now",
     "stalled": "digest",
+    "need_suggestion": "now",
 }
 
 
@@ -40,6 +41,8 @@ class InboxItem(db.Model):
     message_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("replication_message.id", ondelete="CASCADE"), index=True
     )
+    # A need (app/needs) the notice is about: a case study suggested for it by hand.
+    need_id: Mapped[int | None] = mapped_column(sa.ForeignKey("need.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(32))
     delivery: Mapped[str] = mapped_column(sa.String(10), default="off", server_default="off")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_utcnow)
@@ -49,6 +52,7 @@ class InboxItem(db.Model):
     replication: Mapped["Replication | None"] = relationship()  # noqa: F821 (app.replication.models)
     innovation: Mapped["Innovation | None"] = relationship()  # noqa: F821 (app.catalog.models)
     message: Mapped["ReplicationMessage | None"] = relationship()  # noqa: F821 (app.replication.models)
+    need: Mapped["Need | None"] = relationship()  # noqa: F821 (app.needs.models)
     user: Mapped["User"] = relationship()  # noqa: F821 (app.accounts.models)
 
     @property

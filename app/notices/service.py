@@ -47,14 +47,20 @@ def stop_digests(user):
     set_preferences(user, {kind: "off" for kind, mode in preferences(user).items() if mode == "digest"})
 
 
-def notify(users, kind, *, replication=None, innovation=None, message=None):
+def notify(users, kind, *, replication=None, innovation=None, message=None, need=None):
     """A notice of ``kind`` to each of ``users`` (inactive accounts are skipped), emailed at
     once when that is their choice. Returns the notices made."""
     made = []
     for user in sorted({u.id: u for u in users if u is not None and u.active}.values(), key=lambda u: u.id):
         mode = mode_for(user, kind)
         item = InboxItem(
-            user=user, kind=kind, delivery=mode, replication=replication, innovation=innovation, message=message
+            user=user,
+            kind=kind,
+            delivery=mode,
+            replication=replication,
+            innovation=innovation,
+            message=message,
+            need=need,
         )
         db.session.add(item)
         made.append(item)

@@ -45,6 +45,8 @@ class Replication(db.Model):
     network_id: Mapped[int | None] = mapped_column(sa.ForeignKey("network.id", ondelete="SET NULL"), index=True)
     # The facilitating network's activity that produced it (a learning visit, a forum), if any.
     activity_id: Mapped[int | None] = mapped_column(sa.ForeignKey("activity.id", ondelete="SET NULL"), index=True)
+    # The need (app/needs) whose official asked to replicate from a suggestion, if any.
+    need_id: Mapped[int | None] = mapped_column(sa.ForeignKey("need.id", ondelete="SET NULL"), index=True)
     local_name: Mapped[str | None] = mapped_column(sa.String(200))
     transfer_mode: Mapped[str | None] = mapped_column(sa.String(32))
     stage: Mapped[str] = mapped_column(sa.String(20), index=True)
@@ -77,6 +79,7 @@ class Replication(db.Model):
     adopter_unit: Mapped[Institution | None] = relationship()
     network: Mapped[Network | None] = relationship()
     activity: Mapped[Activity | None] = relationship()
+    need: Mapped["Need | None"] = relationship(foreign_keys=[need_id])  # noqa: F821 (app.needs.models)
     events: Mapped[list["ReplicationEvent"]] = relationship(
         back_populates="replication", order_by="ReplicationEvent.id", passive_deletes=True
     )

@@ -18,6 +18,8 @@ from app.catalog.owners import government_owner
 from app.changes import commit
 from app.extensions import csrf, db, limiter
 from app.jobs import bulk
+from app.needs import services as need_services
+from app.needs.access import need_or_404
 from app.regions.models import Region
 from app.replication import bulk as replication_bulk
 from app.replication import conversation as replication_conversation
@@ -83,15 +85,19 @@ def kit_download(slug):
 @login_required
 def interest(slug):
     """ "Kami ingin mereplikasi": a message to the people who can help, who are named before
-    it is sent; then an interest replication for the official's owner, with its thread."""
+    it is sent; then an interest replication for the official's owner, with its thread.
+    ``?kebutuhan=<id>``: asked from a suggestion for that need, which it is linked to."""
+    need = _need_asked_from()  # first: a need the user may not see is a 404, whatever the case study
     innovation = innovation_or_404(slug, current_user, "innovation.express_interest")
     existing = services.find(innovation, current_user.owner)
     if existing is not None and existing.stage != "discontinued":
+        if need is not None and existing.need_id is None:
+            commit(need_services.link_interest, need, existing, current_user)
         flash(_("Instansi Anda sudah tercatat pada replikasi ini; lanjutkan di percakapannya."), "info")
         return redirect(url_for("conversation.thread", replication_id=existing.id))
     form = InterestForm()
     if form.validate_on_submit():
-        replication, refused = commit(services.express_interest, current_user, innovation, form.message.data)
+        replication, refused = commit(_express_interest, current_user, innovation, form.message.data, need)
         if refused is None:
             message = replication_conversation.messages(replication)[-1]
             if message.routed_to_editors:
@@ -106,8 +112,25 @@ def interest(slug):
     preview = Replication(innovation=innovation, adopter=current_user.owner, adopter_id=current_user.owner_id)
     reached, routed = replication_conversation.recipients(preview, current_user)
     return render_template(
-        "replication/interest.html", innovation=innovation, form=form, recipients=reached, routed=routed
+        "replication/interest.html", innovation=innovation, form=form, recipients=reached, routed=routed, need=need
     ), (400 if form.errors else 200)
+
+
+def _need_asked_from():
+    """The need named by ``?kebutuhan=``, which the official may replicate for; else 404."""
+    value = request.args.get("kebutuhan")
+    if value is None:
+        return None
+    if not (value.isascii() and value.isdigit() and len(value) <= 10):
+        abort(404)
+    return need_or_404(int(value), current_user, "need.replicate")
+
+
+def _express_interest(user, innovation, message, need):
+    replication = services.express_interest(user, innovation, message)
+    if need is not None:
+        need_services.link_interest(need, replication, user)
+    return replication
 
 
 @bp.route("/inovasi/<slug>/replikasi/baru", methods=["GET", "POST"])
