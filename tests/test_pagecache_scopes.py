@@ -151,7 +151,15 @@ def _edit(ids, name, **fields):
 KINDS = {
     "stage change, count unchanged": (
         lambda ids: _stage(ids, "alfa", "planned"),
-        ("/", "/inovasi", "/inovasi?sector=kesehatan", "/inovasi/{beta_slug}", "/inovasi/{delta_slug}"),
+        (
+            "/",
+            "/inovasi",
+            "/inovasi?sector=kesehatan",
+            "/inovasi/{beta_slug}",
+            "/inovasi/{delta_slug}",
+            "/api/v1/innovations",
+            "/cari?q=layanan",
+        ),
         ("/inovasi/{alfa_slug}", "/statistik", "/api/v1/replications"),
     ),
     "stage change, count moves": (
@@ -170,8 +178,9 @@ KINDS = {
         ("/inovasi/{beta_slug}", "/inovasi?sector=pendidikan", "/statistik", "/jaringan"),
     ),
 }
-# Search answers (/cari, the API's list) also depend on the search index, which applies
-# these changes right after the commit: they are dropped by their index version.
+# Search answers (/cari, the API's list) also depend on the search index, which applies a
+# change right after the commit: they are dropped by their index version when the index
+# changed (a summary, a replication count), and kept when it had nothing to change.
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
@@ -265,3 +274,21 @@ def test_a_process_that_missed_changes_renders_again(servers):
         _db.session.execute(sa.delete(CacheChange))
         _db.session.commit()
     assert _get(reader, url)[1] == "miss"
+
+
+def test_the_index_learns_a_replication_count_that_moved(servers):
+    """Replication changes reach the search index only when the count it holds can move."""
+    reader, writer, ids = servers
+
+    def replicated():
+        return [item["slug"] for item in reader.test_client().get("/api/v1/innovations?replicated=true").json["items"]]
+
+    assert ids["alfa_slug"] not in replicated()
+    with writer.app_context():
+        KINDS["stage change, count unchanged"][0](ids)()
+        _db.session.commit()
+    assert ids["alfa_slug"] not in replicated()
+    with writer.app_context():
+        KINDS["stage change, count moves"][0](ids)()
+        _db.session.commit()
+    assert ids["alfa_slug"] in replicated()
