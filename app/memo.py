@@ -13,7 +13,10 @@ Correctness rests on three rules:
   only be newer than the generation it is filed under, never older.
 * A session with writes of its own (pending, or flushed and not yet committed) neither reads
   nor fills the memo: its figures are not yet anyone else's, and may be rolled back.
-* Entries of any other generation are never served; the store is emptied when it fills.
+* Entries of any other generation are served only when none of the writes since touched
+  what they depend on (the tags given to ``per_generation``, docs/decisions/0091; by
+  default everything); the store is emptied when it fills. A page that uses a figure
+  depends on what the figure depends on.
 
 ``GENERATION_MEMO`` turns it off (tests, by default: they empty tables without a write
 through the session, so no new generation would mark the change).
@@ -28,7 +31,12 @@ from flask import current_app
 from sqlalchemy import event
 
 from app.extensions import db
+from app.pagecache import scopes
+from app.pagecache.generation import still_current
 
+# Counts over the published catalogue: changed by a write that adds, removes or moves a case
+# study in a list or count (``catalogue``), and by any write that is not narrowed at all.
+CATALOGUE_FIGURES = frozenset({scopes.CATALOGUE})
 MAX_ENTRIES = 512  # facet counts are kept per set of filters: bounded, emptied when full
 _GENERATION = sa.text("SELECT value FROM cache_generation WHERE id = 1")
 
@@ -37,10 +45,11 @@ class GenerationMemo:
     def __init__(self, max_entries=MAX_ENTRIES):
         self.lock = Lock()
         self.max_entries = max_entries
-        self.entries = OrderedDict()  # (database, name, args) -> (generation, value)
+        self.entries = OrderedDict()  # (database, name, args) -> (generation, deps, value)
         self.computed = 0  # how many times a figure was computed (tests, profiling)
 
-    def get(self, name, args, compute):
+    def get(self, name, args, compute, deps=None):
+        scopes.depend(deps)  # a page built with this figure depends on what it depends on
         if not current_app.config.get("GENERATION_MEMO", True):
             return compute()
         session = db.session()
@@ -52,14 +61,18 @@ class GenerationMemo:
         key = (str(db.engine.url), name, args)
         with self.lock:
             entry = self.entries.get(key)
-        if entry is not None and entry[0] == generation:
-            return entry[1]
+        if entry is not None and still_current(entry[0], deps, generation):
+            if entry[0] != generation:
+                with self.lock:
+                    if self.entries.get(key) is entry:
+                        self.entries[key] = (generation, deps, entry[2])
+            return entry[2]
         value = compute()
         with self.lock:
             self.computed += 1
             if key not in self.entries and len(self.entries) >= self.max_entries:
                 self.entries.clear()
-            self.entries[key] = (generation, value)
+            self.entries[key] = (generation, deps, value)
         return value
 
     def clear(self):
@@ -74,19 +87,21 @@ def _arguments(*args, **kwargs):
     return args, tuple(sorted(kwargs.items()))
 
 
-def per_generation(key=_arguments):
+def per_generation(key=_arguments, deps=None):
     """Decorate a function of the public data: its result is remembered for the current
     data generation, under ``key(*args, **kwargs)`` (hashable; by default the arguments
-    themselves). It must return a value nobody mutates."""
+    themselves), and for later generations whose writes touched none of ``deps`` (tags of
+    app.pagecache.scopes; None: every write counts). It must return a value nobody mutates."""
 
     def decorate(function):
         name = f"{function.__module__}.{function.__qualname__}"
 
         @wraps(function)
         def memoised(*args, **kwargs):
-            return memo.get(name, key(*args, **kwargs), lambda: function(*args, **kwargs))
+            return memo.get(name, key(*args, **kwargs), lambda: function(*args, **kwargs), deps)
 
         memoised.uncached = function
+        memoised.deps = deps
         return memoised
 
     return decorate

@@ -20,7 +20,7 @@ from app.catalog.models import (
     innovation_theme,
 )
 from app.extensions import db
-from app.memo import per_generation
+from app.memo import CATALOGUE_FIGURES, per_generation
 
 ORDER = {name: sort.sql for name, sort in SORTS.items()}  # the CSV export orders by these too
 
@@ -67,7 +67,7 @@ def _by_active_filters(filters):
     return tuple(sorted(filters.active.items()))
 
 
-@per_generation(key=_by_active_filters)
+@per_generation(key=_by_active_filters, deps=CATALOGUE_FIGURES)
 def count_selected(filters):
     """How many published innovations the filters select."""
     return db.session.scalar(sa.select(sa.func.count(Innovation.id)).where(*conditions(filters)))
@@ -82,7 +82,7 @@ def browse(filters):
     return list(db.session.scalars(with_card_data(query))), total
 
 
-@per_generation(key=_by_active_filters)
+@per_generation(key=_by_active_filters, deps=CATALOGUE_FIGURES)
 def facet_counts(filters):
     """``{facet: {value: count}}`` for every facet, each value counted under the other
     filters (what choosing it would give); values as the query string writes them."""
@@ -143,7 +143,7 @@ def _facet_query(facet, filters):
     return sa.select(column, sa.func.count()).where(*where).group_by(column)
 
 
-@per_generation()
+@per_generation(deps=CATALOGUE_FIGURES)
 def headline_figures():
     """The home page's figures: innovations, owners, provinces reached (published only)."""
     public = Innovation.is_public
@@ -193,7 +193,7 @@ def counts_by_region(codes):
     return dict(db.session.execute(query).all())
 
 
-@per_generation()
+@per_generation(deps=CATALOGUE_FIGURES)
 def counts_by_province():
     """``{province code: published innovations in it, its own and its regencies' and cities'}``."""
     province = province_of(Innovation.region_code)
@@ -203,7 +203,7 @@ def counts_by_province():
     return dict(db.session.execute(query.group_by(province)).all())
 
 
-@per_generation()
+@per_generation(deps=CATALOGUE_FIGURES)
 def counts_by_sector():
     """``{sector slug: innovations}`` over the whole public catalogue (one query)."""
     return dict(db.session.execute(_facet_query("sector", Filters())).all())

@@ -16,8 +16,10 @@ import time
 
 from flask import current_app, g, request, session
 
-from app.extensions import locale_of
-from app.pagecache.generation import CacheGeneration, close_connections, current_generation
+from app.extensions import db, locale_of
+from app.pagecache import scopes
+from app.pagecache.generation import CacheGeneration, close_connections, current_generation, forget_changes
+from app.pagecache.generation import still_current as _still_current
 from app.pagecache.store import Page, store
 
 __all__ = ["CacheGeneration", "current_generation", "register", "clear", "CACHED_ENDPOINTS"]
@@ -56,6 +58,11 @@ def index_version(app):
     return index_version(app)
 
 
+def still_current(engine):
+    """For ``store.get``: whether a page built under an older generation is still exact."""
+    return lambda page, generation: _still_current(page.generation, page.deps, generation, engine)
+
+
 def _cacheable_request():
     if request.method not in ("GET", "HEAD") or request.endpoint not in CACHED_ENDPOINTS:
         return False
@@ -73,8 +80,9 @@ def serve_from_cache():
     key = page_key(request, app.config)
     index = index_version(app) if request.endpoint in SHORT_LIVED else None
     g.page_cache = (key, current_generation(), index)
-    page = store.get(*g.page_cache)
+    page = store.get(*g.page_cache, still_current(db.engine))
     if page is None:
+        scopes.track(request.endpoint)  # what the page about to be built depends on
         return None
     response = app.response_class(page.body, headers=page.headers)
     response.headers["X-Page-Cache"] = "hit"
@@ -91,6 +99,7 @@ def store_in_cache(response):
     if response.status_code != 200 or response.is_streamed or "Set-Cookie" in response.headers:
         return response
     key, generation, index = built
+    deps = scopes.collected(db.session())
     max_age = SHORT_AGE if request.endpoint in SHORT_LIVED else MAX_AGE
     if "ETag" not in response.headers:
         response.add_etag()  # of the body: the same page has the same ETag on every worker
@@ -99,7 +108,8 @@ def store_in_cache(response):
         response.vary.add(name)
     headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in ("set-cookie", "content-length"))
     limited = bool(limiter.enabled and limiter.current_limits)
-    page = Page(generation, index, limited, time.monotonic() + max_age, headers, response.get_data(), request.endpoint)
+    body = response.get_data()
+    page = Page(generation, index, limited, time.monotonic() + max_age, headers, body, request.endpoint, deps)
     store.put(key, page)
     response.headers["X-Page-Cache"] = "miss"
     return response.make_conditional(request)
@@ -112,6 +122,7 @@ def register(app):
     before the cache stores."""
     from app.pagecache.front import Front
 
+    scopes.listen()
     app.before_request(serve_from_cache)
     app.after_request(store_in_cache)
     app.wsgi_app = Front(app, app.wsgi_app)
@@ -120,4 +131,5 @@ def register(app):
 def clear():
     """Empty this process's cache and close its generation connections (tests)."""
     store.clear()
+    forget_changes()
     close_connections()

@@ -12,7 +12,7 @@ carry no Last-Modified, so ``If-Modified-Since`` alone changes nothing.
 from werkzeug.http import parse_etags, unquote_etag
 from werkzeug.wrappers import Request
 
-from app.pagecache import index_version, page_key
+from app.pagecache import index_version, page_key, still_current
 from app.pagecache.generation import current_generation
 from app.pagecache.store import store
 
@@ -56,7 +56,8 @@ class Front:
         if page is None or page.limited:
             return None
         index = index_version(self.app) if page.index is not None else None
-        return store.get(key, current_generation(self._engine()), index)
+        engine = self._engine()
+        return store.get(key, current_generation(engine), index, still_current(engine))
 
     def _engine(self):
         if self.engine is None:

@@ -1,7 +1,10 @@
 """The data generation: one counter bumped by every write of public data, in the writing
-transaction, and read cheaply on every cache hit."""
+transaction, and read cheaply on every cache hit; and what each generation changed (its
+tags, scopes.py), so that a page or figure it cannot affect stays in use
+(docs/decisions/0091)."""
 
 import os
+from collections import deque
 from threading import Lock
 
 import sqlalchemy as sa
@@ -22,6 +25,10 @@ _PRIVATE_TABLES = {
     "search_outbox",
     "search_outbox_state",
     "cache_generation",
+    "cache_change",
+    # How far each server's index applied the outbox, and the outbox's pruning.
+    "search_server",
+    "search_prune",
     # Conversations and notices are shown to their participants only, never on a cached page.
     "replication_message",
     "thread_read",
@@ -42,6 +49,20 @@ class CacheGeneration(db.Model):
     value: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
 
+class CacheChange(db.Model):
+    """What one generation changed: its tags (scopes.py), written in the same transaction
+    as the bump. The last ``KEEP_CHANGES`` are kept; a process that missed more than that
+    drops everything it built before."""
+
+    __tablename__ = "cache_change"
+
+    generation: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    tags: Mapped[str] = mapped_column(sa.Text)
+
+
+KEEP_CHANGES = 2000
+
+
 class _GenerationReader:
     """Reads the generation on a connection of its own, one per process and database.
 
@@ -59,23 +80,27 @@ class _GenerationReader:
         self.connections = {}  # (pid, database URL) -> detached pool connection
 
     def read(self, engine):
+        rows = self.fetch(engine, self.QUERY)
+        return rows[0][0] if rows else 0
+
+    def fetch(self, engine, query):
         key = (os.getpid(), engine.url.render_as_string(hide_password=False))
         with self.lock:
             try:
-                return self._read(engine, key)
+                return self._fetch(engine, key, query)
             except engine.dialect.loaded_dbapi.Error:
                 # A connection the server closed, or a restart: once more on a new one.
-                return self._read(engine, key)
+                return self._fetch(engine, key, query)
 
-    def _read(self, engine, key):
+    def _fetch(self, engine, key, query):
         connection = self.connections.get(key)
         try:
             if connection is None:
                 connection = self.connections[key] = self._open(engine)
             cursor = connection.dbapi_connection.cursor()
             try:
-                cursor.execute(self.QUERY)
-                row = cursor.fetchone()
+                cursor.execute(query)
+                rows = cursor.fetchall()
             finally:
                 cursor.close()
         except engine.dialect.loaded_dbapi.Error:
@@ -83,7 +108,7 @@ class _GenerationReader:
             if connection is not None:
                 connection.invalidate()
             raise
-        return row[0] if row else 0
+        return rows
 
     @staticmethod
     def _open(engine):
@@ -112,37 +137,182 @@ def close_connections():
     _generation.close()
 
 
-def _changes_public_data(session):
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        table = getattr(obj, "__tablename__", None)
-        if table in _PRIVATE_TABLES:
-            continue
-        if table == "user_account" and obj not in session.new and obj not in session.deleted:
-            changed = {a.key for a in sa.inspect(obj).attrs if a.history.has_changes()}
-            if changed <= {"last_login_at", "password_hash", "language"}:
+class _Changes:
+    """This process's view of the recent generations' tags, per database: fetched once per
+    new generation, on the generation connection, and kept for the last ``KEEP_CHANGES``.
+
+    Entries are fetched only up to a generation already read as committed: the bump and its
+    row are written in one transaction, and writers bump one after the other (the row lock),
+    so every row up to a committed generation is there to read, or was pruned (a gap).
+    """
+
+    def __init__(self):
+        self.lock = Lock()
+        self.views = {}  # (pid, database URL) -> [known_from, applied, deque of (generation, tags)]
+
+    def still_current(self, engine, built, deps, current):
+        """Whether what was built under generation ``built``, depending on ``deps`` (tags,
+        None for everything), is unchanged by every generation up to ``current``."""
+        from app.pagecache.scopes import affects
+
+        if built == current:
+            return True
+        if deps is None or built > current:
+            return False
+        with self.lock:
+            view = self._advance(engine, current)
+            known_from, _, entries = view
+            if built < known_from:
+                return False  # what came between is no longer known
+            for generation, tags in reversed(entries):  # newest first: usually one or two to read
+                if generation <= built:
+                    return True
+                if generation <= current and affects(tags, deps):
+                    return False
+            return True
+
+    def _advance(self, engine, current):
+        from app.pagecache.scopes import decode
+
+        key = (os.getpid(), engine.url.render_as_string(hide_password=False))
+        view = self.views.get(key)
+        if view is not None and current < view[1] and not self._still_there(engine, view[1]):
+            view = None  # the counter started again (its row was recreated): forget it all
+        if view is None:
+            start = max(0, current - KEEP_CHANGES)
+            view = self.views[key] = [start, start, deque()]
+        known_from, applied, entries = view
+        if current <= applied:
+            return view  # known already (a reader's older snapshot reads what it needs)
+        rows = _generation.fetch(
+            engine,
+            f"SELECT generation, tags FROM cache_change WHERE generation > {int(applied)} "  # noqa: S608 - integers
+            f"AND generation <= {int(current)} ORDER BY generation",
+        )
+        # Only an unbroken run up to ``current`` can vouch for anything: rows are missing when
+        # pruned, or when the table was emptied (tests).
+        run = current
+        for generation, _ in reversed(rows):
+            if generation != run:
+                break
+            run -= 1
+        if run != applied:
+            entries.clear()
+            known_from = run
+            rows = [row for row in rows if row[0] > run]
+        entries.extend((generation, decode(tags)) for generation, tags in rows)
+        while len(entries) > KEEP_CHANGES:
+            known_from = entries.popleft()[0]
+        view[0], view[1] = known_from, current
+        return view
+
+    @staticmethod
+    def _still_there(engine, generation):
+        query = f"SELECT generation FROM cache_change WHERE generation = {int(generation)}"  # noqa: S608 - integer
+        return bool(_generation.fetch(engine, query))
+
+    def clear(self):
+        with self.lock:
+            self.views.clear()
+
+
+_changes = _Changes()
+
+
+def forget_changes():
+    """Forget what this process knew of recent generations (tests)."""
+    _changes.clear()
+
+
+def still_current(built, deps, current, engine=None):
+    """Whether a page or figure built under generation ``built`` that depends on ``deps``
+    (tags, None for everything) is still exact at the committed generation ``current``."""
+    return _changes.still_current(engine if engine is not None else db.engine, built, deps, current)
+
+
+def _public_tags(session):
+    """The tags this flush touches (empty when it changes nothing a reader sees)."""
+    from app.pagecache.scopes import ALL, tags_of_object
+
+    tags = set()
+    kinds = ((session.new, True, False), (session.dirty, False, False), (session.deleted, False, True))
+    for objects, new, deleted in kinds:
+        for obj in objects:
+            table = getattr(obj, "__tablename__", None)
+            if table in _PRIVATE_TABLES:
                 continue
-        return True
-    return False
+            if table == "user_account" and not new and not deleted:
+                changed = {a.key for a in sa.inspect(obj).attrs if a.history.has_changes()}
+                if changed <= {"last_login_at", "password_hash", "language"}:
+                    continue
+            tags |= tags_of_object(session, obj, new=new, deleted=deleted)
+            if ALL in tags:
+                return {ALL}
+    return tags
 
 
 @event.listens_for(db.session, "before_flush")
-def _bump_generation(session, flush_context, instances):
+def _bump_on_flush(session, flush_context, instances):
     # In the writing transaction itself: a page can never outlive the data it showed.
-    if session.info.get("generation_bumped") or not _changes_public_data(session):
+    with session.no_autoflush:
+        tags = _public_tags(session)
+    if tags:
+        bump(session, tags)
+
+
+@event.listens_for(db.session, "do_orm_execute")
+def _bump_on_statement(state):
+    """An INSERT, UPDATE or DELETE run through the session (not the unit of work) bumps too:
+    with the tags its caller gives in ``execution_options(cache_tags=...)``, or everything."""
+    from app.pagecache.scopes import ALL
+
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if getattr(table, "name", None) in _PRIVATE_TABLES:
+        return
+    tags = state.execution_options.get("cache_tags", {ALL})
+    if tags:
+        bump(state.session, set(tags))
+
+
+def bump(session, tags):
+    """Start a new generation in the session's transaction (once per transaction) and record
+    ``tags`` as what it changed (added to, when the transaction writes again)."""
+    from app.pagecache.scopes import ALL, encode
+
+    info = session.info
+    done = info.get("generation_tags")
+    if done is not None and (ALL in done or tags <= done):
         return
     connection = session.connection()
     table = CacheGeneration.__table__
-    bump = sa.update(table).where(table.c.id == 1).values(value=table.c.value + 1)
-    if connection.execute(bump).rowcount == 0:
-        # The row is created by its migration; should it be gone, two writers may both try
-        # to create it, so the insert gives way to the other and the update runs again.
-        insert = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}[connection.dialect.name]
-        connection.execute(insert(table).values(id=1, value=0).on_conflict_do_nothing())
-        connection.execute(bump)
-    session.info["generation_bumped"] = True
+    changes = CacheChange.__table__
+    if done is None:
+        bump = sa.update(table).where(table.c.id == 1).values(value=table.c.value + 1)
+        if connection.execute(bump).rowcount == 0:
+            # The row is created by its migration; should it be gone, two writers may both try
+            # to create it, so the insert gives way to the other and the update runs again.
+            insert = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}[connection.dialect.name]
+            connection.execute(insert(table).values(id=1, value=0).on_conflict_do_nothing())
+            connection.execute(bump)
+            connection.execute(changes.delete())  # generations start again: the old tags mean nothing
+        generation = connection.scalar(sa.select(table.c.value).where(table.c.id == 1))
+        done = {ALL} if ALL in tags else set(tags)
+        connection.execute(changes.insert().values(generation=generation, tags=encode(done)))
+        if generation % 100 == 0:
+            connection.execute(changes.delete().where(changes.c.generation <= generation - KEEP_CHANGES))
+        info["generation_bumped"] = generation
+        info["generation_tags"] = done
+        return
+    done |= {ALL} if ALL in tags else tags
+    connection.execute(
+        changes.update().where(changes.c.generation == info["generation_bumped"]).values(tags=encode(done))
+    )
 
 
 @event.listens_for(db.session, "after_transaction_end")
 def _reset(session, transaction):
     if transaction.parent is None:
         session.info.pop("generation_bumped", None)
+        session.info.pop("generation_tags", None)

@@ -18,6 +18,7 @@ class Page(NamedTuple):
     headers: tuple
     body: bytes
     endpoint: str | None = None  # for the request log and metrics of hits answered by the front
+    deps: frozenset | None = None  # the tags it depends on (scopes.py); None: everything
 
 
 class Store:
@@ -30,15 +31,25 @@ class Store:
         """The page stored under ``key``, current or not (to learn what it depends on)."""
         return self.entries.get(key)
 
-    def get(self, key, generation, index):
-        """The page under ``key`` if it was built under ``generation`` and ``index``."""
+    def get(self, key, generation, index, still_current=None):
+        """The page under ``key`` if it is exact at ``generation`` and ``index``: built under
+        them, or under an older generation that ``still_current(page, generation)`` vouches
+        for (none of the writes since touched what it shows); it is then filed under
+        ``generation``, so that the next check looks at later writes only."""
+        page = self.entries.get(key)
+        if page is None:
+            return None
+        fresh = page.index == index and page.expires >= time.monotonic()
+        if fresh and page.generation != generation:
+            fresh = still_current is not None and still_current(page, generation)
         with self.lock:
-            page = self.entries.get(key)
-            if page is None:
-                return None
-            if page.generation != generation or page.index != index or page.expires < time.monotonic():
+            if self.entries.get(key) is not page:
+                return None  # replaced or dropped meanwhile (another thread): a miss
+            if not fresh:
                 self._drop(key)
                 return None
+            if page.generation != generation:
+                page = self.entries[key] = page._replace(generation=generation)
             self.entries.move_to_end(key)
             return page
 

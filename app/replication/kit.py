@@ -21,6 +21,7 @@ from app import panels
 from app.catalog.documents import FORMATS
 from app.extensions import db
 from app.files import blob_store
+from app.pagecache import scopes
 from app.replication.models import Replication
 
 # The ZIP is built in a temporary file that stays in memory up to SPOOL_BYTES. Documents
@@ -72,6 +73,7 @@ def kit_of(innovation):
         sa.select(Replication)
         .where(Replication.innovation_id == innovation.id, Replication.is_public)
         .order_by(Replication.id)
+        .execution_options(cache_tags={scopes.replications_of(innovation.id)})  # docs/decisions/0091
     )
     adopters = [r for r in db.session.scalars(query) if r.local_name or (r.notes_md or "").strip()]
     return Kit(

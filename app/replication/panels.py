@@ -10,17 +10,20 @@ from flask_login import current_user
 from app import panels
 from app.accounts.permissions import member_ids
 from app.extensions import db
+from app.pagecache import scopes
 from app.regions.maps import province_map
 from app.replication.models import PROGRESS, STAGES, Replication, ReplicationIndicator
 
 
-def _of(*where):
+def _of(*where, cache_tags=None):
     # A case study that is not public (a draft, archived) does not show through its replications.
     query = (
         sa.select(Replication)
         .where(*where, Replication.is_public)
         .order_by(Replication.updated_at.desc(), Replication.id.desc())
     )
+    if cache_tags is not None:  # what a cached page showing them depends on (docs/decisions/0091)
+        query = query.execution_options(cache_tags=cache_tags)
     return list(db.session.scalars(query))
 
 
@@ -35,7 +38,7 @@ def adopter_map(replications, title, highlight=()):
 
 @panels.provide("innovation", order=10)
 def case_study(innovation):
-    replications = _of(Replication.innovation_id == innovation.id)
+    replications = _of(Replication.innovation_id == innovation.id, cache_tags={scopes.replications_of(innovation.id)})
     shown = [r for r in replications if r.stage != "discontinued"]
     map_svg = legend = None
     if shown:
@@ -70,6 +73,7 @@ def indicator_comparison(innovation):
         .join(Replication)
         .where(Replication.innovation_id == innovation.id, Replication.is_public)
         .order_by(Replication.id)
+        .execution_options(cache_tags={scopes.replications_of(innovation.id)})
     )
     reported = {}
     for value in db.session.scalars(query):

@@ -19,6 +19,7 @@ from app.changes import Refused
 from app.extensions import db
 from app.networks.models import Activity, Network
 from app.notices import service as notices
+from app.pagecache import scopes
 from app.rendering import render_markdown
 from app.replication import conversation
 from app.replication.labels import STAGE_LABELS
@@ -202,16 +203,22 @@ def refresh_count(innovation):
     count is written with a plain UPDATE: it is derived data, not an edit of the case
     study, so it must not bump the case study's edit version or clash with an edit.
     """
-    db.session.execute(sa.select(Innovation.id).where(Innovation.id == innovation.id).with_for_update())
+    before = db.session.scalar(
+        sa.select(Innovation.replication_count).where(Innovation.id == innovation.id).with_for_update()
+    )
     count = db.session.scalar(
         sa.select(sa.func.count(Replication.id)).where(
             Replication.innovation_id == innovation.id, Replication.stage.in_(REPLICATED)
         )
     )
+    # What the page cache drops (docs/decisions/0091): when the count moved, this case
+    # study's page and cards, and the lists and counts over the catalogue; else nothing.
+    tags = {scopes.innovation(innovation.id), scopes.CATALOGUE} if count != before else set()
     db.session.execute(
         sa.update(Innovation.__table__)
         .where(Innovation.__table__.c.id == innovation.id)
-        .values(replication_count=count)
+        .values(replication_count=count),
+        execution_options={"cache_tags": tags},
     )
     set_committed_value(innovation, "replication_count", count)
 

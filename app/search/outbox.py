@@ -9,6 +9,7 @@ anything else.
 """
 
 import logging
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
@@ -55,6 +56,23 @@ def _is_replication(obj):
     return getattr(obj, "__tablename__", None) == "replication"
 
 
+def _may_change_count(replication):
+    """The index holds each innovation's replication count, nothing else of its replications:
+    a change that leaves a replication with its case study and on the same side of "counts
+    as replicated" (its notes, dates, a step from interest to planned) cannot change the
+    document, and writing it again would only start a new index version (which drops every
+    cached search answer, docs/decisions/0091)."""
+    state = sa.inspect(replication)
+    if state.attrs.innovation_id.history.has_changes() or state.attrs.innovation.history.has_changes():
+        return True
+    stage = state.attrs.stage.history
+    if not stage.has_changes():
+        return False
+    counts = type(replication).counts_as_replicated.fget
+    sides = {counts(SimpleNamespace(stage=value)) for value in (*stage.deleted, *stage.added)}
+    return len(sides) > 1 or not stage.deleted
+
+
 def _before_flush(session, flush_context, instances):
     pending = session.info.setdefault(PENDING, [])
     for obj in session.new:
@@ -77,7 +95,7 @@ def _before_flush(session, flush_context, instances):
             pending += [(i, "upsert") for i in _ids_via(session, innovation_sector, "sector_id", obj.id)]
         elif isinstance(obj, Theme) and obj.id is not None:
             pending += [(i, "upsert") for i in _ids_via(session, innovation_theme, "theme_id", obj.id)]
-        elif _is_replication(obj):
+        elif _is_replication(obj) and _may_change_count(obj):
             pending.append((obj.innovation_id, "upsert"))
     for obj in session.new:
         if _is_replication(obj):  # the index holds each innovation's replication count

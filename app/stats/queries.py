@@ -14,7 +14,7 @@ from app.catalog.models import (
     innovation_theme,
 )
 from app.extensions import db
-from app.memo import per_generation
+from app.memo import CATALOGUE_FIGURES, per_generation
 from app.regions.models import Region
 
 
@@ -33,14 +33,14 @@ def _awarded(year, stage, competition="KIPP"):
     )
 
 
-@per_generation()
+@per_generation(deps=CATALOGUE_FIGURES)
 def award_years():
     """The competition years of the published catalogue, newest first."""
     query = sa.select(Award.year).where(Award.innovation_id.not_in(Innovation.unpublished_ids()))
     return list(db.session.scalars(query.distinct().order_by(Award.year.desc())))
 
 
-@per_generation()
+@per_generation(deps=CATALOGUE_FIGURES)
 def newest_year_reaching(stage, competition="KIPP"):
     """The newest year in which a published innovation reached ``stage`` (or a later one), or
     None: the statistics open on a year that has something to show."""
@@ -52,7 +52,7 @@ def newest_year_reaching(stage, competition="KIPP"):
     return db.session.scalar(query)
 
 
-@per_generation()
+@per_generation(deps=CATALOGUE_FIGURES)
 def composition(year, stage):
     """Per owner kind, distinct owners and innovations that reached ``stage`` in ``year``.
 
@@ -70,7 +70,7 @@ def composition(year, stage):
     }
 
 
-@per_generation()
+@per_generation(deps=CATALOGUE_FIGURES)
 def by_province(year=None, stage=None):
     """Per province: innovations of the provincial government and of its regencies and cities.
 
@@ -89,7 +89,7 @@ def by_province(year=None, stage=None):
     return result
 
 
-@per_generation()
+@per_generation(deps=CATALOGUE_FIGURES)
 def province_names():
     """``{code: name}`` of the 38 provinces."""
     return dict(db.session.execute(sa.select(Region.code, Region.name).where(Region.kind == "province")).all())
@@ -113,19 +113,19 @@ def _by_taxonomy(model, link, year=None, stage=None):
     return db.session.execute(query).all()
 
 
-@per_generation()
+@per_generation(deps=CATALOGUE_FIGURES)
 def by_sector(year=None, stage=None):
     """``[(slug, name_id, name_en, count)]``, largest first."""
     return _by_taxonomy(Sector, innovation_sector, year, stage)
 
 
-@per_generation()
+@per_generation(deps=CATALOGUE_FIGURES)
 def by_theme(year=None, stage=None):
     """``[(slug, name_id, name_en, count)]``, largest first."""
     return _by_taxonomy(Theme, innovation_theme, year, stage)
 
 
-@per_generation()
+@per_generation(deps=CATALOGUE_FIGURES)
 def by_year():
     """``[(year, published innovations entered that year)]``, oldest first: the catalogue's trend."""
     query = (

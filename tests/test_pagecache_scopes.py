@@ -1,0 +1,294 @@
+"""Finer invalidation (docs/decisions/0091): a write drops the cached pages and figures it
+can change, on every server, and keeps the others.
+
+Every cached route is requested with real arguments and cached; then a write of each kind is
+made on another server, and every page is asked for again. A page still served from the
+cache must be, byte for byte, the page rendered afresh from the database: never older than
+the data it shows. The pages a write cannot change are named for each kind, and must still
+be served from the cache.
+"""
+
+import pytest
+import sqlalchemy as sa
+
+from app import pagecache
+from app.catalog import queries as catalog_queries
+from app.catalog.models import Innovation
+from app.extensions import db as _db
+from app.memo import memo
+from app.pagecache import scopes
+from app.pagecache.generation import CacheChange
+from app.pagecache.store import store
+from app.replication import services
+from app.replication.models import Replication
+from tests import factories
+from tests.accounts_fixtures import make_network
+from tests.support import make_app
+
+# Each cached route's arguments, and query strings worth caching apart.
+EXTRA = ("/inovasi?sector=kesehatan", "/inovasi?sector=pendidikan", "/inovasi?sort=most_replicated",
+         "/inovasi?replicated=true", "/cari?q=layanan", "/api/v1/innovations?sector=pendidikan",
+         "/api/v1/replications?innovation={alfa_slug}", "/statistik?year=2023")  # fmt: skip
+
+
+@pytest.fixture
+def servers(databases, tmp_path_factory):
+    """Two servers on one database with the page cache and the memo on; the second writes."""
+    url = databases.new()
+    on = {"PAGE_CACHE_ENABLED": True, "GENERATION_MEMO": True, "SQLALCHEMY_DATABASE_URI": url}
+    reader = make_app(databases, tmp_path_factory, **on)
+    writer = make_app(databases, tmp_path_factory, **on)
+    pagecache.clear()
+    memo.clear()
+    with writer.app_context():
+        alfa = factories.innovation("Alfa Sehat Banyumas", region="33.02", year=2021, awards=[(2023, "top99")],
+                                    summary="Layanan kesehatan keliling.")  # fmt: skip
+        beta = factories.innovation("Beta Sekolah Semarang", region="33.74", kind="city", sectors=("pendidikan",),
+                                    year=2022, summary="Sekolah terbuka untuk semua.")  # fmt: skip
+        gamma = factories.innovation("Gamma Pasar", region="35.07", sectors=("ekonomi-umkm",), summary="Pasar daring.")
+        delta = factories.innovation("Delta Irigasi", region="35.07", sectors=("pertanian-pangan",),
+                                     summary="Saluran air bagi petani.")  # fmt: skip
+        for item, adopter, stage in ((alfa, "35.78", "interest"), (alfa, "33.01", "committed"),
+                                     (beta, "33.02", "implemented")):  # fmt: skip
+            services.create(item, factories.owner(*_government(adopter)), stage, notify=False)
+        make_network("jipp-jateng", "33")
+        _db.session.commit()
+        world = {"alfa": alfa, "beta": beta, "gamma": gamma, "delta": delta}
+        ids = {name: item.id for name, item in world.items()}
+        ids.update({f"{name}_slug": item.slug for name, item in world.items()})
+    yield reader, writer, ids
+    pagecache.clear()
+    memo.clear()
+    for app in (reader, writer):
+        with app.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
+
+
+def _government(code):
+    return ("city" if code in ("35.78", "33.74") else "regency", code)
+
+
+def _urls(app, slugs):
+    """Every cached route, with the arguments of the world above, and a few query strings."""
+    with app.app_context():
+        values = {
+            "slug": [*_db.session.scalars(sa.select(Innovation.slug).order_by(Innovation.id)), "jipp-jateng"],
+            "code": ["33.02", "33"],
+            "replication_id": list(_db.session.scalars(sa.select(Replication.id).order_by(Replication.id))),
+            "activity_id": [1],
+            "number": [1],
+        }
+        owners = [item.owner.slug for item in _db.session.scalars(sa.select(Innovation).order_by(Innovation.id))]
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint not in pagecache.CACHED_ENDPOINTS:
+            continue
+        names = sorted(rule.arguments)
+        choices = [[]] if not names else [[(n, v) for n in names] for v in values.get(names[0], [])]
+        if rule.endpoint == "catalog.owner":
+            choices = [[("slug", owner)] for owner in owners]
+        for choice in choices:
+            arguments = dict(choice)
+            if all(n in arguments or n in values for n in names):
+                arguments = {n: arguments.get(n, values.get(n, [None])[0]) for n in names}
+                urls.append(rule.build(arguments, append_unknown=False)[1])
+    return list(dict.fromkeys(urls + [url.format(**slugs) for url in EXTRA]))
+
+
+def _get(app, url):
+    response = app.test_client().get(url)
+    return response.status_code, response.headers.get("X-Page-Cache"), response.get_data()
+
+
+def _fresh(app, url):
+    """The page rendered from the database now: no page cache, no remembered figure."""
+    app.config.update(PAGE_CACHE_ENABLED=False, GENERATION_MEMO=False)
+    try:
+        return _get(app, url)[2]
+    finally:
+        app.config.update(PAGE_CACHE_ENABLED=True, GENERATION_MEMO=True)
+
+
+def _cache_everything(app, slugs):
+    cached = []
+    for url in _urls(app, slugs):
+        if _get(app, url)[0] == 200 and _get(app, url)[1] == "hit":
+            cached.append(url)
+    return cached
+
+
+def _stage(ids, name, stage):
+    def write():
+        replication = _db.session.scalar(
+            sa.select(Replication).where(Replication.innovation_id == ids[name]).order_by(Replication.id)
+        )
+        services.update(replication, user=None, expected_version=replication.version, stage=stage, notify=False)
+
+    return write
+
+
+def _second_stage(ids, stage):
+    def write():
+        replication = _db.session.scalars(
+            sa.select(Replication).where(Replication.innovation_id == ids["alfa"]).order_by(Replication.id)
+        ).all()[1]
+        services.update(replication, user=None, expected_version=replication.version, stage=stage, notify=False)
+
+    return write
+
+
+def _edit(ids, name, **fields):
+    def write():
+        item = _db.session.get(Innovation, ids[name])
+        for field, value in fields.items():
+            setattr(item, field, value)
+
+    return write
+
+
+# (write, pages that must still be served from the cache afterwards, pages that must not)
+KINDS = {
+    "stage change, count unchanged": (
+        lambda ids: _stage(ids, "alfa", "planned"),
+        (
+            "/",
+            "/inovasi",
+            "/inovasi?sector=kesehatan",
+            "/inovasi/{beta_slug}",
+            "/inovasi/{delta_slug}",
+            "/api/v1/innovations",
+            "/cari?q=layanan",
+        ),
+        ("/inovasi/{alfa_slug}", "/statistik", "/api/v1/replications"),
+    ),
+    "stage change, count moves": (
+        lambda ids: _second_stage(ids, "piloting"),
+        (),
+        ("/inovasi/{alfa_slug}", "/", "/inovasi?replicated=true", "/statistik"),
+    ),
+    "summary edit": (
+        lambda ids: _edit(ids, "alfa", summary="Layanan kesehatan keliling, kini tiap hari."),
+        ("/inovasi?sector=pendidikan", "/statistik", "/statistik?year=2023"),
+        ("/inovasi/{alfa_slug}", "/inovasi", "/inovasi?sector=kesehatan", "/"),
+    ),
+    "title edit (not narrowed)": (
+        lambda ids: _edit(ids, "alfa", title="Alfa Sehat Banyumas Baru"),
+        (),
+        ("/inovasi/{beta_slug}", "/inovasi?sector=pendidikan", "/statistik", "/jaringan"),
+    ),
+}
+# Search answers (/cari, the API's list) also depend on the search index, which applies a
+# change right after the commit: they are dropped by their index version when the index
+# changed (a summary, a replication count), and kept when it had nothing to change.
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_a_write_drops_what_it_changes_and_keeps_the_rest(servers, kind):
+    reader, writer, ids = servers
+    write, kept, dropped = KINDS[kind]
+    kept, dropped = [url.format(**ids) for url in kept], [url.format(**ids) for url in dropped]
+    cached = _cache_everything(reader, ids)
+    assert set(kept) | set(dropped) <= set(cached), "a page named below is not cached at all"
+    for url in cached:
+        assert _get(reader, url)[2] == _fresh(reader, url), f"{url} differs from a fresh render before any write"
+    with writer.app_context():
+        write(ids)()
+        _db.session.commit()
+    states = {}
+    for url in cached:
+        _, state, body = _get(reader, url)
+        states[url] = state
+        if state == "hit":
+            assert body == _fresh(reader, url), f"{url} served from the cache is older than the data after: {kind}"
+    assert [u for u in kept if states[u] != "hit"] == [], f"{kind} dropped pages it cannot change"
+    assert [u for u in dropped if states[u] == "hit"] == [], f"{kind} kept pages it changes"
+
+
+@pytest.mark.parametrize("kind", [kind for kind in KINDS if "not narrowed" not in kind])
+def test_a_write_keeps_the_pages_of_other_case_studies(servers, kind):
+    """Without a search index no case-study page shows others (more like this): then a
+    write about one case study keeps every other one's page."""
+    reader, writer, ids = servers
+    reader.config["SEARCH_AUTO_BUILD_LIMIT"] = 0
+    others = [f"/inovasi/{ids[name + '_slug']}" for name in ("beta", "gamma", "delta")]
+    mine = f"/inovasi/{ids['alfa_slug']}"
+    for url in (*others, mine):
+        _get(reader, url)
+        assert _get(reader, url)[1] == "hit"
+    with writer.app_context():
+        KINDS[kind][0](ids)()
+        _db.session.commit()
+    assert [_get(reader, url)[1] for url in others] == ["hit"] * len(others)
+    state, body = _get(reader, mine)[1:]
+    assert state == "miss" and body == _fresh(reader, mine)
+
+
+def test_every_narrow_endpoint_is_cached(servers):
+    """The endpoints given narrower dependencies are all cached ones (a typo narrows nothing)."""
+    assert set(scopes.PAGES) <= pagecache.CACHED_ENDPOINTS
+
+
+def test_a_page_that_reads_every_replication_depends_on_every_replication(servers):
+    reader, writer, ids = servers
+    _cache_everything(reader, ids)
+    page = next(p for p in store.entries.values() if p.endpoint == "stats.dashboard")
+    assert page.deps is None or scopes.REPLICATIONS in page.deps
+    _get(reader, "/inovasi/{alfa_slug}")
+    page = next(p for p in store.entries.values() if p.endpoint == "catalog.innovation")
+    assert {scopes.innovation(ids["alfa"]), scopes.replications_of(ids["alfa"])} <= page.deps
+    assert scopes.REPLICATIONS not in page.deps
+
+
+def _headline(app):
+    with app.app_context():
+        _db.session.remove()  # a fresh transaction, as a new request
+        return catalog_queries.headline_figures(), memo.computed
+
+
+def test_a_figure_survives_writes_it_cannot_change(servers):
+    reader, writer, ids = servers
+    first, computed = _headline(reader)
+    for kind in ("summary edit", "stage change, count unchanged"):
+        with writer.app_context():
+            KINDS[kind][0](ids)()
+            _db.session.commit()
+        assert _headline(reader) == (first, computed), f"{kind} threw away the home page's figures"
+    with writer.app_context():
+        KINDS["stage change, count moves"][0](ids)()
+        _db.session.commit()
+    figures, again = _headline(reader)
+    assert again == computed + 1 and figures["replications"] == first["replications"] + 1
+
+
+def test_a_process_that_missed_changes_renders_again(servers):
+    """Rows pruned (or never written): nothing built before the gap is vouched for."""
+    reader, writer, ids = servers
+    reader.config["SEARCH_AUTO_BUILD_LIMIT"] = 0  # no "more like this": beta's page shows nothing of alfa
+    url = f"/inovasi/{ids['beta_slug']}"
+    _get(reader, url)
+    assert _get(reader, url)[1] == "hit"
+    with writer.app_context():
+        KINDS["summary edit"][0](ids)()  # about alfa: beta's page could stay
+        _db.session.commit()
+        _db.session.execute(sa.delete(CacheChange))
+        _db.session.commit()
+    assert _get(reader, url)[1] == "miss"
+
+
+def test_the_index_learns_a_replication_count_that_moved(servers):
+    """Replication changes reach the search index only when the count it holds can move."""
+    reader, writer, ids = servers
+
+    def replicated():
+        return [item["slug"] for item in reader.test_client().get("/api/v1/innovations?replicated=true").json["items"]]
+
+    assert ids["alfa_slug"] not in replicated()
+    with writer.app_context():
+        KINDS["stage change, count unchanged"][0](ids)()
+        _db.session.commit()
+    assert ids["alfa_slug"] not in replicated()
+    with writer.app_context():
+        KINDS["stage change, count moves"][0](ids)()
+        _db.session.commit()
+    assert ids["alfa_slug"] in replicated()
