@@ -1,7 +1,7 @@
 """page cache: what each data generation changed, so that a write drops only the pages it affects
 
 Revision ID: 0026
-Revises: 0022
+Revises: 0025
 Create Date: 2026-12-05 08:00:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0026"
-down_revision = "0022"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 
