@@ -1,19 +1,23 @@
-"""A first, plain ranking of case studies for a problem (to be replaced by the tuned method).
+"""Suggestions for a problem: read it (reading.py), rank the published case studies on the
+search's index (ranking.py), and say why each was suggested (reasons.py, regions.py).
 
-It scores the problem's most telling words the way "more like this" does (similar.py):
-the key terms of the text, weighted per field, over the published case studies.
+Two passes over the index: the concepts of the problem, then the telling words of the first
+few case studies found (pseudo-relevance feedback), which bring up the case studies that
+describe the same problem in other words. See docs/decisions/0089-suggestions.md.
 """
-
-import heapq
 
 from flask_babel import gettext as _
 
 from app.search import service
-from app.search.engine import FIELD_BOOSTS
+from app.search.documents import plain_text
 from app.search.index import IndexMissing
+from app.suggest import ranking
+from app.suggest.reading import read_problem
+from app.suggest.reasons import match_reason, record_reasons
+from app.suggest.regions import Likeness, region_or_none, used_in
 
 MAX_PROBLEM_CHARS = 5000
-KEY_TERMS = 25
+MAX_LIMIT = 50
 
 
 class ProblemRefused(ValueError):
@@ -34,30 +38,63 @@ def check_problem(problem):
     return text
 
 
-def suggest(problem, region_code=None, limit=10):
-    """Published case studies for ``problem``, best first, as app.suggest.Suggestion."""
+def check_region(region_code):
+    """The Region of ``region_code`` (None when not given), or ProblemRefused for an unknown one."""
+    if not region_code:
+        return None
+    region = region_or_none(region_code)
+    if region is None:
+        raise ProblemRefused(_("Daerah tidak dikenal: pilih daerah dari daftar."))
+    return region
+
+
+def rank(text, snap, limit):
+    """``([(docnum, score)], {docnum: [(concept, score)]})``: the best case studies for ``text``."""
+    concepts = read_problem(text, snap, service.vocabulary())
+    if not concepts:
+        return [], {}
+    first, parts = ranking.first_scores(concepts, snap)
+    best = ranking.top(first, snap, ranking.FEEDBACK_DOCS)
+    rows = service.fetch([snap.facts[n].id for n in best])
+    texts = {"id": [], "en": []}
+    for n in best:
+        row = rows.get(snap.facts[n].id)
+        if row is not None:
+            lang = row.language if row.language in texts else "id"
+            texts[lang] += [row.title, row.summary, plain_text(row.body_md)]
+    terms = ranking.feedback_concepts(snap, {k: " ".join(v) for k, v in texts.items()}, concepts)
+    scores = ranking.combine(first, ranking.feedback_scores(snap, terms))
+    return [(n, scores[n]) for n in ranking.top(scores, snap, limit)], parts
+
+
+def suggest(problem, region_code=None, limit=10, budget=None):
+    """Published case studies for ``problem``, best first, as app.suggest.Suggestion.
+
+    ``region_code`` is the writer's region (reasons name regions like it); ``budget`` is
+    what the writer can spend to set up, in rupiah (a reason says when the cost is within).
+    """
     from app.suggest import Suggestion
 
     text = check_problem(problem)
+    region = check_region(region_code)
+    limit = max(1, min(int(limit), MAX_LIMIT))
     try:
         snap = service.snapshot()
     except IndexMissing:
         return []
-    scores = {}
-    reader = snap.reader
-    for fields in (("title", "summary", "body"), ("title_en", "summary_en", "body_en")):
-        try:
-            key_terms = snap.searcher.key_terms_from_text(fields[2], text, numterms=KEY_TERMS)
-        except ZeroDivisionError:  # Whoosh's Bo1 model on a field no document has
-            continue
-        for term, weight in key_terms:
-            for name in fields:
-                if reader.doc_frequency(name, term) == 0:
-                    continue
-                boost = FIELD_BOOSTS[name.removesuffix("_en")] * weight
-                for docnum, score in snap.term_scores(name, term).items():
-                    scores[docnum] = scores.get(docnum, 0.0) + boost * score
+    ranked, parts = rank(text, snap, limit)
     facts = snap.facts
-    best = heapq.nlargest(limit, (n for n in scores if facts[n] is not None), key=lambda n: scores[n])
-    rows = service.fetch([facts[n].id for n in best])
-    return [Suggestion(rows[facts[n].id], scores[n], []) for n in best if facts[n].id in rows]
+    rows = service.fetch([facts[n].id for n, _ in ranked])
+    ranked = [(rows[facts[n].id], score, parts.get(n, [])) for n, score in ranked if facts[n].id in rows]
+    likeness = Likeness(region) if region is not None else None
+    places = used_in([row.id for row, _, _ in ranked]) if likeness else {}
+    out = []
+    for row, score, matched in ranked:
+        reasons = [match_reason(row, matched)] if matched else []
+        reasons += record_reasons(row, budget)
+        if likeness is not None:
+            alike = likeness.reason(places.get(row.id, ()))
+            if alike is not None:
+                reasons.append(alike)
+        out.append(Suggestion(row, score, reasons))
+    return out

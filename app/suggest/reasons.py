@@ -1,0 +1,105 @@
+"""Why a case study was suggested, in the reader's language: the part of the problem it
+matches (with a passage of the case study quoted), how often it was replicated, whether it
+is institutionalised, whether its set-up cost is within the stated budget, and whether a
+region like the writer's already uses it."""
+
+import re
+
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
+
+from app.search.analysis import STOP_ALL, terms_of
+from app.search.documents import plain_text
+from app.suggest.reading import concept_words
+
+MAX_QUOTE = 220
+MATCHED_SHOWN = 3
+# A sentence ends at . ! ? or a line break (list items, headings).
+SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+# The sections that say what the problem was and what changed count a little more.
+TELLING_SECTIONS = re.compile(r"latar belakang|masalah|hasil|dampak|background|problem|result|impact", re.IGNORECASE)
+SECTION_BONUS = 0.5
+
+
+def _sentences(innovation):
+    """``(sentence, bonus)`` of the summary and the body, headings left out."""
+    out = [(s.strip(), SECTION_BONUS) for s in SENTENCE.findall(innovation.summary or "") if s.strip()]
+    bonus = 0.0
+    for line in (innovation.body_md or "").splitlines():
+        heading = line.lstrip().startswith("#")
+        if heading:
+            bonus = SECTION_BONUS if TELLING_SECTIONS.search(line) else 0.0
+            continue
+        for sentence in SENTENCE.findall(plain_text(line)):
+            sentence = sentence.strip()
+            if len(sentence) > 20:
+                out.append((sentence, bonus))
+    return out
+
+
+def _shorten(sentence):
+    sentence = " ".join(sentence.split())
+    if len(sentence) <= MAX_QUOTE:
+        return sentence
+    cut = sentence[:MAX_QUOTE].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + " …"
+
+
+def best_passage(innovation, matched):
+    """The sentence of the case study that holds most of the matched concepts' words."""
+    lang = innovation.language if innovation.language in ("id", "en") else "id"
+    wanted = []  # per concept: its stems, and how much the concept counted
+    for concept, value in matched:
+        words = " ".join(w for w in concept_words(concept) if w not in STOP_ALL)
+        wanted.append((set(terms_of(words, lang)), value))
+    best, best_score = None, 0.0
+    for sentence, bonus in _sentences(innovation):
+        stems = set(terms_of(sentence, lang))
+        score = sum(value for concept_stems, value in wanted if concept_stems & stems)
+        if score and score * (1.0 + bonus) > best_score:
+            best, best_score = sentence, score * (1.0 + bonus)
+    return _shorten(best) if best else None
+
+
+def match_reason(innovation, matched):
+    """The part of the problem the case study matches, quoting it."""
+    from app.suggest import Reason
+
+    ranked = sorted(matched, key=lambda item: -item[1])
+    names = []
+    for concept, _value in ranked:
+        if concept.text.lower() not in (n.lower() for n in names):
+            names.append(concept.text)
+        if len(names) == MATCHED_SHOWN:
+            break
+    return Reason(
+        "matches",
+        _("Menjawab bagian masalah Anda: %(words)s", words=", ".join(names)),
+        best_passage(innovation, ranked),
+    )
+
+
+def record_reasons(innovation, budget=None):
+    """Reasons read from the case study's own record: replicated, institutionalised, cost."""
+    from app.suggest import Reason
+
+    out = []
+    count = innovation.replication_count or 0
+    if count:
+        out.append(
+            Reason("replicated", ngettext("Sudah direplikasi %(num)d kali", "Sudah direplikasi %(num)d kali", count))
+        )
+    if innovation.stage == "institutionalized":
+        out.append(Reason("institutionalised", _("Sudah dilembagakan: berjalan tetap dengan dasar hukum")))
+    if budget is not None and innovation.setup_cost is not None and innovation.setup_cost <= budget:
+        out.append(
+            Reason(
+                "budget",
+                _(
+                    "Biaya awal Rp%(cost)s, dalam anggaran Anda (Rp%(budget)s)",
+                    cost=format_decimal(innovation.setup_cost),
+                    budget=format_decimal(budget),
+                ),
+            )
+        )
+    return out
