@@ -6,6 +6,8 @@ few case studies found (pseudo-relevance feedback), which bring up the case stud
 describe the same problem in other words. See docs/decisions/0089-suggestions.md.
 """
 
+import re
+
 from flask_babel import gettext as _
 
 from app.search import service
@@ -17,7 +19,9 @@ from app.suggest.reasons import match_reason, record_reasons
 from app.suggest.regions import Likeness, region_or_none, used_in
 
 MAX_PROBLEM_CHARS = 5000
-MAX_LIMIT = 50
+LATIN = re.compile(r"[A-Za-z0-9]")
+MAX_SUGGESTIONS = 50
+MAX_BUDGET = 10**15  # rupiah: beyond any regional budget, and within a 64-bit integer
 
 
 class ProblemRefused(ValueError):
@@ -35,6 +39,8 @@ def check_problem(problem):
         )
     if not any(ch.isalnum() for ch in text):
         raise ProblemRefused(_("Uraian masalah tidak berisi kata yang bisa dicari."))
+    if not LATIN.search(text):  # the catalogue is written in Indonesian and English
+        raise ProblemRefused(_("Tuliskan masalahnya dalam bahasa Indonesia atau bahasa Inggris."))
     return text
 
 
@@ -77,7 +83,7 @@ def suggest(problem, region_code=None, limit=10, budget=None):
 
     text = check_problem(problem)
     region = check_region(region_code)
-    limit = max(1, min(int(limit), MAX_LIMIT))
+    limit = max(1, min(int(limit), MAX_SUGGESTIONS))
     try:
         snap = service.snapshot()
     except IndexMissing:

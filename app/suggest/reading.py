@@ -15,7 +15,7 @@ situation (``kami``, ``sering``, ``gimana``), chat forms stand for the written o
 import re
 
 from app.search.analysis import STOP_ALL, STOP_EN, STOP_ID, _wordlist
-from app.search.query import Concept, _read_words, _text_concepts
+from app.search.query import SYNONYM_WEIGHT, Concept, _read_words, _text_concepts
 from app.search.spelling import correct
 from app.search.vocabulary import entry_keys
 
@@ -89,7 +89,7 @@ def written_out(text):
         lower = word.lower()
         if lower in CHAT_FORMS:
             return CHAT_FORMS[lower]
-        doubled = REDUPLICATED.match(lower)
+        doubled = REDUPLICATED.match(word)
         return doubled.group(1) if doubled else word
 
     return re.sub(r"[^\W_]+|&", fix, text)
@@ -109,6 +109,14 @@ def _is_typo_candidate(word, snapshot, lang):
     return lang == "id" and not snapshot.word_scores(word)
 
 
+def _keys(alternatives):
+    keys = set()
+    for alternative in alternatives:
+        if not alternative.loose and all(isinstance(w, str) for w in alternative.words):
+            keys |= entry_keys(alternative.words)
+    return keys
+
+
 def read_problem(text, snapshot, vocabulary):
     """The concepts of a problem text, each once, in the order they were first written."""
     items = _read_words(written_out(text))[:MAX_WORDS]
@@ -126,11 +134,9 @@ def read_problem(text, snapshot, vocabulary):
         kept.append(word)
     concepts, seen = [], set()
     for concept in _text_concepts(kept, vocabulary):
-        first = concept.alternatives[0].words
-        keys = entry_keys(first) if all(isinstance(w, str) for w in first) else {(concept.text,)}
-        if keys & seen:
-            continue
-        seen |= keys
+        if _keys(concept.alternatives[:1]) & seen:
+            continue  # said before, in these words, a synonym or a translation
+        seen |= _keys(a for a in concept.alternatives if a.weight >= SYNONYM_WEIGHT)
         concepts.append(concept)
     return concepts[:MAX_READ_CONCEPTS]
 

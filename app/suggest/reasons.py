@@ -14,23 +14,34 @@ from app.suggest.reading import concept_words
 
 MAX_QUOTE = 220
 MATCHED_SHOWN = 3
-# A sentence ends at . ! ? or a line break (list items, headings).
-SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+# A sentence ends at . ! ? before a space: the dot of 5.000 or 2.5 ends none.
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # The sections that say what the problem was and what changed count a little more.
 TELLING_SECTIONS = re.compile(r"latar belakang|masalah|hasil|dampak|background|problem|result|impact", re.IGNORECASE)
 SECTION_BONUS = 0.5
 
 
+def _paragraphs(markdown):
+    """``(paragraph text, heading above it)``: wrapped lines joined, list items apart."""
+    heading, lines = "", []
+    for line in (markdown or "").splitlines() + [""]:
+        stripped = line.strip()
+        item = stripped[:2] in ("- ", "* ", "+ ") or stripped[:1].isdigit() and ". " in stripped[:4]
+        if lines and (not stripped or stripped.startswith("#") or item):
+            yield " ".join(lines), heading
+            lines = []
+        if stripped.startswith("#"):
+            heading = stripped
+        elif stripped:
+            lines.append(stripped)
+
+
 def _sentences(innovation):
     """``(sentence, bonus)`` of the summary and the body, headings left out."""
-    out = [(s.strip(), SECTION_BONUS) for s in SENTENCE.findall(innovation.summary or "") if s.strip()]
-    bonus = 0.0
-    for line in (innovation.body_md or "").splitlines():
-        heading = line.lstrip().startswith("#")
-        if heading:
-            bonus = SECTION_BONUS if TELLING_SECTIONS.search(line) else 0.0
-            continue
-        for sentence in SENTENCE.findall(plain_text(line)):
+    out = [(s.strip(), SECTION_BONUS) for s in SENTENCE_END.split(innovation.summary or "") if s.strip()]
+    for paragraph, heading in _paragraphs(innovation.body_md):
+        bonus = SECTION_BONUS if TELLING_SECTIONS.search(heading) else 0.0
+        for sentence in SENTENCE_END.split(plain_text(paragraph)):
             sentence = sentence.strip()
             if len(sentence) > 20:
                 out.append((sentence, bonus))
