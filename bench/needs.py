@@ -204,8 +204,9 @@ def latency(app, statements, size, runs, workdir):
         regions = [r for r in regions if r[2] != "province"]
         write_case_studies(folder, size, regions)
         started = time.perf_counter()
-        import_case_studies(folder)
-        db.session.commit()
+        for batch in sorted(folder.iterdir()):
+            import_case_studies(batch)
+            db.session.commit()
         print(f"\nimported {size} synthetic case studies in {time.perf_counter() - started:.0f} s")
         started = time.perf_counter()
         IndexStore(app.config["SEARCH_INDEX_DIR"]).rebuild(db.engine, wait=True)

@@ -8,8 +8,11 @@ describe the same problem in other words. See docs/decisions/0089-suggestions.md
 
 import re
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.catalog.models import Innovation
+from app.extensions import db
 from app.search import service
 from app.search.documents import plain_text
 from app.search.index import IndexMissing
@@ -59,18 +62,23 @@ def rank(text, snap, limit):
     concepts = read_problem(text, snap, service.vocabulary())
     if not concepts:
         return [], {}
-    first, parts = ranking.first_scores(concepts, snap)
+    first, maps = ranking.first_scores(concepts, snap)
     best = ranking.top(first, snap, ranking.FEEDBACK_DOCS)
-    rows = service.fetch([snap.facts[n].id for n in best])
-    texts = {"id": [], "en": []}
-    for n in best:
-        row = rows.get(snap.facts[n].id)
-        if row is not None:
-            lang = row.language if row.language in texts else "id"
-            texts[lang] += [row.title, row.summary, plain_text(row.body_md)]
-    terms = ranking.feedback_concepts(snap, {k: " ".join(v) for k, v in texts.items()}, concepts)
+    terms = ranking.feedback_concepts(snap, _texts([snap.facts[n].id for n in best]), concepts)
     scores = ranking.combine(first, ranking.feedback_scores(snap, terms))
-    return [(n, scores[n]) for n in ranking.top(scores, snap, limit)], parts
+    ranked = [(n, scores[n]) for n in ranking.top(scores, snap, limit)]
+    return ranked, ranking.matched_parts(maps, [n for n, _ in ranked])
+
+
+def _texts(ids):
+    """``{language: text}`` of the public case studies ``ids``: title, summary and body."""
+    texts = {"id": [], "en": []}
+    query = sa.select(Innovation.language, Innovation.title, Innovation.summary, Innovation.body_md).where(
+        Innovation.id.in_(ids), Innovation.is_public
+    )
+    for language, title, summary, body in db.session.execute(query):
+        texts[language if language in texts else "id"] += [title, summary, plain_text(body)]
+    return {lang: " ".join(parts) for lang, parts in texts.items()}
 
 
 def suggest(problem, region_code=None, limit=10, budget=None):

@@ -32,12 +32,8 @@ FEEDBACK_WEIGHT = 0.3
 MAX_DOC_SHARE = 0.2  # feedback terms in more than this share of the catalogue are left out
 
 
-def concept_share(concept, snapshot):
-    """Share of the catalogue the concept's first alternative (its typed words) finds."""
-    return snapshot.memo(("share", id(concept), concept.text), lambda: _share(concept, snapshot))
-
-
 def _share(concept, snapshot):
+    """Share of the catalogue the concept's first alternative (its words as written) finds."""
     scores = concept_scores(Concept(concept.text, concept.alternatives[:1]), snapshot)
     return len(scores) / max(snapshot.doc_count, 1)
 
@@ -47,24 +43,43 @@ def _saturate(value):
 
 
 def first_scores(concepts, snapshot):
-    """``{docnum: score}`` and ``{docnum: [(concept, score)]}`` of the concepts of a problem."""
-    scores, parts = {}, {}
+    """``{docnum: score}`` of the concepts of a problem, and ``[(concept, weight, scores)]``."""
+    scores, maps = {}, []
     language = snapshot.column("language")
     expressible = {}  # case-study language -> weight of the concepts it can express
     for concept in concepts:
         weight = COMMON_WEIGHT if _share(concept, snapshot) > COMMON_SHARE else 1.0
         found = concept_scores(concept, snapshot)
-        for lang in {language[d] for d in found}:
+        maps.append((concept, weight, found))
+        for lang in _languages(found, language):
             expressible[lang] = expressible.get(lang, 0.0) + weight
+        get = scores.get
         for docnum, value in found.items():
-            value = weight * _saturate(value)
-            scores[docnum] = scores.get(docnum, 0.0) + value
-            parts.setdefault(docnum, []).append((concept, value))
+            scores[docnum] = get(docnum, 0.0) + weight * SATURATION * value / (value + SATURATION)
     if len(expressible) > 1:
         most = max(expressible.values())
         factor = {lang: (most / mass) ** LANGUAGE_POWER for lang, mass in expressible.items()}
-        scores = {d: value * factor[language[d]] for d, value in scores.items()}
-    return scores, parts
+        if len(set(factor.values())) > 1:
+            scores = {d: value * factor[language[d]] for d, value in scores.items()}
+    return scores, maps
+
+
+def _languages(found, language, known=("id", "en")):
+    """The case-study languages among the documents of ``found`` (stops once it has seen all)."""
+    seen = set()
+    for docnum in found:
+        seen.add(language[docnum])
+        if len(seen) == len(known):
+            break
+    return seen
+
+
+def matched_parts(maps, docnums):
+    """``{docnum: [(concept, score)]}``: what of the problem each of ``docnums`` matched."""
+    out = {}
+    for docnum in docnums:
+        out[docnum] = [(c, w * _saturate(found[docnum])) for c, w, found in maps if docnum in found]
+    return out
 
 
 def feedback_concepts(snapshot, texts, concepts, limit=FEEDBACK_TERMS):
@@ -76,7 +91,7 @@ def feedback_concepts(snapshot, texts, concepts, limit=FEEDBACK_TERMS):
         if not text.strip():
             continue
         field = TEXT_FIELDS[lang][2]
-        if not reader.doc_frequency(field, "") and snapshot.field_docs.get(field, 0) <= 1:
+        if snapshot.field_docs.get(field, 0) <= 1:  # no (or one) case study in that language
             continue
         try:
             terms = searcher.key_terms_from_text(field, text, numterms=limit * 2)

@@ -4,6 +4,8 @@ is institutionalised, whether its set-up cost is within the stated budget, and w
 region like the writer's already uses it."""
 
 import re
+import threading
+from collections import OrderedDict
 
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
@@ -19,6 +21,9 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # The sections that say what the problem was and what changed count a little more.
 TELLING_SECTIONS = re.compile(r"latar belakang|masalah|hasil|dampak|background|problem|result|impact", re.IGNORECASE)
 SECTION_BONUS = 0.5
+MAX_REMEMBERED = 2000  # case studies whose analysed sentences are kept
+_passages = OrderedDict()
+_lock = threading.Lock()
 
 
 def _paragraphs(markdown):
@@ -56,6 +61,23 @@ def _shorten(sentence):
     return cut.rstrip(",;:") + " …"
 
 
+def _analysed(innovation, lang):
+    """``[(sentence, bonus, stems)]`` of a case study, remembered per version (popular case
+    studies are suggested again and again; stemming their sentences is most of a reason's cost)."""
+    key = (innovation.id, innovation.version, lang)
+    with _lock:
+        found = _passages.get(key)
+        if found is not None:
+            _passages.move_to_end(key)
+            return found
+    found = [(sentence, bonus, frozenset(terms_of(sentence, lang))) for sentence, bonus in _sentences(innovation)]
+    with _lock:
+        _passages[key] = found
+        while len(_passages) > MAX_REMEMBERED:
+            _passages.popitem(last=False)
+    return found
+
+
 def best_passage(innovation, matched):
     """The sentence of the case study that holds most of the matched concepts' words."""
     lang = innovation.language if innovation.language in ("id", "en") else "id"
@@ -64,8 +86,7 @@ def best_passage(innovation, matched):
         words = " ".join(w for w in concept_words(concept) if w not in STOP_ALL)
         wanted.append((set(terms_of(words, lang)), value))
     best, best_score = None, 0.0
-    for sentence, bonus in _sentences(innovation):
-        stems = set(terms_of(sentence, lang))
+    for sentence, bonus, stems in _analysed(innovation, lang):
         score = sum(value for concept_stems, value in wanted if concept_stems & stems)
         if score and score * (1.0 + bonus) > best_score:
             best, best_score = sentence, score * (1.0 + bonus)
