@@ -17,6 +17,7 @@ way. A paragraph is not a query, though:
 """
 
 import heapq
+from operator import itemgetter
 
 from app.search.documents import TEXT_FIELDS
 from app.search.engine import FIELD_BOOSTS
@@ -51,7 +52,7 @@ def first_scores(concepts, snapshot):
         weight = COMMON_WEIGHT if _share(concept, snapshot) > COMMON_SHARE else 1.0
         found = concept_scores(concept, snapshot)
         maps.append((concept, weight, found))
-        for lang in _languages(found, language):
+        for lang in _languages(found, snapshot):
             expressible[lang] = expressible.get(lang, 0.0) + weight
         get = scores.get
         for docnum, value in found.items():
@@ -64,14 +65,20 @@ def first_scores(concepts, snapshot):
     return scores, maps
 
 
-def _languages(found, language, known=("id", "en")):
-    """The case-study languages among the documents of ``found`` (stops once it has seen all)."""
-    seen = set()
-    for docnum in found:
-        seen.add(language[docnum])
-        if len(seen) == len(known):
-            break
-    return seen
+def _languages(found, snapshot):
+    """The case-study languages among the documents of ``found``, without walking them all."""
+    english = snapshot.memo(("suggest", "english"), lambda: _english(snapshot))
+    smaller, larger = (english, found) if len(english) < len(found) else (found, english)
+    has_english = any(d in larger for d in smaller)
+    if len(found) > len(english):
+        return {"id", "en"} if has_english else {"id"}
+    has_other = any(d not in english for d in found)
+    return {lang for lang, present in (("en", has_english), ("id", has_other)) if present}
+
+
+def _english(snapshot):
+    language = snapshot.column("language")
+    return frozenset(d for d in snapshot.live if language[d] == "en")
 
 
 def matched_parts(maps, docnums):
@@ -122,9 +129,13 @@ def feedback_scores(snapshot, terms):
 
 
 def top(scores, snapshot, limit):
-    """The ``limit`` best live document numbers of ``scores``."""
+    """The ``limit`` best live document numbers of ``scores`` (ties: the older case study first)."""
     facts = snapshot.facts
-    return heapq.nlargest(limit, (n for n in scores if facts[n] is not None), key=lambda n: (scores[n], -facts[n].id))
+    # A deleted document may linger in the postings until its segment is merged: take a few
+    # more than asked, then drop those.
+    best = heapq.nlargest(limit + 16, scores.items(), key=itemgetter(1))
+    live = [(score, -facts[n].id, n) for n, score in best if facts[n] is not None]
+    return [n for _, _, n in sorted(live, reverse=True)[:limit]]
 
 
 def combine(first, feedback, weight=FEEDBACK_WEIGHT):

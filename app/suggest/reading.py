@@ -79,6 +79,7 @@ STOP = STOP_ALL | TELLING
 REDUPLICATED = re.compile(r"^([^\W\d_]{3,})2$")  # desa2, kantor2: reduplication written with a 2
 MAX_WORDS = 400  # the first words of a very long text are what it is about
 MAX_READ_CONCEPTS = 60
+MAX_CORRECTIONS = 8  # unknown words looked up for a typo: each costs a walk of the vocabulary
 
 
 def written_out(text):
@@ -121,13 +122,19 @@ def read_problem(text, snapshot, vocabulary):
     """The concepts of a problem text, each once, in the order they were first written."""
     items = _read_words(written_out(text))[:MAX_WORDS]
     lang = language(items)
-    kept = []
+    kept, corrections = [], 0
     for word in items:
         word.parts = tuple(p for p in word.parts if p not in STOP)
         if not word.parts:
             continue
         only = word.parts[0]
-        if len(word.parts) == 1 and only.isalpha() and _is_typo_candidate(only, snapshot, lang):
+        if (
+            corrections < MAX_CORRECTIONS
+            and len(word.parts) == 1
+            and only.isalpha()
+            and _is_typo_candidate(only, snapshot, lang)
+        ):
+            corrections += 1
             fixed = correct(only, snapshot, vocabulary)
             if fixed and fixed not in STOP:
                 word.surface, word.parts = fixed, (fixed,)
