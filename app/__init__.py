@@ -104,7 +104,7 @@ def register_blueprints(app):
     from app.accounts.admin import bp as user_admin_bp
     from app.accounts.selfservice_views import bp as selfservice_bp
     from app.accounts.views import bp as accounts_bp
-    from app.api import needs, records, views  # noqa: F401 - they add their routes to the API blueprint
+    from app.api import needs, records, suggestions, views  # noqa: F401 - they add their routes to the API blueprint
     from app.api.blueprint import bp as api_bp
     from app.api.exports import bp as opendata_bp
     from app.catalog.views import bp as catalog_bp
@@ -123,6 +123,7 @@ def register_blueprints(app):
     from app.replication.views import bp as replication_bp
     from app.search.views import bp as search_bp
     from app.stats.views import bp as stats_bp
+    from app.suggest.views import bp as suggest_bp
 
     app.register_blueprint(catalog_bp)
     app.register_blueprint(i18n_bp)
@@ -143,6 +144,7 @@ def register_blueprints(app):
     app.register_blueprint(editing_bp)
     app.jinja_env.globals["panels"] = render_panels
     app.register_blueprint(search_bp)
+    app.register_blueprint(suggest_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(opendata_bp)
 

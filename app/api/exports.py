@@ -270,6 +270,7 @@ def _examples():
         "/needs": f"{base}/needs?per_page=5",
         "/regions/{code}": f"{base}/regions/{region}",
         "/openapi.json": f"{base}/openapi.json",
+        "/suggestions": f"{base}/suggestions?problem=antrean+panjang+di+puskesmas&per_page=5",
     }
     if first is not None:
         examples["/innovations/{slug}"] = f"{base}/innovations/{first.slug}"

@@ -17,6 +17,8 @@ from app.catalog.models import AWARD_STAGES, OWNER_KINDS, STAGES, Sector, Theme
 from app.extensions import db
 from app.regions.models import Region
 from app.replication.models import STAGES as REPLICATION_STAGES
+from app.suggest import MAX_PROBLEM_CHARS, MAX_SUGGESTIONS
+from app.suggest.engine import MAX_BUDGET
 
 YEARS = {"type": "integer", "minimum": 1990, "maximum": 2100}
 
@@ -59,6 +61,7 @@ def _path(name, description, schema):
 
 
 NO_NUL = "^[^\\x00]*$"
+PROBLEM_PATTERN = "^[^\\x00]*[A-Za-z0-9][^\\x00]*$"
 IF_NONE_MATCH = {
     "name": "If-None-Match",
     "in": "header",
@@ -154,6 +157,35 @@ def _innovation_filters(vocab):
     ]
 
 
+def suggestion_parameters():
+    """The query parameters of ``/suggestions``."""
+    return [
+        _query(
+            "problem",
+            f"The problem as you would tell it: what happens, to whom, the constraints; in Indonesian or "
+            f"English (at least one Latin letter or digit), at most {MAX_PROBLEM_CHARS} characters",
+            {"type": "string", "minLength": 1, "maxLength": MAX_PROBLEM_CHARS, "pattern": PROBLEM_PATTERN},
+            required=True,
+            empty=False,
+        ),
+        _query(
+            "region",
+            "Region code of the writer: reasons name regions like it that already use a suggestion",
+            ref("RegionCode"),
+        ),
+        _query(
+            "per_page",
+            f"How many suggestions, at most {MAX_SUGGESTIONS} (default 10)",
+            {"type": "integer", "minimum": 1, "maximum": MAX_SUGGESTIONS},
+        ),
+        _query(
+            "budget",
+            "What the writer can spend to set up, in rupiah: a reason says when the set-up cost is within it",
+            {"type": "integer", "minimum": 0, "maximum": MAX_BUDGET},
+        ),
+    ]
+
+
 def _paths(vocab):
     def get(summary, parameters, responses):
         return {"get": {"summary": summary, "parameters": [*parameters, IF_NONE_MATCH], "responses": responses}}
@@ -180,6 +212,11 @@ def _paths(vocab):
                 *PAGING,
             ],
             _responses(ref("ReplicationList"), paged=True, filters=True),
+        ),
+        "/suggestions": get(
+            "Published case studies that address a problem written in plain words, with reasons",
+            suggestion_parameters(),
+            _responses(ref("SuggestionList"), filters=True, search=True),
         ),
         "/networks": get("The JIPP networks", [], _responses(ref("NetworkList"))),
         "/networks/{slug}": get(

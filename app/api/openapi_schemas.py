@@ -26,6 +26,7 @@ from app.networks.models import ACTIVITY_KINDS, MEMBER_ROLES
 from app.replication.models import BUDGET_SOURCES, TRANSFER_MODES
 from app.replication.models import STAGES as REPLICATION_STAGES
 from app.search.facets import FACETS
+from app.suggest import MAX_SUGGESTIONS, REASON_KINDS
 
 SLUG = {"type": "string", "pattern": "^[a-z0-9-]+$", "maxLength": 120}
 NULLABLE_STRING = {"type": ["string", "null"]}
@@ -170,6 +171,30 @@ SCHEMAS = {
                 "award stage reached",
                 **_object({name: {"type": "object", "additionalProperties": COUNT} for name in FACETS}),
             },
+        }
+    ),
+    "Suggestion": _object(
+        {
+            **INNOVATION,
+            "reasons": {
+                "type": "array",
+                "description": "Why it was suggested: the part of the problem it matches (quoting the case "
+                "study), replications, institutionalised, cost within the budget, used by a region like the "
+                "writer's; texts in the language of Accept-Language",
+                "items": _object(
+                    {
+                        "kind": _enum(REASON_KINDS),
+                        "text": {"type": "string", "minLength": 1},
+                        "quote": NULLABLE_STRING,
+                    }
+                ),
+            },
+        }
+    ),
+    "SuggestionList": _object(
+        {
+            "items": {"type": "array", "items": ref("Suggestion"), "maxItems": MAX_SUGGESTIONS},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_SUGGESTIONS},
         }
     ),
     "InnovationRecord": _object(

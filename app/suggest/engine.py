@@ -1,19 +1,30 @@
-"""A first, plain ranking of case studies for a problem (to be replaced by the tuned method).
+"""Suggestions for a problem: read it (reading.py), rank the published case studies on the
+search's index (ranking.py), and say why each was suggested (reasons.py, regions.py).
 
-It scores the problem's most telling words the way "more like this" does (similar.py):
-the key terms of the text, weighted per field, over the published case studies.
+Two passes over the index: the concepts of the problem, then the telling words of the first
+few case studies found (pseudo-relevance feedback), which bring up the case studies that
+describe the same problem in other words. See docs/decisions/0089-suggestions.md.
 """
 
-import heapq
+import re
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.catalog.models import Innovation
+from app.extensions import db
 from app.search import service
-from app.search.engine import FIELD_BOOSTS
+from app.search.documents import plain_text
 from app.search.index import IndexMissing
+from app.suggest import ranking
+from app.suggest.reading import read_problem
+from app.suggest.reasons import match_reason, record_reasons
+from app.suggest.regions import Likeness, region_or_none, used_in
 
 MAX_PROBLEM_CHARS = 5000
-KEY_TERMS = 25
+LATIN = re.compile(r"[A-Za-z0-9]")
+MAX_SUGGESTIONS = 50
+MAX_BUDGET = 10**15  # rupiah: beyond any regional budget, and within a 64-bit integer
 
 
 class ProblemRefused(ValueError):
@@ -31,33 +42,73 @@ def check_problem(problem):
         )
     if not any(ch.isalnum() for ch in text):
         raise ProblemRefused(_("Uraian masalah tidak berisi kata yang bisa dicari."))
+    if not LATIN.search(text):  # the catalogue is written in Indonesian and English
+        raise ProblemRefused(_("Tuliskan masalahnya dalam bahasa Indonesia atau bahasa Inggris."))
     return text
 
 
-def suggest(problem, region_code=None, limit=10):
-    """Published case studies for ``problem``, best first, as app.suggest.Suggestion."""
+def check_region(region_code):
+    """The Region of ``region_code`` (None when not given), or ProblemRefused for an unknown one."""
+    if not region_code:
+        return None
+    region = region_or_none(region_code)
+    if region is None:
+        raise ProblemRefused(_("Daerah tidak dikenal: pilih daerah dari daftar."))
+    return region
+
+
+def rank(text, snap, limit):
+    """``([(docnum, score)], {docnum: [(concept, score)]})``: the best case studies for ``text``."""
+    concepts = read_problem(text, snap, service.vocabulary())
+    if not concepts:
+        return [], {}
+    first, maps = ranking.first_scores(concepts, snap)
+    best = ranking.top(first, snap, ranking.FEEDBACK_DOCS)
+    terms = ranking.feedback_concepts(snap, _texts([snap.facts[n].id for n in best]), concepts)
+    scores = ranking.combine(first, ranking.feedback_scores(snap, terms))
+    ranked = [(n, scores[n]) for n in ranking.top(scores, snap, limit)]
+    return ranked, ranking.matched_parts(maps, [n for n, _ in ranked])
+
+
+def _texts(ids):
+    """``{language: text}`` of the public case studies ``ids``: title, summary and body."""
+    texts = {"id": [], "en": []}
+    query = sa.select(Innovation.language, Innovation.title, Innovation.summary, Innovation.body_md).where(
+        Innovation.id.in_(ids), Innovation.is_public
+    )
+    for language, title, summary, body in db.session.execute(query):
+        texts[language if language in texts else "id"] += [title, summary, plain_text(body)]
+    return {lang: " ".join(parts) for lang, parts in texts.items()}
+
+
+def suggest(problem, region_code=None, limit=10, budget=None):
+    """Published case studies for ``problem``, best first, as app.suggest.Suggestion.
+
+    ``region_code`` is the writer's region (reasons name regions like it); ``budget`` is
+    what the writer can spend to set up, in rupiah (a reason says when the cost is within).
+    """
     from app.suggest import Suggestion
 
     text = check_problem(problem)
+    region = check_region(region_code)
+    limit = max(1, min(int(limit), MAX_SUGGESTIONS))
     try:
         snap = service.snapshot()
     except IndexMissing:
         return []
-    scores = {}
-    reader = snap.reader
-    for fields in (("title", "summary", "body"), ("title_en", "summary_en", "body_en")):
-        try:
-            key_terms = snap.searcher.key_terms_from_text(fields[2], text, numterms=KEY_TERMS)
-        except ZeroDivisionError:  # Whoosh's Bo1 model on a field no document has
-            continue
-        for term, weight in key_terms:
-            for name in fields:
-                if reader.doc_frequency(name, term) == 0:
-                    continue
-                boost = FIELD_BOOSTS[name.removesuffix("_en")] * weight
-                for docnum, score in snap.term_scores(name, term).items():
-                    scores[docnum] = scores.get(docnum, 0.0) + boost * score
+    ranked, parts = rank(text, snap, limit)
     facts = snap.facts
-    best = heapq.nlargest(limit, (n for n in scores if facts[n] is not None), key=lambda n: scores[n])
-    rows = service.fetch([facts[n].id for n in best])
-    return [Suggestion(rows[facts[n].id], scores[n], []) for n in best if facts[n].id in rows]
+    rows = service.fetch([facts[n].id for n, _ in ranked])
+    ranked = [(rows[facts[n].id], score, parts.get(n, [])) for n, score in ranked if facts[n].id in rows]
+    likeness = Likeness(region) if region is not None else None
+    places = used_in([row.id for row, _, _ in ranked]) if likeness else {}
+    out = []
+    for row, score, matched in ranked:
+        reasons = [match_reason(row, matched)] if matched else []
+        reasons += record_reasons(row, budget)
+        if likeness is not None:
+            alike = likeness.reason(places.get(row.id, ()))
+            if alike is not None:
+                reasons.append(alike)
+        out.append(Suggestion(row, score, reasons))
+    return out

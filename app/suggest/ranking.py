@@ -1,0 +1,149 @@
+"""Ranking case studies for the concepts of a problem, on the search's own index.
+
+Each concept is scored as the search scores it (BM25 over the fields, best alternative per
+document: query.concept_scores), so synonyms, translations and affix forms count the same
+way. A paragraph is not a query, though:
+
+* no concept is required and there is no coordination penalty: a case study rarely says
+  everything the writer said; a concept counts by how telling it is (its BM25 weight) and a
+  word found in a large share of the catalogue counts little;
+* one concept cannot carry a document alone: its score is saturated, so a case study that
+  answers three parts of the problem ranks above one that repeats one word often;
+* a concept that a case study's language cannot express (an English word without a
+  glossary entry, against an Indonesian text) is left out of that document's share, so the
+  few English case studies do not win an English problem just by sharing its language;
+* feedback from the corpus: the telling words of the first few case studies are added,
+  weakly, so the case studies that describe the same problem in other words come up.
+"""
+
+import heapq
+from operator import itemgetter
+
+from app.search.documents import TEXT_FIELDS
+from app.search.engine import FIELD_BOOSTS
+from app.search.query import Concept, concept_scores
+
+COMMON_SHARE = 0.25  # a concept found in more than this share of the catalogue counts less
+COMMON_WEIGHT = 0.35
+SATURATION = 6.0  # per-concept score where a concept gives half of what it can
+LANGUAGE_POWER = 0.5  # how far a language's share of what it can express is made up
+FEEDBACK_DOCS = 5
+FEEDBACK_TERMS = 20
+FEEDBACK_WEIGHT = 0.3
+MAX_DOC_SHARE = 0.2  # feedback terms in more than this share of the catalogue are left out
+
+
+def _share(concept, snapshot):
+    """Share of the catalogue the concept's first alternative (its words as written) finds."""
+    scores = concept_scores(Concept(concept.text, concept.alternatives[:1]), snapshot)
+    return len(scores) / max(snapshot.doc_count, 1)
+
+
+def _saturate(value):
+    return SATURATION * value / (value + SATURATION)
+
+
+def first_scores(concepts, snapshot):
+    """``{docnum: score}`` of the concepts of a problem, and ``[(concept, weight, scores)]``."""
+    scores, maps = {}, []
+    language = snapshot.column("language")
+    expressible = {}  # case-study language -> weight of the concepts it can express
+    for concept in concepts:
+        weight = COMMON_WEIGHT if _share(concept, snapshot) > COMMON_SHARE else 1.0
+        found = concept_scores(concept, snapshot)
+        maps.append((concept, weight, found))
+        for lang in _languages(found, snapshot):
+            expressible[lang] = expressible.get(lang, 0.0) + weight
+        get = scores.get
+        for docnum, value in found.items():
+            scores[docnum] = get(docnum, 0.0) + weight * SATURATION * value / (value + SATURATION)
+    if len(expressible) > 1:
+        most = max(expressible.values())
+        factor = {lang: (most / mass) ** LANGUAGE_POWER for lang, mass in expressible.items()}
+        if len(set(factor.values())) > 1:
+            scores = {d: value * factor[language[d]] for d, value in scores.items()}
+    return scores, maps
+
+
+def _languages(found, snapshot):
+    """The case-study languages among the documents of ``found``, without walking them all."""
+    english = snapshot.memo(("suggest", "english"), lambda: _english(snapshot))
+    smaller, larger = (english, found) if len(english) < len(found) else (found, english)
+    has_english = any(d in larger for d in smaller)
+    if len(found) > len(english):
+        return {"id", "en"} if has_english else {"id"}
+    has_other = any(d not in english for d in found)
+    return {lang for lang, present in (("en", has_english), ("id", has_other)) if present}
+
+
+def _english(snapshot):
+    language = snapshot.column("language")
+    return frozenset(d for d in snapshot.live if language[d] == "en")
+
+
+def matched_parts(maps, docnums):
+    """``{docnum: [(concept, score)]}``: what of the problem each of ``docnums`` matched."""
+    out = {}
+    for docnum in docnums:
+        out[docnum] = [(c, w * _saturate(found[docnum])) for c, w, found in maps if docnum in found]
+    return out
+
+
+def feedback_concepts(snapshot, texts, concepts, limit=FEEDBACK_TERMS):
+    """Telling words of the best case studies' texts, as weak concepts (pseudo-relevance feedback)."""
+    reader, searcher = snapshot.reader, snapshot.searcher
+    known = {w for c in concepts for a in c.alternatives for w in a.words if isinstance(w, str)}
+    out = []
+    for lang, text in texts.items():
+        if not text.strip():
+            continue
+        field = TEXT_FIELDS[lang][2]
+        if snapshot.field_docs.get(field, 0) <= 1:  # no (or one) case study in that language
+            continue
+        try:
+            terms = searcher.key_terms_from_text(field, text, numterms=limit * 2)
+        except ZeroDivisionError:  # Whoosh's Bo1 model on a field no document has
+            continue
+        ceiling = MAX_DOC_SHARE * snapshot.field_docs[field]
+        for term, weight in terms:
+            if term in known or len(term) < 3 or reader.doc_frequency(field, term) > ceiling:
+                continue
+            out.append((lang, term, weight))
+    out.sort(key=lambda item: -item[2])
+    return out[:limit]
+
+
+def feedback_scores(snapshot, terms):
+    """``{docnum: score}`` of feedback terms, each over the text fields of its language."""
+    scores = {}
+    if not terms:
+        return scores
+    top = max(weight for _, _, weight in terms)
+    for lang, term, weight in terms:
+        share = weight / top
+        for field in TEXT_FIELDS[lang]:
+            boost = FIELD_BOOSTS[field.removesuffix("_en")] * share
+            for docnum, value in snapshot.term_scores(field, term).items():
+                scores[docnum] = scores.get(docnum, 0.0) + boost * value
+    return scores
+
+
+def top(scores, snapshot, limit):
+    """The ``limit`` best live document numbers of ``scores`` (ties: the older case study first)."""
+    facts = snapshot.facts
+    # A deleted document may linger in the postings until its segment is merged: take a few
+    # more than asked, then drop those.
+    best = heapq.nlargest(limit + 16, scores.items(), key=itemgetter(1))
+    live = [(score, -facts[n].id, n) for n, score in best if facts[n] is not None]
+    return [n for _, _, n in sorted(live, reverse=True)[:limit]]
+
+
+def combine(first, feedback, weight=FEEDBACK_WEIGHT):
+    """The first scores plus the feedback's, scaled so the best of each weighs 1 : ``weight``."""
+    if not feedback or not first:
+        return dict(first)
+    scale = weight * max(first.values()) / max(feedback.values())
+    out = dict(first)
+    for docnum, value in feedback.items():
+        out[docnum] = out.get(docnum, 0.0) + scale * value
+    return out

@@ -1,0 +1,263 @@
+"""Needs -> suggestions benchmark (issue 18): problem statements against the case studies.
+
+    .venv/bin/python bench/needs.py [--eval ../shared/eval] [--sqlite] [--per-statement]
+                                    [--latency-size 20000] [--runs 200]
+
+Builds a fresh database (by default its own database on the PostgreSQL server of
+DATABASE_URL, or postgresql+psycopg://postgres@127.0.0.1:5432/test, dropped afterwards;
+``--sqlite`` for a file in a temporary folder), imports the 160 case studies of
+EVAL/corpus with the real importer, lets the outbox build the index, and reports nDCG@10,
+recall@20 and MRR (as bench/relevance.py computes them) over EVAL/needs/statements.tsv for:
+
+* Suar's suggestions, through ``GET /api/v1/suggestions?problem=...`` (the path partners use);
+* the catalogue search, ``GET /api/v1/innovations?q=`` with the statement's first 200
+  characters (it refuses longer text);
+* plain BM25: Whoosh 2.7's BM25F with its default analyzer over title, summary and body,
+  no boosts, an OR of the statement's words.
+
+Then (unless ``--latency-size 0``) it adds that many synthetic case studies
+(bench/synthetic.py), reindexes, and times the API for 70-word problems made of the
+statements' own words: median and p95 warm (the index's per-snapshot memo in use, as in
+production), and p95 with the memo emptied before each request (every word scored anew).
+"""
+
+import argparse
+import csv
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[0] = str(ROOT)  # not bench/: its markdown.py would shadow the Markdown package
+
+import sqlalchemy as sa  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+from whoosh import fields as wfields  # noqa: E402
+from whoosh import index as windex  # noqa: E402
+from whoosh import scoring  # noqa: E402
+from whoosh.query import Or, Term  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.catalog.models import Innovation  # noqa: E402
+from app.content.importer import import_case_studies  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.regions.models import Region  # noqa: E402
+from app.search import service  # noqa: E402
+from app.search.documents import plain_text  # noqa: E402
+from app.search.index import IndexStore  # noqa: E402
+from bench.relevance import metrics  # noqa: E402
+from bench.synthetic import write_case_studies  # noqa: E402
+from config import Config  # noqa: E402
+
+DEPTH = 50  # the most the suggestions API gives
+SEARCH_LIMIT = 200
+DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PROBLEM_WORDS = 70
+
+
+def read_statements(path):
+    with open(path, encoding="utf-8", newline="") as handle:
+        return [(row["sid"], row["statement"]) for row in csv.DictReader(handle, delimiter="\t")]
+
+
+def read_qrels(path):
+    qrels = {}
+    with open(path, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            qrels.setdefault(row["sid"], {})[row["slug"]] = int(row["grade"])
+    return qrels
+
+
+class Suggestions:
+    name = "suar-suggestions"
+
+    def __init__(self, client):
+        self.client = client
+
+    def rank(self, statement):
+        answer = self.client.get("/api/v1/suggestions", query_string={"problem": statement, "per_page": DEPTH})
+        if answer.status_code != 200:
+            raise RuntimeError(f"{answer.status_code} {answer.get_data(as_text=True)}")
+        return [item["slug"] for item in answer.get_json()["items"]]
+
+
+class CatalogueSearch:
+    name = "catalogue-search"
+
+    def __init__(self, client):
+        self.client = client
+
+    def rank(self, statement):
+        q = statement[:SEARCH_LIMIT]
+        answer = self.client.get("/api/v1/innovations", query_string={"q": q, "per_page": 100})
+        if answer.status_code != 200:
+            raise RuntimeError(f"{answer.status_code} {answer.get_data(as_text=True)}")
+        return [item["slug"] for item in answer.get_json()["items"]]
+
+
+class PlainBM25:
+    name = "plain-bm25"
+
+    def __init__(self, docs, folder):
+        schema = wfields.Schema(
+            slug=wfields.ID(stored=True), title=wfields.TEXT, summary=wfields.TEXT, body=wfields.TEXT
+        )
+        self.ix = windex.create_in(folder, schema)
+        with self.ix.writer() as writer:
+            for slug, title, summary, body in docs:
+                writer.add_document(slug=slug, title=title, summary=summary, body=body)
+        self.analyzer = schema["body"].analyzer
+
+    def rank(self, statement):
+        # An OR of the statement's terms in each field, as the default analyzer cuts them.
+        terms = {token.text for token in self.analyzer(statement)}
+        query = Or([Term(field, term) for field in ("title", "summary", "body") for term in sorted(terms)])
+        with self.ix.searcher(weighting=scoring.BM25F()) as searcher:
+            return [hit["slug"] for hit in searcher.search(query, limit=100)]
+
+
+def make_database(sqlite, workdir):
+    """``(url, drop)``: a fresh database and the function that removes it."""
+    if sqlite:
+        return f"sqlite:///{workdir / 'needs.db'}", lambda: None
+    server = os.environ.get("DATABASE_URL") or DEFAULT_SERVER
+    name = f"suar_needs_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+
+    def drop():
+        engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+    return sa.make_url(server).set(database=name).render_as_string(hide_password=False), drop
+
+
+def build_app(url, workdir):
+    config = Config(environ={})
+    config.SQLALCHEMY_DATABASE_URI = url
+    config.SEARCH_INDEX_DIR = str(workdir / "index")
+    config.RATELIMIT_ENABLED = False
+    config.PAGE_CACHE_ENABLED = False
+    return create_app(config)
+
+
+def quality(app, corpus, statements, qrels, workdir, per_statement):
+    with app.app_context():
+        upgrade()
+        started = time.perf_counter()
+        report = import_case_studies(corpus)
+        db.session.commit()
+        print(f"imported and indexed {report.total} case studies in {time.perf_counter() - started:.1f} s")
+        rows = db.session.scalars(sa.select(Innovation).order_by(Innovation.id)).all()
+        docs = [(i.slug, i.title, i.summary, plain_text(i.body_md)) for i in rows]
+    (workdir / "bm25").mkdir()
+    client = app.test_client()
+    engines = [Suggestions(client), CatalogueSearch(client), PlainBM25(docs, str(workdir / "bm25"))]
+    results = {e.name: {} for e in engines}
+    with app.app_context():
+        for sid, statement in statements:
+            for engine in engines:
+                results[engine.name][sid] = metrics(engine.rank(statement), qrels.get(sid, {}))
+    names = [e.name for e in engines]
+    if per_statement:
+        print(f"\n{'sid':5} {'statement':44} " + " ".join(f"{n[:16]:>16}" for n in names) + "  (nDCG@10)")
+        for sid, statement in statements:
+            print(f"{sid:5} {statement[:44]:44} " + " ".join(f"{results[n][sid]['ndcg10']:16.3f}" for n in names))
+    print(f"\n{len(statements)} statements, {len(docs)} case studies")
+    print(f"{'engine':18} {'nDCG@10':>8} {'R@20':>8} {'MRR':>8}")
+    summary = {}
+    for name in names:
+        values = results[name].values()
+        summary[name] = {m: statistics.fmean(r[m] for r in values) for m in ("ndcg10", "recall20", "mrr")}
+        s = summary[name]
+        print(f"{name:18} {s['ndcg10']:8.3f} {s['recall20']:8.3f} {s['mrr']:8.3f}")
+    return summary
+
+
+def problems(statements, count, seed=11):
+    """``count`` problems of PROBLEM_WORDS words: a statement, topped up with the next one's words."""
+    rng = random.Random(seed)
+    texts = [s for _, s in statements]
+    out = []
+    for _ in range(count):
+        first = rng.randrange(len(texts))
+        words = (texts[first] + " " + texts[(first + 1) % len(texts)]).split()
+        start = rng.randrange(0, max(1, len(words) - PROBLEM_WORDS))
+        out.append(" ".join(words[start : start + PROBLEM_WORDS]))
+    return out
+
+
+def latency(app, statements, size, runs, workdir):
+    folder = workdir / "synthetic"
+    folder.mkdir()
+    with app.app_context():
+        regions = [tuple(r) for r in db.session.execute(sa.select(Region.code, Region.name, Region.kind))]
+        regions = [r for r in regions if r[2] != "province"]
+        write_case_studies(folder, size, regions)
+        started = time.perf_counter()
+        for batch in sorted(folder.iterdir()):
+            import_case_studies(batch)
+            db.session.commit()
+        print(f"\nimported {size} synthetic case studies in {time.perf_counter() - started:.0f} s")
+        started = time.perf_counter()
+        IndexStore(app.config["SEARCH_INDEX_DIR"]).rebuild(db.engine, wait=True)
+        print(f"reindexed in {time.perf_counter() - started:.0f} s")
+    client = app.test_client()
+    texts = problems(statements, runs)
+    timings = {"warm": [], "memo emptied": []}
+    with app.app_context():
+        for text in texts[:5]:  # open the snapshot, load the segments' facts
+            client.get("/api/v1/suggestions", query_string={"problem": text})
+        for mode in timings:
+            for text in texts:
+                if mode == "memo emptied":
+                    service.snapshot()._memo.clear()
+                started = time.perf_counter()
+                answer = client.get("/api/v1/suggestions", query_string={"problem": text})
+                timings[mode].append((time.perf_counter() - started) * 1000)
+                assert answer.status_code == 200, answer.get_data(as_text=True)
+    print(f"\nGET /api/v1/suggestions, {PROBLEM_WORDS}-word problems, {runs} runs each, at {size + 160} case studies")
+    for mode, values in timings.items():
+        values.sort()
+        p95 = values[int(0.95 * len(values)) - 1]
+        print(f"{mode:14} median {statistics.median(values):6.1f} ms   p95 {p95:6.1f} ms   max {values[-1]:6.1f} ms")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--eval", default="../shared/eval", help="the eval folder (default ../shared/eval)")
+    parser.add_argument("--sqlite", action="store_true", help="SQLite in a temporary folder instead of PostgreSQL")
+    parser.add_argument("--per-statement", action="store_true", help="nDCG@10 of every statement")
+    parser.add_argument("--latency-size", type=int, default=20_000, help="synthetic case studies added (0: none)")
+    parser.add_argument("--runs", type=int, default=200)
+    options = parser.parse_args()
+    folder = Path(options.eval)
+    statements = read_statements(folder / "needs" / "statements.tsv")
+    qrels = read_qrels(folder / "needs" / "qrels.tsv")
+    with tempfile.TemporaryDirectory(prefix="suar-needs-") as tmp:
+        workdir = Path(tmp)
+        url, drop = make_database(options.sqlite, workdir)
+        print(f"database {url.split('@')[-1]}")
+        try:
+            app = build_app(url, workdir)
+            quality(app, folder / "corpus", statements, qrels, workdir, options.per_statement)
+            if options.latency_size:
+                latency(app, statements, options.latency_size, options.runs, workdir)
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+        finally:
+            drop()
+
+
+if __name__ == "__main__":
+    main()
