@@ -3,7 +3,7 @@
 The facet counts, the home page's figures and the statistics are aggregates over the whole
 catalogue: tens of milliseconds each on PostgreSQL at 20,000 case studies, and the same for
 every page until someone writes. Every write of public data bumps the data generation in
-its own transaction (app/pagecache/generation.py), so a figure remembered with the
+its own transaction (app/datagen/generation.py), so a figure remembered with the
 generation it was computed under is exact for as long as that generation is current.
 
 Correctness rests on three rules:
@@ -30,9 +30,9 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy import event
 
+from app.datagen import scopes
+from app.datagen.generation import still_current
 from app.extensions import db
-from app.pagecache import scopes
-from app.pagecache.generation import still_current
 
 # Counts over the published catalogue: changed by a write that adds, removes or moves a case
 # study in a list or count (``catalogue``), and by any write that is not narrowed at all.
@@ -91,7 +91,7 @@ def per_generation(key=_arguments, deps=None):
     """Decorate a function of the public data: its result is remembered for the current
     data generation, under ``key(*args, **kwargs)`` (hashable; by default the arguments
     themselves), and for later generations whose writes touched none of ``deps`` (tags of
-    app.pagecache.scopes; None: every write counts). It must return a value nobody mutates."""
+    app.datagen.scopes; None: every write counts). It must return a value nobody mutates."""
 
     def decorate(function):
         name = f"{function.__module__}.{function.__qualname__}"

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
 from app import PROJECT_ROOT, pagecache
+from app.api import needs as _needs  # noqa: F401 - its endpoints add themselves to the document
 from app.api.openapi import Vocabulary, document, vocabulary
 from app.catalog.models import Innovation, Owner
 from app.content.importer import import_case_studies

@@ -249,7 +249,7 @@ def test_any_text_is_accepted_whole_or_refused_with_a_reason(app, body):
 def test_conversations_and_notices_leave_the_public_pages_cached(client, db, world):  # noqa: F811
     """Messages, read state, notices, settings and the email language are nobody else's:
     they must not empty the anonymous page cache (app/pagecache)."""
-    from app.pagecache.generation import current_generation
+    from app.datagen.generation import current_generation
 
     replication_id = _interest(client, world)  # a new replication is public: that one counts
     before = current_generation()

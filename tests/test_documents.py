@@ -14,9 +14,9 @@ import sqlalchemy as sa
 
 from app.catalog import documents as checker
 from app.catalog.models import DocumentDownloads, InnovationDocument
+from app.datagen.generation import current_generation
 from app.editing.models import Revision
 from app.extensions import db as _db
-from app.pagecache.generation import current_generation
 from tests import factories
 from tests.accounts_fixtures import make_user, sign_in
 from tests.test_editing_world import fresh, token

@@ -5,8 +5,8 @@ import pytest
 import sqlalchemy as sa
 
 from app import pagecache
+from app.datagen import generation
 from app.extensions import db as _db
-from app.pagecache import generation
 from tests import factories
 from tests.accounts_fixtures import make_user, sign_in
 from tests.support import make_app, rate_limited_app

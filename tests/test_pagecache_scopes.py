@@ -14,10 +14,10 @@ import sqlalchemy as sa
 from app import pagecache
 from app.catalog import queries as catalog_queries
 from app.catalog.models import Innovation
+from app.datagen import scopes
+from app.datagen.generation import CacheChange
 from app.extensions import db as _db
 from app.memo import memo
-from app.pagecache import scopes
-from app.pagecache.generation import CacheChange
 from app.pagecache.store import store
 from app.replication import services
 from app.replication.models import Replication

@@ -201,9 +201,16 @@ def _sitemap_entries():
     entries += [
         (url_for("replication.show", replication_id=i, _external=True), t) for i, t in db.session.execute(replications)
     ]
-    from app.api.needs import sitemap_entries as need_entries  # the needs build on this module
+    for source in SITEMAP_SOURCES:
+        entries += source()
+    return entries
 
-    return entries + need_entries()
+
+# More entries for the sitemap from modules that build on this one (app/api/needs.py): they
+# add their function here when imported, so this module never imports them back.
+SITEMAP_SOURCES = []
+# Examples for the API page from the same modules: ``source(base)`` -> {path: example URL}.
+EXAMPLE_SOURCES = []
 
 
 def _sitemap_limit():
@@ -276,11 +283,8 @@ def _examples():
         examples["/innovations/{slug}"] = f"{base}/innovations/{first.slug}"
     if network is not None:
         examples["/networks/{slug}"] = f"{base}/networks/{network.slug}"
-    from app.api.needs import first_public_need  # the needs build on this module
-
-    need = first_public_need()
-    if need is not None:
-        examples["/needs/{need_id}"] = f"{base}/needs/{need}"
+    for source in EXAMPLE_SOURCES:
+        examples.update(source(base))
     if year is not None:
         examples["/stats/composition"] = f"{base}/stats/composition?year={year}&award=top99"
     return examples

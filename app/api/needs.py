@@ -7,6 +7,8 @@ import sqlalchemy as sa
 from flask import jsonify, request, url_for
 
 from app.accounts.models import AnonymousUser
+from app.api import exports as api_exports
+from app.api import openapi as api_openapi
 from app.api.blueprint import bp
 from app.api.exports import FEED_SIZE, _atom, _bad_request, _csv_response, _rfc3339
 from app.api.exports import bp as opendata
@@ -170,3 +172,14 @@ SCHEMAS = {
         }
     ),
 }
+
+
+def _examples(base):
+    need = first_public_need()
+    return {} if need is None else {"/needs/{need_id}": f"{base}/needs/{need}"}
+
+
+# This module builds on exports.py and openapi.py; it adds itself to them, they never import it.
+api_openapi.extend(openapi_paths, SCHEMAS)
+api_exports.SITEMAP_SOURCES.append(sitemap_entries)
+api_exports.EXAMPLE_SOURCES.append(_examples)

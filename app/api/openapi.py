@@ -243,7 +243,7 @@ def _paths(vocab):
             ],
             _responses(ref("Composition"), filters=True),
         ),
-        **_needs_paths(vocab, get),
+        **{path: item for paths, _ in EXTENSIONS for path, item in paths(vocab, get).items()},
         "/openapi.json": get(
             "This document",
             [],
@@ -252,16 +252,18 @@ def _paths(vocab):
     }
 
 
-def _needs_paths(vocab, get):
-    from app.api.needs import openapi_paths  # it builds on this module's helpers
+# Endpoints defined in modules that build on this one's helpers (app/api/needs.py) add their
+# paths and schemas here when they are imported, so this module never imports them back.
+EXTENSIONS = []
 
-    return openapi_paths(vocab, get)
+
+def extend(paths, schemas):
+    """Add ``paths(vocab, get)`` -> {path: item} and ``schemas`` to the document."""
+    EXTENSIONS.append((paths, schemas))
 
 
 def document(server_url, vocab):
     """The OpenAPI 3.1 document, with this deployment's base URL and ``vocab`` (see vocabulary())."""
-    from app.api.needs import SCHEMAS as NEED_SCHEMAS
-
     return {
         "openapi": "3.1.0",
         "info": {
@@ -280,7 +282,7 @@ def document(server_url, vocab):
         "components": {
             "schemas": {
                 **SCHEMAS,
-                **NEED_SCHEMAS,
+                **{name: schema for _, schemas in EXTENSIONS for name, schema in schemas.items()},
                 "RegionCode": {"type": "string", "enum": list(vocab.regions)},
                 "ProvinceCode": {"type": "string", "enum": list(vocab.provinces)},
             },

@@ -465,7 +465,7 @@ class InnovationDocument(db.Model):
 class DocumentDownloads(db.Model):
     """How often a document was downloaded: a table of its own, written on every download
     without touching the document's row, so that a download is not a change of public data
-    (the page cache's generation stays, app/pagecache/generation.py)."""
+    (the page cache's generation stays, app/datagen/generation.py)."""
 
     __tablename__ = "document_download"
 

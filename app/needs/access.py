@@ -13,7 +13,7 @@ Curators (editors, admins) see every need; nobody else sees more than the above.
 import sqlalchemy as sa
 from flask import abort
 
-from app.accounts.permissions import coordinated_networks, curator, member_ids, networks_of
+from app.accounts.permissions import coordinated_networks, curator, member_ids, networks_of, register_need_visibility
 from app.extensions import db
 from app.needs.models import Need
 from app.networks.models import Membership
@@ -65,3 +65,6 @@ def need_or_404(need_id, user, action="need.view"):
     if not user.can(action, need):
         abort(403)
     return need
+
+
+register_need_visibility(can_see)

@@ -28,9 +28,14 @@ from app.needs.suggestions import innovation_from_text
 from app.networks.access import network_or_404
 from app.networks.models import Network
 from app.regions.models import Region
+from app.replication import interest_links
 from app.replication.models import Replication
 
 bp = Blueprint("needs", __name__)
+
+# "Kami ingin mereplikasi ini" from a suggestion: the replication's interest form finds the
+# need and links the interest through these (replication never imports needs).
+interest_links.register(lambda need_id, user: need_or_404(need_id, user, "need.replicate"), services.link_interest)
 csrf.exempt(bp)  # each form checks its own token and re-renders with a clear message
 
 

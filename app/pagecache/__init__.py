@@ -16,10 +16,10 @@ import time
 
 from flask import current_app, g, request, session
 
+from app.datagen import scopes
+from app.datagen.generation import CacheGeneration, close_connections, current_generation, forget_changes
+from app.datagen.generation import still_current as _still_current
 from app.extensions import db, locale_of
-from app.pagecache import scopes
-from app.pagecache.generation import CacheGeneration, close_connections, current_generation, forget_changes
-from app.pagecache.generation import still_current as _still_current
 from app.pagecache.store import Page, store
 
 __all__ = ["CacheGeneration", "current_generation", "register", "clear", "CACHED_ENDPOINTS"]

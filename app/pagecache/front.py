@@ -12,8 +12,8 @@ carry no Last-Modified, so ``If-Modified-Since`` alone changes nothing.
 from werkzeug.http import parse_etags, unquote_etag
 from werkzeug.wrappers import Request
 
+from app.datagen.generation import current_generation
 from app.pagecache import index_version, page_key, still_current
-from app.pagecache.generation import current_generation
 from app.pagecache.store import store
 
 # Told to the request layer around the front (app/ops/wsgi.py), for its log line and metrics.

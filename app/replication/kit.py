@@ -19,9 +19,9 @@ from flask_login import current_user
 
 from app import panels
 from app.catalog.documents import FORMATS
+from app.datagen import scopes
 from app.extensions import db
 from app.files import blob_store
-from app.pagecache import scopes
 from app.replication.models import Replication
 
 # The ZIP is built in a temporary file that stays in memory up to SPOOL_BYTES. Documents

@@ -9,8 +9,8 @@ from flask_login import current_user
 
 from app import panels
 from app.accounts.permissions import member_ids
+from app.datagen import scopes
 from app.extensions import db
-from app.pagecache import scopes
 from app.regions.maps import province_map
 from app.replication.models import PROGRESS, STAGES, Replication, ReplicationIndicator
 

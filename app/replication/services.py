@@ -16,10 +16,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from app import changes
 from app.catalog.models import Innovation, Institution
 from app.changes import Refused
+from app.datagen import scopes
 from app.extensions import db
 from app.networks.models import Activity, Network
 from app.notices import service as notices
-from app.pagecache import scopes
 from app.rendering import render_markdown
 from app.replication import conversation
 from app.replication.labels import STAGE_LABELS

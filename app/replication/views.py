@@ -18,12 +18,10 @@ from app.catalog.owners import government_owner
 from app.changes import commit
 from app.extensions import csrf, db, limiter
 from app.jobs import bulk
-from app.needs import services as need_services
-from app.needs.access import need_or_404
 from app.regions.models import Region
 from app.replication import bulk as replication_bulk
 from app.replication import conversation as replication_conversation
-from app.replication import csvio, panels, permissions, services  # noqa: F401 - panels registers itself
+from app.replication import csvio, interest_links, panels, permissions, services  # noqa: F401 - panels registers itself
 from app.replication import indicators as reported
 from app.replication import kit as replication_kit
 from app.replication.access import replication_or_404
@@ -92,7 +90,7 @@ def interest(slug):
     existing = services.find(innovation, current_user.owner)
     if existing is not None and existing.stage != "discontinued":
         if need is not None and existing.need_id is None:
-            commit(need_services.link_interest, need, existing, current_user)
+            commit(interest_links.link_need, need, existing, current_user)
         flash(_("Instansi Anda sudah tercatat pada replikasi ini; lanjutkan di percakapannya."), "info")
         return redirect(url_for("conversation.thread", replication_id=existing.id))
     form = InterestForm()
@@ -123,13 +121,13 @@ def _need_asked_from():
         return None
     if not (value.isascii() and value.isdigit() and len(value) <= 10):
         abort(404)
-    return need_or_404(int(value), current_user, "need.replicate")
+    return interest_links.find_need(int(value), current_user)
 
 
 def _express_interest(user, innovation, message, need):
     replication = services.express_interest(user, innovation, message)
     if need is not None:
-        need_services.link_interest(need, replication, user)
+        interest_links.link_need(need, replication, user)
     return replication
 
 

@@ -64,7 +64,9 @@ def _shorten(sentence):
 def _analysed(innovation, lang):
     """``[(sentence, bonus, stems)]`` of a case study, remembered per version (popular case
     studies are suggested again and again; stemming their sentences is most of a reason's cost)."""
-    key = (innovation.id, innovation.version, lang)
+    # The text itself is in the key (hashed): an id and version alone can name another case
+    # study after a restore, or in another database of the same process (the tests).
+    key = (innovation.id, innovation.version, lang, hash((innovation.title, innovation.summary, innovation.body_md)))
     with _lock:
         found = _passages.get(key)
         if found is not None:

@@ -153,7 +153,7 @@ class _Changes:
     def still_current(self, engine, built, deps, current):
         """Whether what was built under generation ``built``, depending on ``deps`` (tags,
         None for everything), is unchanged by every generation up to ``current``."""
-        from app.pagecache.scopes import affects
+        from app.datagen.scopes import affects
 
         if built == current:
             return True
@@ -172,7 +172,7 @@ class _Changes:
             return True
 
     def _advance(self, engine, current):
-        from app.pagecache.scopes import decode
+        from app.datagen.scopes import decode
 
         key = (os.getpid(), engine.url.render_as_string(hide_password=False))
         view = self.views.get(key)
@@ -232,7 +232,7 @@ def still_current(built, deps, current, engine=None):
 
 def _public_tags(session):
     """The tags this flush touches (empty when it changes nothing a reader sees)."""
-    from app.pagecache.scopes import ALL, tags_of_object
+    from app.datagen.scopes import ALL, tags_of_object
 
     tags = set()
     kinds = ((session.new, True, False), (session.dirty, False, False), (session.deleted, False, True))
@@ -264,7 +264,7 @@ def _bump_on_flush(session, flush_context, instances):
 def _bump_on_statement(state):
     """An INSERT, UPDATE or DELETE run through the session (not the unit of work) bumps too:
     with the tags its caller gives in ``execution_options(cache_tags=...)``, or everything."""
-    from app.pagecache.scopes import ALL
+    from app.datagen.scopes import ALL
 
     if not (state.is_insert or state.is_update or state.is_delete):
         return
@@ -279,7 +279,7 @@ def _bump_on_statement(state):
 def bump(session, tags):
     """Start a new generation in the session's transaction (once per transaction) and record
     ``tags`` as what it changed (added to, when the transaction writes again)."""
-    from app.pagecache.scopes import ALL, encode
+    from app.datagen.scopes import ALL, encode
 
     info = session.info
     done = info.get("generation_tags")

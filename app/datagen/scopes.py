@@ -101,25 +101,37 @@ def _innovation_ids_of_replication(session, replication):
     return ids or None
 
 
+# Rows are told apart by their table, not their class: the features' models build on this
+# package, which never imports them.
+def _table(obj):
+    return sa.inspect(obj).mapper.local_table.name
+
+
+def _model(table_name):
+    from app.extensions import db
+
+    for mapper in db.Model.registry.mappers:
+        if mapper.local_table.name == table_name:
+            return mapper.class_
+    raise LookupError(table_name)
+
+
 def tags_of_object(session, obj, *, new, deleted):
     """The tags a change of ``obj`` touches, or ``{ALL}`` when it is not one of the narrow kinds."""
-    from app.catalog.models import Innovation
-    from app.editing.models import Revision
-    from app.replication.models import Replication, ReplicationEvent
-
-    if isinstance(obj, Innovation) and not (new or deleted):
+    table = _table(obj)
+    if table == "innovation" and not (new or deleted):
         return {innovation(obj.id)} if _changed(obj) <= DISPLAY_ONLY else {ALL}
-    if isinstance(obj, Revision) and not deleted and obj.innovation_id is not None:
+    if table == "innovation_revision" and not deleted and obj.innovation_id is not None:
         return {innovation(obj.innovation_id)}  # shown on editing pages only, never cached
-    if isinstance(obj, Replication):
+    if table == "replication":
         if not new and not deleted and _changed(obj) & _REPLICATION_MOVES:
             return {ALL}
         ids = _innovation_ids_of_replication(session, obj)
         return {ALL} if ids is None else {REPLICATIONS, *map(replications_of, ids)}
-    if isinstance(obj, ReplicationEvent) and not deleted:
+    if table == "replication_event" and not deleted:
         replication = obj.replication
         if replication is None and obj.replication_id is not None:
-            replication = session.get(Replication, obj.replication_id)
+            replication = session.get(_model("replication"), obj.replication_id)
         ids = None if replication is None else _innovation_ids_of_replication(session, replication)
         return {ALL} if ids is None else {REPLICATIONS, *map(replications_of, ids)}
     return {ALL}
@@ -149,25 +161,23 @@ def collected(session):
     deps = g.pop("page_deps", None)
     if deps is None:
         return None
-    from app.catalog.models import Innovation
-    from app.replication.models import Replication
-
     for obj in list(session.identity_map.values()):
         # An expired row the page did not touch again is not on it (touching it reloads it).
-        if isinstance(obj, Innovation):
+        table = _table(obj)
+        if table == "innovation":
             deps.add(innovation(sa.inspect(obj).identity[0]))
-        elif isinstance(obj, Replication) and "innovation_id" in sa.inspect(obj).dict:
+        elif table == "replication" and "innovation_id" in sa.inspect(obj).dict:
             deps.add(replications_of(sa.inspect(obj).dict["innovation_id"]))
     return frozenset(deps)
 
 
-def _loaded_innovation(target, context, *args):
-    depend((innovation(sa.inspect(target).identity[0]),))
-
-
-def _loaded_replication(target, context, *args):
-    innovation_id = sa.inspect(target).dict.get("innovation_id")
-    depend(None if innovation_id is None else (replications_of(innovation_id),))
+def _loaded(target, context, *args):
+    table = _table(target)
+    if table == "innovation":
+        depend((innovation(sa.inspect(target).identity[0]),))
+    elif table == "replication":
+        innovation_id = sa.inspect(target).dict.get("innovation_id")
+        depend(None if innovation_id is None else (replications_of(innovation_id),))
 
 
 def _statement(state):
@@ -192,13 +202,11 @@ def _name(table):
 def listen():
     """Every case study or replication a page loads, and every statement it runs, tells
     what it depends on."""
-    from app.catalog.models import Innovation
     from app.extensions import db
-    from app.replication.models import Replication
 
-    for model, listener in ((Innovation, _loaded_innovation), (Replication, _loaded_replication)):
-        for name in ("load", "refresh"):
-            if not event.contains(model, name, listener):
-                event.listen(model, name, listener)
+    # On the declarative base, propagated: every mapped class, those mapped later included.
+    for name in ("load", "refresh"):
+        if not event.contains(db.Model, name, _loaded):
+            event.listen(db.Model, name, _loaded, propagate=True)
     if not event.contains(db.session, "do_orm_execute", _statement):
         event.listen(db.session, "do_orm_execute", _statement)
