@@ -65,7 +65,10 @@ def test_member_innovations_are_counted_on_the_network_page(client, db, networks
 def test_coordinator_adds_a_member_and_an_activity_that_the_public_then_sees(app, client, db, networks, coordinator):  # noqa: F811
     response = submit(client, f"{JATIM}/anggota", {"region": "35.73", "role": "member", "since": "2019-07-01"})
     assert response.status_code == 302
-    surabaya = db.session.scalar(sa.select(Membership).where(Membership.network_id == networks["jatim"].id)).owner
+    # The network's first member (the fixture's Surabaya), not whichever row the database returns first.
+    first = sa.select(Membership).where(Membership.network_id == networks["jatim"].id).order_by(Membership.id)
+    surabaya = db.session.scalar(first).owner
+    assert surabaya.name == "Kota Surabaya"
     innovation = factories.innovation("Inovasi Malang", kind="city", region="35.73")
     db.session.commit()
     malang = _db.session.scalar(sa.select(Membership).where(Membership.role == "member").order_by(Membership.id.desc()))
