@@ -263,6 +263,12 @@ def edit_need(user, need):
     return need.owner_id in member_ids(coordinated_networks(user))
 
 
+def delete_need(user, need):
+    """Delete a need for good: its author, the owner's officials, and curators. Coordinators
+    who did not write it close it instead (the region's own words are the region's to remove)."""
+    return curator(user) or official_for(user, need.owner_id) or (_active(user) and need.author_id == user.id)
+
+
 def suggest_for_need(user, need):
     """Add a case study to an open need by hand: the coordinators of its owner's networks, and curators."""
     if need.status == "closed":
@@ -313,6 +319,7 @@ RULES = {
     "need.view": view_need,
     "need.create": create_need,
     "need.edit": edit_need,
+    "need.delete": delete_need,
     "need.suggest": suggest_for_need,
     "need.replicate": replicate_for_need,
 }

@@ -88,6 +88,12 @@ class StatusForm(Form):
     submit = SubmitField(_l("Ubah status"))
 
 
+class DeleteForm(Form):
+    """Confirm deleting a need: the button and its CSRF token."""
+
+    submit = SubmitField(_l("Hapus kebutuhan ini"))
+
+
 class SuggestionForm(Form):
     """A coordinator names a published case study for the need."""
 

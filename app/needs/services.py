@@ -1,5 +1,5 @@
-"""Data changes of needs: post, change, move the status, suggest a case study by hand, link
-an interest. Services flush and never commit; the view commits once (app/changes.py)."""
+"""Data changes of needs: post, change, move the status, delete, suggest a case study by hand,
+link an interest. Services flush and never commit; the view commits once (app/changes.py)."""
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -120,6 +120,15 @@ def change_status(need, user, status, *, expected_version, replication=None):
     need.status = status
     _flush()
     return need
+
+
+def delete(need, user):
+    """Delete ``need`` for good. Its suggestions by hand and the notices about it go with it;
+    replications asked for from it stay and no longer name it (the database sets that)."""
+    if not user.can("need.delete", need):
+        raise changes.NotAllowed(_l("Anda tidak dapat menghapus kebutuhan ini."))
+    db.session.delete(need)
+    db.session.flush()
 
 
 def _flush():

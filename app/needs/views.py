@@ -14,7 +14,7 @@ from app.changes import commit
 from app.extensions import csrf, db
 from app.needs import panels, queries, services  # noqa: F401 - panels registers itself
 from app.needs.access import need_or_404
-from app.needs.forms import NeedForm, StatusForm, SuggestionForm
+from app.needs.forms import DeleteForm, NeedForm, StatusForm, SuggestionForm
 from app.needs.labels import (
     BUDGET_LABELS,
     CONNECTIVITY_LABELS,
@@ -175,6 +175,7 @@ def show(need_id):
         by_hand=[s for s in need.suggestions if s.innovation.is_public],
         linked=_linked_replications(need),
         can_edit=current_user.can("need.edit", need),
+        can_delete=current_user.can("need.delete", need),
         can_suggest=current_user.can("need.suggest", need),
         can_replicate=current_user.can("need.replicate", need),
         show_author=current_user.is_authenticated and current_user.is_active,
@@ -218,6 +219,28 @@ def status(need_id):
         form.version.data = str(need.version)
         return render_template("needs/status.html", need=need, form=form), status
     return render_template("needs/status.html", need=need, form=form), (400 if form.errors else 200)
+
+
+@bp.route("/kebutuhan/<int:need_id>/hapus", methods=["GET", "POST"])
+@login_required
+def delete(need_id):
+    """Delete a need for good, after a confirmation that says what goes and what stays."""
+    need = need_or_404(need_id, current_user, "need.delete")
+    form = DeleteForm()
+    if form.validate_on_submit():
+        title = need.title
+        _done, refused = commit(services.delete, need, current_user)
+        if refused is None:
+            flash(_("Kebutuhan “%(title)s” dihapus.", title=title), "success")
+            return redirect(url_for("needs.index"))
+        flash(str(refused.message), "error")
+        need = need_or_404(need_id, current_user, "need.delete")
+        return render_template(
+            "needs/delete.html", need=need, form=form, linked=_linked_replications(need)
+        ), refused.status
+    return render_template("needs/delete.html", need=need, form=form, linked=_linked_replications(need)), (
+        400 if form.errors else 200
+    )
 
 
 @bp.route("/kebutuhan/<int:need_id>/usulan", methods=["GET", "POST"])
