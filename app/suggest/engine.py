@@ -63,9 +63,16 @@ def rank(text, snap, limit):
     if not concepts:
         return [], {}
     first, maps = ranking.first_scores(concepts, snap)
-    best = ranking.top(first, snap, ranking.FEEDBACK_DOCS)
-    terms = ranking.feedback_concepts(snap, _texts([snap.facts[n].id for n in best]), concepts)
-    scores = ranking.combine(first, ranking.feedback_scores(snap, terms))
+    candidates = ranking.top(first, snap, ranking.CANDIDATES)
+    best = tuple(candidates[: ranking.FEEDBACK_DOCS])
+    # The same few case studies come first for many problems of one topic: their key terms
+    # are remembered with the index snapshot they were read under.
+    found = snap.memo(
+        ("suggest", "key terms", best), lambda: ranking.key_terms(snap, _texts([snap.facts[n].id for n in best]))
+    )
+    terms = ranking.feedback_concepts(found, concepts)
+    candidates = set(candidates)
+    scores = ranking.combine(first, ranking.feedback_scores(snap, terms, candidates), candidates)
     ranked = [(n, scores[n]) for n in ranking.top(scores, snap, limit)]
     return ranked, ranking.matched_parts(maps, [n for n, _ in ranked])
 
