@@ -103,7 +103,10 @@ def suggest(problem, region_code=None, limit=10, budget=None):
         snap = service.snapshot()
     except IndexMissing:
         return []
-    ranked, parts = rank(text, snap, limit)
+    # The ranking reads the index alone (and the texts of the case studies in it): it is
+    # remembered with the snapshot, so a need's page shown again does not rank again, and a
+    # change of the index (a case study published, edited or withdrawn) starts afresh.
+    ranked, parts = snap.memo(("suggest", text, limit), lambda: rank(text, snap, limit))
     facts = snap.facts
     rows = service.fetch([facts[n].id for n, _ in ranked])
     ranked = [(rows[facts[n].id], score, parts.get(n, [])) for n, score in ranked if facts[n].id in rows]

@@ -27,6 +27,8 @@ COMMON_SHARE = 0.25  # a concept found in more than this share of the catalogue 
 COMMON_WEIGHT = 0.35
 SATURATION = 6.0  # per-concept score where a concept gives half of what it can
 LANGUAGE_POWER = 0.5  # how far a language's share of what it can express is made up
+POOL = 2000  # case studies found by the most telling concepts, which the common ones only add to
+POOL_SHARE = 0.05  # a concept found in more than this share of the catalogue is a common one
 FEEDBACK_DOCS = 5
 CANDIDATES = 400  # the first ranking's best, which the feedback re-ranks
 FEEDBACK_TERMS = 20
@@ -48,19 +50,34 @@ def _saturate(value):
 
 
 def first_scores(concepts, snapshot):
-    """``{docnum: score}`` of the concepts of a problem, and ``[(concept, weight, scores)]``."""
+    """``{docnum: score}`` of the concepts of a problem, and ``[(concept, weight, scores)]``.
+
+    The concepts are scored the most telling (found in the fewest case studies) first.
+    Once they have found POOL case studies, a concept found in more than POOL_SHARE of the
+    catalogue only adds to those: such concepts count least (a low BM25 weight) and cost
+    most (the longest postings), and a case study that only they find would not rank anyway.
+    """
+    shares = {id(c): _share(c, snapshot) for c in concepts}
+    concepts = sorted(concepts, key=lambda c: shares[id(c)])
     scores, maps = {}, []
     language = snapshot.column("language")
     expressible = {}  # case-study language -> weight of the concepts it can express
     for concept in concepts:
-        weight = COMMON_WEIGHT if _share(concept, snapshot) > COMMON_SHARE else 1.0
+        weight = COMMON_WEIGHT if shares[id(concept)] > COMMON_SHARE else 1.0
         found = concept_scores(concept, snapshot)
         maps.append((concept, weight, found))
         for lang in _languages(found, snapshot):
             expressible[lang] = expressible.get(lang, 0.0) + weight
+        factor = weight * SATURATION
+        if len(scores) >= POOL and shares[id(concept)] > POOL_SHARE:
+            for docnum, before in scores.items():
+                value = found.get(docnum)
+                if value is not None:
+                    scores[docnum] = before + factor * value / (value + SATURATION)
+            continue
         get = scores.get
         for docnum, value in found.items():
-            scores[docnum] = get(docnum, 0.0) + weight * SATURATION * value / (value + SATURATION)
+            scores[docnum] = get(docnum, 0.0) + factor * value / (value + SATURATION)
     if len(expressible) > 1:
         most = max(expressible.values())
         factor = {lang: (most / mass) ** LANGUAGE_POWER for lang, mass in expressible.items()}
