@@ -19,13 +19,26 @@ Then (unless ``--latency-size 0``) it adds that many synthetic case studies
 (bench/synthetic.py), reindexes, and times the API for 70-word problems made of the
 statements' own words: median and p95 warm (the index's per-snapshot memo in use, as in
 production), and p95 with the memo emptied before each request (every word scored anew).
+
+Latency alone, against a catalogue that already exists (building 20,000 case studies on
+PostgreSQL takes about 20 minutes), side by side with another checkout of Suar:
+
+    .venv/bin/python bench/needs.py --existing postgresql+psycopg://postgres@127.0.0.1:5432/DB \
+        --index /tmp/INDEX [--compare /tmp/suggest-before] [--runs 200]
+
+Each checkout answers in its own process (its own ``app`` package; the other checkout
+needs its translations compiled), through the Flask test client, against the same
+database and index. The problems are sent to the processes in turn, one at a time, so a
+busy moment of the machine falls on both. Nothing is written to the database.
 """
 
 import argparse
 import csv
+import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +46,9 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[0] = str(ROOT)  # not bench/: its markdown.py would shadow the Markdown package
+# not bench/: its markdown.py would shadow the Markdown package. A timing worker of
+# ``--compare`` imports the other checkout's app instead (SUAR_BENCH_CODE).
+sys.path[0] = os.environ.get("SUAR_BENCH_CODE") or str(ROOT)
 
 import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
@@ -196,6 +211,47 @@ def problems(statements, count, seed=11):
     return out
 
 
+def ask(client, text):
+    """``(milliseconds, [slug])`` of one ``GET /api/v1/suggestions`` for ``text``."""
+    started = time.perf_counter()
+    answer = client.get("/api/v1/suggestions", query_string={"problem": text})
+    elapsed = (time.perf_counter() - started) * 1000
+    if answer.status_code != 200:
+        raise RuntimeError(f"{answer.status_code} {answer.get_data(as_text=True)}")
+    return elapsed, [item["slug"] for item in answer.get_json()["items"]]
+
+
+def empty_memos():
+    """Forget everything remembered about words and answers: the index snapshot's memo (term
+    and concept scores), the per-generation memo, and remembered suggestion answers."""
+    from app import memo
+
+    service.snapshot()._memo.clear()
+    memo.memo.clear()
+    try:
+        from app.suggest import cache
+    except ImportError:  # a checkout from before the answers were remembered
+        return
+    cache.forget()
+
+
+MODES = ("warm", "memo emptied")
+
+
+def percentile95(values):
+    values = sorted(values)
+    return values[max(0, int(0.95 * len(values)) - 1)]
+
+
+def report(title, timings):
+    print(title)
+    for mode, values in timings.items():
+        print(
+            f"  {mode:14} median {statistics.median(values):6.1f} ms   p95 {percentile95(values):6.1f} ms"
+            f"   max {max(values):6.1f} ms"
+        )
+
+
 def latency(app, statements, size, runs, workdir):
     folder = workdir / "synthetic"
     folder.mkdir()
@@ -213,23 +269,108 @@ def latency(app, statements, size, runs, workdir):
         print(f"reindexed in {time.perf_counter() - started:.0f} s")
     client = app.test_client()
     texts = problems(statements, runs)
-    timings = {"warm": [], "memo emptied": []}
+    timings = {mode: [] for mode in MODES}
     with app.app_context():
-        for text in texts[:5]:  # open the snapshot, load the segments' facts
-            client.get("/api/v1/suggestions", query_string={"problem": text})
-        for mode in timings:
+        for text in problems(statements, 5, seed=5):  # open the snapshot, load the segments' facts
+            ask(client, text)
+        for mode in MODES:
             for text in texts:
                 if mode == "memo emptied":
-                    service.snapshot()._memo.clear()
-                started = time.perf_counter()
-                answer = client.get("/api/v1/suggestions", query_string={"problem": text})
-                timings[mode].append((time.perf_counter() - started) * 1000)
-                assert answer.status_code == 200, answer.get_data(as_text=True)
-    print(f"\nGET /api/v1/suggestions, {PROBLEM_WORDS}-word problems, {runs} runs each, at {size + 160} case studies")
-    for mode, values in timings.items():
-        values.sort()
-        p95 = values[int(0.95 * len(values)) - 1]
-        print(f"{mode:14} median {statistics.median(values):6.1f} ms   p95 {p95:6.1f} ms   max {values[-1]:6.1f} ms")
+                    empty_memos()
+                timings[mode].append(ask(client, text)[0])
+    title = f"{PROBLEM_WORDS}-word problems, {runs} runs each, at {size + 160} case studies"
+    report(f"\nGET /api/v1/suggestions, {title}", timings)
+
+
+# --- latency against an existing catalogue, side by side with another checkout ----------
+def worker(url, index):
+    """Answer timing requests read from stdin (one JSON line each) with this process's app."""
+    config = Config(environ={})
+    config.SQLALCHEMY_DATABASE_URI = url
+    config.SEARCH_INDEX_DIR = index
+    config.RATELIMIT_ENABLED = False
+    config.PAGE_CACHE_ENABLED = False
+    app = create_app(config)
+    client = app.test_client()
+    with app.app_context():
+        count = db.session.scalar(sa.select(sa.func.count(Innovation.id)).where(Innovation.is_public))
+        print(json.dumps({"ready": True, "public": count}), flush=True)
+        for line in sys.stdin:
+            request = json.loads(line)
+            if request.get("empty"):
+                empty_memos()
+            elapsed, slugs = ask(client, request["problem"])
+            print(json.dumps({"ms": elapsed, "slugs": slugs}), flush=True)
+            db.session.remove()
+
+
+class Worker:
+    """A timing worker process running ``code``'s app (None: this checkout)."""
+
+    def __init__(self, code, url, index):
+        env = dict(os.environ)
+        if code:
+            env["SUAR_BENCH_CODE"] = str(Path(code).resolve())
+        else:
+            env.pop("SUAR_BENCH_CODE", None)
+        self.name = str(code or ROOT)
+        command = [sys.executable, __file__, "--worker", "--existing", url, "--index", index]
+        self.process = subprocess.Popen(
+            command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
+        )
+        hello = self.read()
+        print(f"{self.name}: {hello['public']} public case studies")
+
+    def read(self):
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the timing worker of {self.name} stopped (see its error above)")
+        return json.loads(line)
+
+    def ask(self, problem, empty=False):
+        self.process.stdin.write(json.dumps({"problem": problem, "empty": empty}) + "\n")
+        return self.read()
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def overlap(first, second, depth=10):
+    return len(set(first[:depth]) & set(second[:depth])) / max(1, min(depth, len(first), len(second)))
+
+
+def existing(options, statements):
+    """Time this checkout (and ``--compare``'s) against an existing database and index."""
+    codes = [options.compare, None] if options.compare else [None]
+    workers = [Worker(code, options.existing, options.index) for code in codes]
+    try:
+        for text in problems(statements, 5, seed=5):  # open the snapshot, load the segments' facts
+            for w in workers:
+                w.ask(text)
+        texts = problems(statements, options.runs)
+        timings = [{mode: [] for mode in MODES} for _ in workers]
+        answers = [[] for _ in workers]
+        for mode in MODES:
+            for turn, text in enumerate(texts):
+                order = range(len(workers)) if turn % 2 == 0 else reversed(range(len(workers)))
+                for index in order:  # each goes first every other time
+                    answer = workers[index].ask(text, empty=mode == "memo emptied")
+                    timings[index][mode].append(answer["ms"])
+                    answers[index].append(answer["slugs"])
+        print(f"\nGET /api/v1/suggestions, {PROBLEM_WORDS}-word problems, {options.runs} runs each, Flask test client")
+        for w, timing in zip(workers, timings, strict=True):
+            report(w.name, timing)
+        if len(workers) == 2:
+            shared = [overlap(a, b) for a, b in zip(answers[0], answers[1], strict=True)]
+            same_first = sum(1 for a, b in zip(answers[0], answers[1], strict=True) if a[:1] == b[:1])
+            print(
+                f"top 10 shared between the two: {statistics.fmean(shared):.2f} on average; "
+                f"same first case study in {same_first} of {len(shared)} answers"
+            )
+    finally:
+        for w in workers:
+            w.close()
 
 
 def main():
@@ -239,9 +380,21 @@ def main():
     parser.add_argument("--per-statement", action="store_true", help="nDCG@10 of every statement")
     parser.add_argument("--latency-size", type=int, default=20_000, help="synthetic case studies added (0: none)")
     parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--existing", metavar="URL", help="time the latency only, on this database as it is")
+    parser.add_argument("--index", help="the search index folder of --existing's catalogue")
+    parser.add_argument("--compare", metavar="DIR", help="also time this checkout of Suar (with --existing)")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
+    if options.worker:
+        return worker(options.existing, options.index)
     folder = Path(options.eval)
     statements = read_statements(folder / "needs" / "statements.tsv")
+    if options.existing:
+        if not options.index:
+            parser.error("--existing needs --index")
+        return existing(options, statements)
+    if options.compare:
+        parser.error("--compare needs --existing")
     qrels = read_qrels(folder / "needs" / "qrels.tsv")
     with tempfile.TemporaryDirectory(prefix="suar-needs-") as tmp:
         workdir = Path(tmp)

@@ -63,9 +63,16 @@ def rank(text, snap, limit):
     if not concepts:
         return [], {}
     first, maps = ranking.first_scores(concepts, snap)
-    best = ranking.top(first, snap, ranking.FEEDBACK_DOCS)
-    terms = ranking.feedback_concepts(snap, _texts([snap.facts[n].id for n in best]), concepts)
-    scores = ranking.combine(first, ranking.feedback_scores(snap, terms))
+    candidates = ranking.top(first, snap, ranking.CANDIDATES)
+    best = tuple(candidates[: ranking.FEEDBACK_DOCS])
+    # The same few case studies come first for many problems of one topic: their key terms
+    # are remembered with the index snapshot they were read under.
+    found = snap.memo(
+        ("suggest", "key terms", best), lambda: ranking.key_terms(snap, _texts([snap.facts[n].id for n in best]))
+    )
+    terms = ranking.feedback_concepts(found, concepts)
+    candidates = set(candidates)
+    scores = ranking.combine(first, ranking.feedback_scores(snap, terms, candidates), candidates)
     ranked = [(n, scores[n]) for n in ranking.top(scores, snap, limit)]
     return ranked, ranking.matched_parts(maps, [n for n, _ in ranked])
 
@@ -96,7 +103,10 @@ def suggest(problem, region_code=None, limit=10, budget=None):
         snap = service.snapshot()
     except IndexMissing:
         return []
-    ranked, parts = rank(text, snap, limit)
+    # The ranking reads the index alone (and the texts of the case studies in it): it is
+    # remembered with the snapshot, so a need's page shown again does not rank again, and a
+    # change of the index (a case study published, edited or withdrawn) starts afresh.
+    ranked, parts = snap.memo(("suggest", text, limit), lambda: rank(text, snap, limit))
     facts = snap.facts
     rows = service.fetch([facts[n].id for n, _ in ranked])
     ranked = [(rows[facts[n].id], score, parts.get(n, [])) for n, score in ranked if facts[n].id in rows]

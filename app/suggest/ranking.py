@@ -21,13 +21,16 @@ from operator import itemgetter
 
 from app.search.documents import TEXT_FIELDS
 from app.search.engine import FIELD_BOOSTS
-from app.search.query import Concept, concept_scores
+from app.search.query import concept_scores
 
 COMMON_SHARE = 0.25  # a concept found in more than this share of the catalogue counts less
 COMMON_WEIGHT = 0.35
 SATURATION = 6.0  # per-concept score where a concept gives half of what it can
 LANGUAGE_POWER = 0.5  # how far a language's share of what it can express is made up
+POOL = 2000  # case studies found by the most telling concepts, which the common ones only add to
+POOL_SHARE = 0.05  # a concept found in more than this share of the catalogue is a common one
 FEEDBACK_DOCS = 5
+CANDIDATES = 400  # the first ranking's best, which the feedback re-ranks
 FEEDBACK_TERMS = 20
 FEEDBACK_WEIGHT = 0.3
 MAX_DOC_SHARE = 0.2  # feedback terms in more than this share of the catalogue are left out
@@ -35,8 +38,11 @@ MAX_DOC_SHARE = 0.2  # feedback terms in more than this share of the catalogue a
 
 def _share(concept, snapshot):
     """Share of the catalogue the concept's first alternative (its words as written) finds."""
-    scores = concept_scores(Concept(concept.text, concept.alternatives[:1]), snapshot)
-    return len(scores) / max(snapshot.doc_count, 1)
+    docs = None
+    for word in concept.alternatives[0].words:  # folded words, as the reader wrote them
+        found = snapshot.word_docs(word)
+        docs = found if docs is None else docs & found
+    return len(docs or ()) / max(snapshot.doc_count, 1)
 
 
 def _saturate(value):
@@ -44,19 +50,34 @@ def _saturate(value):
 
 
 def first_scores(concepts, snapshot):
-    """``{docnum: score}`` of the concepts of a problem, and ``[(concept, weight, scores)]``."""
+    """``{docnum: score}`` of the concepts of a problem, and ``[(concept, weight, scores)]``.
+
+    The concepts are scored the most telling (found in the fewest case studies) first.
+    Once they have found POOL case studies, a concept found in more than POOL_SHARE of the
+    catalogue only adds to those: such concepts count least (a low BM25 weight) and cost
+    most (the longest postings), and a case study that only they find would not rank anyway.
+    """
+    shares = {id(c): _share(c, snapshot) for c in concepts}
+    concepts = sorted(concepts, key=lambda c: shares[id(c)])
     scores, maps = {}, []
     language = snapshot.column("language")
     expressible = {}  # case-study language -> weight of the concepts it can express
     for concept in concepts:
-        weight = COMMON_WEIGHT if _share(concept, snapshot) > COMMON_SHARE else 1.0
+        weight = COMMON_WEIGHT if shares[id(concept)] > COMMON_SHARE else 1.0
         found = concept_scores(concept, snapshot)
         maps.append((concept, weight, found))
         for lang in _languages(found, snapshot):
             expressible[lang] = expressible.get(lang, 0.0) + weight
+        factor = weight * SATURATION
+        if len(scores) >= POOL and shares[id(concept)] > POOL_SHARE:
+            for docnum, before in scores.items():
+                value = found.get(docnum)
+                if value is not None:
+                    scores[docnum] = before + factor * value / (value + SATURATION)
+            continue
         get = scores.get
         for docnum, value in found.items():
-            scores[docnum] = get(docnum, 0.0) + weight * SATURATION * value / (value + SATURATION)
+            scores[docnum] = get(docnum, 0.0) + factor * value / (value + SATURATION)
     if len(expressible) > 1:
         most = max(expressible.values())
         factor = {lang: (most / mass) ** LANGUAGE_POWER for lang, mass in expressible.items()}
@@ -89,10 +110,10 @@ def matched_parts(maps, docnums):
     return out
 
 
-def feedback_concepts(snapshot, texts, concepts, limit=FEEDBACK_TERMS):
-    """Telling words of the best case studies' texts, as weak concepts (pseudo-relevance feedback)."""
+def key_terms(snapshot, texts, limit=FEEDBACK_TERMS):
+    """``[(language, term, weight)]``: the telling words of the best case studies' ``texts``
+    (``{language: text}``), found in at most MAX_DOC_SHARE of the catalogue."""
     reader, searcher = snapshot.reader, snapshot.searcher
-    known = {w for c in concepts for a in c.alternatives for w in a.words if isinstance(w, str)}
     out = []
     for lang, text in texts.items():
         if not text.strip():
@@ -106,15 +127,22 @@ def feedback_concepts(snapshot, texts, concepts, limit=FEEDBACK_TERMS):
             continue
         ceiling = MAX_DOC_SHARE * snapshot.field_docs[field]
         for term, weight in terms:
-            if term in known or len(term) < 3 or reader.doc_frequency(field, term) > ceiling:
-                continue
-            out.append((lang, term, weight))
+            if len(term) >= 3 and reader.doc_frequency(field, term) <= ceiling:
+                out.append((lang, term, weight))
+    return out
+
+
+def feedback_concepts(terms, concepts, limit=FEEDBACK_TERMS):
+    """The key ``terms`` of the best case studies that the problem did not say itself, as
+    weak concepts (pseudo-relevance feedback)."""
+    known = {w for c in concepts for a in c.alternatives for w in a.words if isinstance(w, str)}
+    out = [item for item in terms if item[1] not in known]
     out.sort(key=lambda item: -item[2])
     return out[:limit]
 
 
-def feedback_scores(snapshot, terms):
-    """``{docnum: score}`` of feedback terms, each over the text fields of its language."""
+def feedback_scores(snapshot, terms, candidates):
+    """``{docnum: score}`` of feedback terms over ``candidates``, each over the text fields of its language."""
     scores = {}
     if not terms:
         return scores
@@ -123,8 +151,11 @@ def feedback_scores(snapshot, terms):
         share = weight / top
         for field in TEXT_FIELDS[lang]:
             boost = FIELD_BOOSTS[field.removesuffix("_en")] * share
-            for docnum, value in snapshot.term_scores(field, term).items():
-                scores[docnum] = scores.get(docnum, 0.0) + boost * value
+            found = snapshot.term_scores(field, term)
+            for docnum in candidates if len(candidates) < len(found) else found:
+                value = found.get(docnum)
+                if value is not None and docnum in candidates:
+                    scores[docnum] = scores.get(docnum, 0.0) + boost * value
     return scores
 
 
@@ -138,12 +169,13 @@ def top(scores, snapshot, limit):
     return [n for _, _, n in sorted(live, reverse=True)[:limit]]
 
 
-def combine(first, feedback, weight=FEEDBACK_WEIGHT):
-    """The first scores plus the feedback's, scaled so the best of each weighs 1 : ``weight``."""
-    if not feedback or not first:
-        return dict(first)
-    scale = weight * max(first.values()) / max(feedback.values())
-    out = dict(first)
+def combine(first, feedback, candidates, weight=FEEDBACK_WEIGHT):
+    """The first scores of ``candidates`` plus the feedback's, scaled so the best of each
+    weighs 1 : ``weight``."""
+    out = {docnum: first[docnum] for docnum in candidates}
+    if not feedback or not out:
+        return out
+    scale = weight * max(out.values()) / max(feedback.values())
     for docnum, value in feedback.items():
-        out[docnum] = out.get(docnum, 0.0) + scale * value
+        out[docnum] += scale * value
     return out

@@ -13,11 +13,16 @@ situation (``kami``, ``sering``, ``gimana``), chat forms stand for the written o
 """
 
 import re
+from functools import lru_cache
 
 from app.search.analysis import STOP_ALL, STOP_EN, STOP_ID, _wordlist
 from app.search.query import SYNONYM_WEIGHT, Concept, _read_words, _text_concepts
 from app.search.spelling import correct
 from app.search.vocabulary import entry_keys
+
+# The stems a term is known by: a problem asks for them once per alternative of each of its
+# concepts, and the same terms come back in problem after problem.
+_entry_keys = lru_cache(maxsize=16384)(entry_keys)
 
 # Chat and SMS forms of written words (the written form is then read as usual).
 CHAT_FORMS = {
@@ -114,7 +119,7 @@ def _keys(alternatives):
     keys = set()
     for alternative in alternatives:
         if not alternative.loose and all(isinstance(w, str) for w in alternative.words):
-            keys |= entry_keys(alternative.words)
+            keys |= _entry_keys(alternative.words)
     return keys
 
 
