@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path[0] = str(Path(__file__).resolve().parent.parent)  # not bench/: its markdown.py would shadow the package
 
 from flask_migrate import upgrade  # noqa: E402
 from whoosh import fields as wfields  # noqa: E402

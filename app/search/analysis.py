@@ -93,8 +93,19 @@ def words(text):
     """The words of ``text`` as ``(surface, start, end)``, surface folded; no stemming."""
     folded = fold(text)
     if len(folded) != len(text):  # folding changed the length: keep offsets of the original
-        return [(fold(m.group(0)), m.start(), m.end()) for m in WORD.finditer(text)]
+        return [(_fold_word(m.group(0)), m.start(), m.end()) for m in WORD.finditer(text)]
     return [(m.group(0), m.start(), m.end()) for m in WORD.finditer(folded)]
+
+
+# Word-level caches: a catalogue repeats the same few tens of thousands of words, and folding,
+# splitting and stemming each occurrence again was most of a reindex's analysis. Bounded, as
+# the web workers analyse queries and the follower's changed case studies too.
+WORD_CACHE = 65_536
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _fold_word(word):
+    return fold(word)
 
 
 def split_word(surface):
@@ -110,16 +121,19 @@ def split_word(surface):
 
 def analyze(text, lang="id", stop=True):
     """Terms of ``text`` as ``(term, position, start, end)``: folded, split, stop words out, stemmed."""
-    stemmer = STEMMERS[lang]
     terms = []
-    pos = 0
-    for surface, start, end in words(text):
-        for part in split_word(surface):
-            if stop and (part in STOP_ALL or len(part) < 2):
-                continue
-            terms.append((stemmer(part), pos, start, end))
-        pos += 1
+    append = terms.append
+    for pos, (surface, start, end) in enumerate(words(text)):
+        for term in _surface_terms(surface, lang, stop):
+            append((term, pos, start, end))
     return terms
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _surface_terms(surface, lang, stop):
+    """The terms one folded word is indexed as (its parts, stop words out, stemmed)."""
+    stemmer = STEMMERS[lang]
+    return tuple(stemmer(part) for part in split_word(surface) if not (stop and (part in STOP_ALL or len(part) < 2)))
 
 
 def terms_of(text, lang="id", stop=True):

@@ -9,7 +9,8 @@ a search over 20,000 case studies within a few tens of milliseconds.
 import math
 import threading
 from collections import OrderedDict
-from itertools import accumulate
+from itertools import accumulate, repeat
+from operator import add, mul, truediv
 
 from app.search.analysis import stem_en, stem_id
 from app.search.documents import TEXT_FIELDS, Facts
@@ -117,6 +118,13 @@ class Snapshot:
             self._columns[name] = [getattr(f, name) if f else None for f in self.facts]
         return self._columns[name]
 
+    def column_of(self, name, compute):
+        """``compute()``, built once per snapshot under ``name``: a column of facts (the same
+        for every query), kept apart from the memo of query results."""
+        if name not in self._columns:
+            self._columns[name] = compute()
+        return self._columns[name]
+
     def order(self, name, key):
         """Live document numbers sorted by ``key(facts)``, remembered under ``name``."""
         name = ("order", name)
@@ -147,18 +155,24 @@ class Snapshot:
             return into
         n = self.field_docs[field]
         factor = boost * math.log(1.0 + (n - df + 0.5) / (df + 0.5)) * (K1 + 1.0)
-        norms = self._length_norms(field)
-        get = into.get
+        norm_of = self._length_norms(field).__getitem__
         for segreader, offset, _ in self.leaves:
             for ids, weights in _postings(segreader, field, term):
-                for local, weight in zip(ids, weights, strict=True):
-                    docnum = offset + local
-                    before = get(docnum)
-                    if before is None:
-                        if not only_existing:
-                            into[docnum] = factor * weight / (weight + norms[docnum])
-                    else:
-                        into[docnum] = before + factor * weight / (weight + norms[docnum])
+                # One block of postings at a time, with C-level map() and dict operations:
+                # factor * weight / (weight + norm), added to what the document already has
+                # (the same floating-point operations, in the same order, as a loop would do).
+                docnums = list(map(offset.__add__, ids)) if offset else list(ids)
+                scores = map(truediv, map(mul, repeat(factor), weights), map(add, weights, map(norm_of, docnums)))
+                block = dict(zip(docnums, scores, strict=True))
+                common = block.keys() & into.keys() if into else ()
+                if common:
+                    common = list(common)
+                    summed = map(add, map(into.__getitem__, common), map(block.__getitem__, common))
+                    summed = dict(zip(common, summed, strict=True))
+                if not only_existing:
+                    into.update(block)
+                if common:
+                    into.update(summed)
         return into
 
     def word_scores(self, word):
@@ -181,8 +195,8 @@ class Snapshot:
         def compute():
             if not self.reader.doc_frequency(field, term):
                 return 0
-            blocks = (ids for segreader, _, _ in self.leaves for ids, _ in _postings(segreader, field, term))
-            return sum(sum(1 for _ in ids) for ids in blocks)
+            blocks = (weights for segreader, _, _ in self.leaves for _, weights in _postings(segreader, field, term))
+            return sum(map(len, blocks))  # one weight per posting
 
         return self.memo(("live", field, term), compute)
 

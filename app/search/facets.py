@@ -8,7 +8,7 @@ snapshot, and counts are taken with C-level tools (Counter, chain), so that a fa
 
 import heapq
 from collections import Counter
-from itertools import chain
+from itertools import chain, compress, repeat
 
 from app.catalog.filters import FACETS, FILTERS, SORTS, ordered_counts, param
 
@@ -17,8 +17,9 @@ def docs_where(snapshot, name, value):
     """The live documents passing filter ``name`` = ``value`` (remembered per snapshot)."""
 
     def compute():
-        holds, facts = FILTERS[name].holds, snapshot.facts
-        return frozenset(n for n in snapshot.live if holds(facts[n], value))
+        live = snapshot.live
+        tested = map(FILTERS[name].holds, map(snapshot.facts.__getitem__, live), repeat(value))
+        return frozenset(compress(live, tested))
 
     return snapshot.memo(("where", name, value), compute)
 
@@ -54,12 +55,23 @@ def count_facets(snapshot, base, sets):
             docnums = everything
         else:
             docnums = _docs(snapshot, intersect(base, others))
-        keys = FILTERS[facet].keys
-        facts = snapshot.facts
-        counter = Counter(chain.from_iterable(keys(facts[n]) for n in docnums))
+        keys_of = facet_keys(snapshot, facet).__getitem__
+        counter = Counter(chain.from_iterable(map(keys_of, docnums)))
         counter.pop(None, None)
         counts[facet] = ordered_counts((param(key), n) for key, n in counter.items())
     return counts
+
+
+def facet_keys(snapshot, facet):
+    """The facet values of every document, by document number (``()`` for a deleted one),
+    computed once per snapshot: counting is then a C-level walk. Equal tuples are stored once,
+    so the column costs a pointer per document."""
+
+    def compute():
+        keys, shared = FILTERS[facet].keys, {}
+        return [shared.setdefault(k, k) for k in (keys(f) if f is not None else () for f in snapshot.facts)]
+
+    return snapshot.column_of(("facet", facet), compute)
 
 
 def _docs(snapshot, docnums):

@@ -13,7 +13,8 @@ instead of being searched as text.
 import re
 from dataclasses import dataclass, field
 from functools import reduce
-from operator import and_
+from itertools import repeat
+from operator import add, and_, mul, sub, truediv
 
 from whoosh.query import Or, Phrase
 
@@ -307,20 +308,34 @@ def concept_scores(concept, snapshot):
 
 
 def _concept_scores(concept, snapshot):
+    # Dict and map() operations in C over whole score maps; the same floating-point
+    # operations, per document in the same order, as a loop over documents would do.
     best, total = {}, {}
     for alternative in concept.alternatives:
-        weight = alternative.weight
-        for docnum, score in _alternative_scores(alternative, snapshot).items():
-            score *= weight
-            previous = best.get(docnum)
-            if previous is None:
-                best[docnum] = total[docnum] = score
-            else:
-                total[docnum] += score
-                if score > previous:
-                    best[docnum] = score
+        found = _alternative_scores(alternative, snapshot)
+        scaled = dict(zip(found.keys(), map(mul, found.values(), repeat(alternative.weight)), strict=True))
+        both = list(scaled.keys() & best.keys()) if best else []
+        if both:
+            summed = map(add, map(total.__getitem__, both), map(scaled.__getitem__, both))
+            summed = dict(zip(both, summed, strict=True))
+            higher = dict(zip(both, map(max, map(best.__getitem__, both), map(scaled.__getitem__, both)), strict=True))
+        best.update(scaled)
+        total.update(scaled)
+        if both:
+            best.update(higher)
+            total.update(summed)
     weight = concept.weight * concept.size
-    return {d: weight * (b + TIEBREAK * (total[d] - b)) for d, b in best.items()}
+    docs = list(best)
+    others = map(mul, repeat(TIEBREAK), map(sub, map(total.__getitem__, docs), best.values()))
+    return dict(zip(docs, map(mul, repeat(weight), map(add, best.values(), others)), strict=True))
+
+
+def _add_within(into, values):
+    """``into[d] += values[d]`` for the documents of ``into`` that ``values`` has, in C."""
+    inside = list(values.keys() & into.keys())
+    summed = map(add, map(into.__getitem__, inside), map(values.__getitem__, inside))
+    into.update(zip(inside, summed, strict=True))
+    return inside  # the documents it added to
 
 
 def phrase_docs(words_, snapshot):
@@ -343,17 +358,14 @@ def score(plan, snapshot, allowed=None):
     scores = dict.fromkeys(matched, 0.0)
     hits = dict.fromkeys(matched, 0)
     for concept, concept_map in per_concept:
-        for docnum, value in concept_map.items():
-            if docnum in scores:
-                scores[docnum] += value
-                hits[docnum] += concept.size
+        inside = _add_within(scores, concept_map)
+        hits.update(zip(inside, map(add, map(hits.__getitem__, inside), repeat(concept.size)), strict=True))
     count = sum(c.size for c in selecting)
     for concept in ranking:
-        for docnum, value in concept_scores(concept, snapshot).items():
-            if docnum in scores:
-                scores[docnum] += value
-    for docnum in scores:
-        scores[docnum] *= (hits[docnum] / count) ** COORD_POWER
+        _add_within(scores, concept_scores(concept, snapshot))
+    docs = list(scores)
+    coord = map(pow, map(truediv, hits.values(), repeat(count)), repeat(COORD_POWER))
+    scores = dict(zip(docs, map(mul, scores.values(), coord), strict=True))
     if plan.regions:
         facts = snapshot.facts
         for docnum in scores:

@@ -1,0 +1,102 @@
+"""The index read without private copies, and term scores as BM25 defines them (decision 0093)."""
+
+import io
+import math
+import random
+
+import pytest
+
+from app.search.engine import FIELDS, K1, STEM, B
+from app.search.index import IndexStore, _MemoryFile, _SharedBufferFile
+from app.search.service import snapshot
+from tests.test_search_support import clean_index, load_cases
+
+
+@pytest.fixture
+def catalogue(app):
+    with clean_index(app):
+        yield load_cases(app)
+
+
+def test_a_memory_file_reads_like_a_file():
+    rng = random.Random(7)
+    data = bytes(rng.choice(b"ab\ncd\x00\xff") for _ in range(3000))
+    ours, theirs = _MemoryFile(memoryview(data)), io.BytesIO(data)
+    for _ in range(400):
+        action = rng.choice(("read", "readline", "seek", "seek_end", "seek_rel"))
+        if action == "read":
+            size = rng.choice((-1, 0, 1, 5, 300, 5000))
+            assert ours.read(size) == theirs.read(size)
+        elif action == "readline":
+            assert ours.readline() == theirs.readline()
+        elif action == "seek":
+            where = rng.randrange(0, 3100)
+            assert ours.seek(where) == theirs.seek(where)
+        elif action == "seek_rel":
+            where = rng.randrange(0, 50)
+            assert ours.seek(where, 1) == theirs.seek(where, 1)
+        else:
+            where = -rng.randrange(0, 100)
+            assert ours.seek(where, 2) == theirs.seek(where, 2)
+        assert ours.tell() == theirs.tell()
+    ours.seek(0)
+    theirs.seek(0)
+    assert list(ours) == list(theirs)
+
+
+def test_the_segments_are_read_in_place(catalogue):
+    with catalogue.test_request_context():
+        snap = snapshot()
+        files = [segreader._terms._postfile for segreader, _, _ in snap.leaves]
+    assert files and all(isinstance(f, _SharedBufferFile) for f in files)
+    # In place: the file's bytes are a view of the mapped segment, not a copy of them.
+    assert all(isinstance(f._buf, memoryview) and not isinstance(f.file, io.BytesIO) for f in files)
+
+
+def _reference_scores(snap, field, term, boost):
+    """BM25 of ``term`` in ``field`` through Whoosh's public posting interface, one posting at a time."""
+    df = snap.reader.doc_frequency(field, term)
+    n = snap.field_docs[field]
+    factor = boost * math.log(1.0 + (n - df + 0.5) / (df + 0.5)) * (K1 + 1.0)
+    out = {}
+    for segreader, offset, _ in snap.leaves:
+        btext = segreader.schema[field].to_bytes(term)
+        if (field, btext) not in segreader:
+            continue
+        matcher = segreader.postings(field, btext)
+        while matcher.is_active():
+            docnum, weight = offset + matcher.id(), matcher.weight()
+            norm = K1 * (1.0 - B) + K1 * B / snap.avg_length[field] * snap.lengths[field][docnum]
+            out[docnum] = factor * weight / (weight + norm)
+            matcher.next()
+    return out
+
+
+def test_word_scores_are_bm25_summed_over_the_fields(catalogue):
+    checked = 0
+    with catalogue.test_request_context():
+        snap = snapshot()
+        for word in ("stunting", "pelayanan", "akta", "kelahiran", "online", "sampah", "izin", "usaha"):
+            expected = {}
+            for field, lang, boost in FIELDS:
+                for docnum, value in _reference_scores(snap, field, STEM[lang](word), boost).items():
+                    expected[docnum] = expected.get(docnum, 0.0) + value
+            got = snap.word_scores(word)
+            if not expected:
+                assert not got, word
+                continue
+            checked += 1
+            assert got.keys() >= expected.keys()  # the exact form (spell field) adds to these only
+            assert all(math.isclose(got[d], expected[d], rel_tol=0.5) for d in expected)
+            if STEM["id"](word) == word:  # no surface bonus: exactly the fields' sum
+                assert got == pytest.approx(expected, rel=1e-12)
+    assert checked >= 4
+
+
+def test_live_frequency_counts_postings(catalogue):
+    with catalogue.test_request_context():
+        snap = snapshot()
+        for word in ("stunting", "sampah", "tidakadakata"):
+            docs = _reference_scores(snap, "spell", word, 1.0)
+            assert snap.live_frequency("spell", word) == len(docs)
+    assert IndexStore(catalogue.config["SEARCH_INDEX_DIR"]).status()["documents"] > 0
