@@ -227,20 +227,17 @@ def delete(need_id):
     """Delete a need for good, after a confirmation that says what goes and what stays."""
     need = need_or_404(need_id, current_user, "need.delete")
     form = DeleteForm()
+    status = 200
     if form.validate_on_submit():
         title = need.title
         _done, refused = commit(services.delete, need, current_user)
         if refused is None:
             flash(_("Kebutuhan “%(title)s” dihapus.", title=title), "success")
             return redirect(url_for("needs.index"))
-        flash(str(refused.message), "error")
-        need = need_or_404(need_id, current_user, "need.delete")
-        return render_template(
-            "needs/delete.html", need=need, form=form, linked=_linked_replications(need)
-        ), refused.status
-    return render_template("needs/delete.html", need=need, form=form, linked=_linked_replications(need)), (
-        400 if form.errors else 200
-    )
+        status, need = _attach(form, refused), need_or_404(need_id, current_user, "need.delete")
+    elif form.errors:
+        status = 400
+    return render_template("needs/delete.html", need=need, form=form, linked=_linked_replications(need)), status
 
 
 @bp.route("/kebutuhan/<int:need_id>/usulan", methods=["GET", "POST"])
