@@ -18,7 +18,10 @@ recall@20 and MRR (as bench/relevance.py computes them) over EVAL/needs/statemen
 Then (unless ``--latency-size 0``) it adds that many synthetic case studies
 (bench/synthetic.py), reindexes, and times the API for 70-word problems made of the
 statements' own words: median and p95 warm (the index's per-snapshot memo in use, as in
-production), and p95 with the memo emptied before each request (every word scored anew).
+production), for an unseen problem (70 words of the blind check set, bench/needs_check, asked
+of a server whose memo holds what the warm pass left and nothing of these words: the memo is
+put back to that state before each request), and with the memo emptied before each request
+(every word scored anew, as after an index change).
 
 Latency alone, against a catalogue that already exists (building 20,000 case studies on
 PostgreSQL takes about 20 minutes), side by side with another checkout of Suar:
@@ -43,6 +46,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import OrderedDict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -235,7 +239,48 @@ def empty_memos():
     cache.forget()
 
 
-MODES = ("warm", "memo emptied")
+MODES = ("warm", "unseen problem", "memo emptied")
+# "unseen problem": problems cut from the blind check set (bench/needs_check, written without
+# seeing the system), each asked of a server whose memo holds what the warm pass left (the
+# development problems' words) and nothing of the check set: the memo is put back to that state
+# before every request, so each problem's new words are scored anew, as for a writer whose
+# problem the server has never met.
+UNSEEN = ROOT / "bench" / "needs_check" / "statements.tsv"
+
+
+def remember_state():
+    """What the index snapshot's memo (term, concept and ranking scores) holds now."""
+    return OrderedDict(service.snapshot()._memo)
+
+
+def restore_state(state):
+    """Put the snapshot's memo back to ``state`` (what ``remember_state`` saw)."""
+    live = service.snapshot()._memo
+    live.clear()
+    live.update(state)
+
+
+def mode_problems(statements, runs):
+    """The problems timed in each mode: the development statements' words, or (unseen) the
+    blind check set's."""
+    unseen = problems(read_statements(UNSEEN), runs, seed=13)
+    return {mode: unseen if mode == "unseen problem" else problems(statements, runs) for mode in MODES}
+
+
+class Preparer:
+    """Puts the memos in the state a mode times: as they are (warm), back to what the warm
+    pass left (unseen problem), or empty."""
+
+    def __init__(self):
+        self.after_warm = None
+
+    def __call__(self, mode):
+        if mode == "unseen problem":
+            if self.after_warm is None:
+                self.after_warm = remember_state()
+            restore_state(self.after_warm)
+        elif mode == "memo emptied":
+            empty_memos()
 
 
 def percentile95(values):
@@ -268,15 +313,15 @@ def latency(app, statements, size, runs, workdir):
         IndexStore(app.config["SEARCH_INDEX_DIR"]).rebuild(db.engine, wait=True)
         print(f"reindexed in {time.perf_counter() - started:.0f} s")
     client = app.test_client()
-    texts = problems(statements, runs)
+    texts = mode_problems(statements, runs)
     timings = {mode: [] for mode in MODES}
     with app.app_context():
         for text in problems(statements, 5, seed=5):  # open the snapshot, load the segments' facts
             ask(client, text)
+        prepare = Preparer()
         for mode in MODES:
-            for text in texts:
-                if mode == "memo emptied":
-                    empty_memos()
+            for text in texts[mode]:
+                prepare(mode)
                 timings[mode].append(ask(client, text)[0])
     title = f"{PROBLEM_WORDS}-word problems, {runs} runs each, at {size + 160} case studies"
     report(f"\nGET /api/v1/suggestions, {title}", timings)
@@ -295,10 +340,10 @@ def worker(url, index):
     with app.app_context():
         count = db.session.scalar(sa.select(sa.func.count(Innovation.id)).where(Innovation.is_public))
         print(json.dumps({"ready": True, "public": count}), flush=True)
+        prepare = Preparer()
         for line in sys.stdin:
             request = json.loads(line)
-            if request.get("empty"):
-                empty_memos()
+            prepare(request["mode"])
             elapsed, slugs = ask(client, request["problem"])
             print(json.dumps({"ms": elapsed, "slugs": slugs}), flush=True)
             db.session.remove()
@@ -327,8 +372,8 @@ class Worker:
             raise RuntimeError(f"the timing worker of {self.name} stopped (see its error above)")
         return json.loads(line)
 
-    def ask(self, problem, empty=False):
-        self.process.stdin.write(json.dumps({"problem": problem, "empty": empty}) + "\n")
+    def ask(self, problem, mode="warm"):
+        self.process.stdin.write(json.dumps({"problem": problem, "mode": mode}) + "\n")
         return self.read()
 
     def close(self):
@@ -348,14 +393,14 @@ def existing(options, statements):
         for text in problems(statements, 5, seed=5):  # open the snapshot, load the segments' facts
             for w in workers:
                 w.ask(text)
-        texts = problems(statements, options.runs)
+        texts = mode_problems(statements, options.runs)
         timings = [{mode: [] for mode in MODES} for _ in workers]
         answers = [[] for _ in workers]
         for mode in MODES:
-            for turn, text in enumerate(texts):
+            for turn, text in enumerate(texts[mode]):
                 order = range(len(workers)) if turn % 2 == 0 else reversed(range(len(workers)))
                 for index in order:  # each goes first every other time
-                    answer = workers[index].ask(text, empty=mode == "memo emptied")
+                    answer = workers[index].ask(text, mode)
                     timings[index][mode].append(answer["ms"])
                     answers[index].append(answer["slugs"])
         print(f"\nGET /api/v1/suggestions, {PROBLEM_WORDS}-word problems, {options.runs} runs each, Flask test client")

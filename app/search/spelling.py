@@ -29,18 +29,17 @@ def correct(word, snapshot, vocabulary, extra_known=()):
 
 def _closest(word, snapshot, vocabulary):
     limit = 1 if len(word) <= 5 else 2
+    letters = frozenset(word)
     # Most typos keep the first two letters: look there first, the first letter only if needed.
     for prefix in (word[:2], word[:1]):
-        candidates = {}
-        for btext in snapshot.reader.expand_prefix("spell", prefix):
-            candidate = btext.decode("utf-8")
-            if abs(len(candidate) - len(word)) <= limit:
-                candidates[candidate] = None
-        for candidate in vocabulary.known_words:
-            if candidate.startswith(prefix) and candidate.isalpha() and abs(len(candidate) - len(word)) <= limit:
-                candidates[candidate] = None
         best = None
-        for candidate in candidates:
+        for candidate in _candidates(prefix, snapshot, vocabulary):
+            if abs(len(candidate) - len(word)) > limit:
+                continue
+            # Each edit adds at most one letter to a word's set of letters and takes at most
+            # one away: words whose sets differ by more than two letters per edit are too far.
+            if len(letters.symmetric_difference(candidate)) > 2 * limit:
+                continue
             distance = _distance(word, candidate, limit)
             if distance <= limit:
                 frequency = snapshot.live_frequency("spell", candidate)
@@ -51,3 +50,15 @@ def _closest(word, snapshot, vocabulary):
         if best:
             return best[2]
     return None
+
+
+def _candidates(prefix, snapshot, vocabulary):
+    """The words that start with ``prefix``: the index's own and the vocabulary's, read once
+    per index snapshot (walking the index's word list is the slow part of a correction)."""
+
+    def read():
+        words = dict.fromkeys(b.decode("utf-8") for b in snapshot.reader.expand_prefix("spell", prefix))
+        words.update((w, None) for w in vocabulary.known_words if w.startswith(prefix) and w.isalpha())
+        return tuple(words)
+
+    return snapshot.memo(("spell words", prefix), read)
