@@ -4,7 +4,9 @@ before Flask builds a request context, runs its hooks or opens a session.
 It serves a page only when Flask would serve the same one: a GET or HEAD without a session
 or remember cookie (so no one is signed in and no message is waiting), a page whose
 generation, and index version for search answers, are current, and no rate limit on it
-(Flask's path counts those). In every other case the request goes on to Flask unchanged.
+(Flask's path counts those). A search answer whose generation or index version is no
+longer current goes on to Flask too, which can ask the index whether the answer still
+holds (docs/decisions/0094). In every other case the request goes on to Flask unchanged.
 A reader who already holds the page (``If-None-Match`` with its ETag) gets a 304. Pages
 carry no Last-Modified, so ``If-Modified-Since`` alone changes nothing.
 """
@@ -55,9 +57,12 @@ class Front:
         page = store.peek(key)
         if page is None or page.limited:
             return None
-        index = index_version(self.app) if page.index is not None else None
         engine = self._engine()
-        return store.get(key, current_generation(engine), index, still_current(engine))
+        generation = current_generation(engine)
+        if page.index is not None and page.generation != generation:
+            return None  # a search answer after a write: Flask's hook lets the index catch up first
+        index = index_version(self.app) if page.index is not None else None
+        return store.get(key, generation, index, still_current(engine))
 
     def _engine(self):
         if self.engine is None:
