@@ -14,7 +14,7 @@ carry no Last-Modified, so ``If-Modified-Since`` alone changes nothing.
 from werkzeug.http import parse_etags, unquote_etag
 from werkzeug.wrappers import Request
 
-from app.datagen.generation import current_generation
+from app.datagen.generation import current_generation, read_rows
 from app.pagecache import index_version, page_key, still_current
 from app.pagecache.store import store
 
@@ -31,6 +31,7 @@ class Front:
         self.app = app
         self.wsgi_app = wsgi_app
         self.engine = None
+        self.newest = None  # (generation, the outbox's newest change when it was read)
 
     def __call__(self, environ, start_response):
         page = self._lookup(environ)
@@ -59,10 +60,23 @@ class Front:
             return None
         engine = self._engine()
         generation = current_generation(engine)
-        if page.index is not None and page.generation != generation:
-            return None  # a search answer after a write: Flask's hook lets the index catch up first
-        index = index_version(self.app) if page.index is not None else None
+        index = None
+        if page.index is not None:
+            if page.generation != generation and self._index_behind(engine, generation):
+                return None  # a search answer after a write: Flask's hook lets the index catch up first
+            index = index_version(self.app)
         return store.get(key, generation, index, still_current(engine))
+
+    def _index_behind(self, engine, generation):
+        """Whether the index has yet to apply what the writes up to ``generation`` put in the
+        outbox (its newest change read once per generation, after the generation itself)."""
+        from app.search.service import NEWEST_CHANGE, behind
+
+        known = self.newest
+        if known is None or known[0] != generation:
+            rows = read_rows(NEWEST_CHANGE, engine)
+            known = self.newest = (generation, (rows[0][0] if rows else None) or 0)
+        return behind(self.app, known[1])
 
     def _engine(self):
         if self.engine is None:

@@ -133,6 +133,17 @@ def catch_up(app=None):
         _catch_up(app, _store(app))
 
 
+# The newest change in the outbox (read on the generation's connection by the page cache's front).
+NEWEST_CHANGE = "SELECT max(id) FROM search_outbox"
+
+
+def behind(app, newest):
+    """Whether this server's index has not yet applied the outbox up to ``newest``."""
+    store = _store(app)
+    path = store.current_path()
+    return path is not None and newest > store.applied(path)
+
+
 def _catch_up(app, store):
     # Another server (or worker) may have committed changes this index has not seen.
     path = store.current_path()
