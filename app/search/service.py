@@ -19,6 +19,7 @@ from sqlalchemy.orm import defer, joinedload, selectinload
 
 from app.catalog import queries as catalog_queries
 from app.catalog.models import Innovation, InnovationDocument
+from app.datagen import scopes
 from app.extensions import db
 from app.regions.models import Region
 from app.search import query as query_module
@@ -265,6 +266,7 @@ def _record(asked):
 
 def _search_database(filters):
     """The catalogue's own SQL answer when there is no index (and so no text query)."""
+    scopes.depend({scopes.CATALOGUE})  # its list and counts are the catalogue's (docs/decisions/0094)
     innovations, total = catalog_queries.browse(filters)
     return SearchResult(
         hits=[Hit(innovation) for innovation in innovations],
