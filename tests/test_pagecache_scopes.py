@@ -473,3 +473,21 @@ def test_random_summary_edits_never_leave_a_stale_search_answer(servers, seed):
             kept += state == "hit"
             assert _get(reader, url)[1] == "hit"  # rendered or kept: cached again
     assert kept > 0, "no search answer was ever kept across an index change"
+
+
+def test_without_an_index_a_search_answer_depends_on_the_catalogue(servers):
+    """The database's answer (no index yet) has no fingerprint: a write that changes which
+    case studies a list selects drops it, as it drops the catalogue."""
+    reader, writer, ids = servers
+    reader.config["SEARCH_AUTO_BUILD_LIMIT"] = 0  # the reader never builds its index
+    url = "/cari?replicated=true"
+    _get(reader, url)
+    state, body = _get(reader, url)[1:]
+    assert state == "hit" and b"Gamma" not in body
+    page = next(p for p in store.entries.values() if p.endpoint == "search.index")
+    assert page.answers is None and scopes.CATALOGUE in page.deps
+    with writer.app_context():
+        KINDS["stage change, count moves"][0](ids)()
+        _db.session.commit()
+    state, body = _get(reader, url)[1:]
+    assert state == "miss" and body == _fresh(reader, url)
