@@ -27,7 +27,9 @@ from tests.support import make_app
 
 # Each cached route's arguments, and query strings worth caching apart.
 EXTRA = ("/inovasi?sector=kesehatan", "/inovasi?sector=pendidikan", "/inovasi?sort=most_replicated",
-         "/inovasi?replicated=true", "/cari?q=layanan", "/api/v1/innovations?sector=pendidikan",
+         "/inovasi?replicated=true", "/cari?q=layanan", "/cari?q=sekolah", "/cari?q=pasar",
+         "/cari?sector=pendidikan", "/cari?replicated=true", "/cari?q=layanan&sort=newest", "/api/v1/innovations?sector=pendidikan",
+         "/api/v1/innovations?q=layanan", "/api/v1/innovations?q=sekolah",
          "/api/v1/replications?innovation={alfa_slug}", "/statistik?year=2023")  # fmt: skip
 
 
@@ -162,15 +164,64 @@ KINDS = {
         ),
         ("/inovasi/{alfa_slug}", "/statistik", "/api/v1/replications"),
     ),
+    # A search answer's counts come from the index, which learns the count: kept when the
+    # index still gives the same answer (docs/decisions/0094).
     "stage change, count moves": (
         lambda ids: _second_stage(ids, "piloting"),
-        (),
-        ("/inovasi/{alfa_slug}", "/", "/inovasi?replicated=true", "/statistik"),
+        ("/cari?q=sekolah", "/cari?sector=pendidikan", "/api/v1/innovations?sector=pendidikan"),
+        (
+            "/inovasi/{alfa_slug}",
+            "/",
+            "/inovasi?replicated=true",
+            "/statistik",
+            "/cari?replicated=true",
+            "/cari?q=layanan",
+        ),
     ),
+    # The search index applies a summary edit too: a search answer that does not show the case
+    # study is kept when the index still gives it (docs/decisions/0094), whatever its query.
     "summary edit": (
         lambda ids: _edit(ids, "alfa", summary="Layanan kesehatan keliling, kini tiap hari."),
-        ("/inovasi?sector=pendidikan", "/statistik", "/statistik?year=2023"),
-        ("/inovasi/{alfa_slug}", "/inovasi", "/inovasi?sector=kesehatan", "/"),
+        (
+            "/inovasi?sector=pendidikan",
+            "/statistik",
+            "/statistik?year=2023",
+            "/cari?q=sekolah",
+            "/cari?q=pasar",
+            "/cari?sector=pendidikan",
+            "/api/v1/innovations?sector=pendidikan",
+            "/api/v1/innovations?q=sekolah",
+        ),
+        (
+            "/inovasi/{alfa_slug}",
+            "/inovasi",
+            "/inovasi?sector=kesehatan",
+            "/",
+            "/cari?q=layanan",
+            "/cari",
+            "/api/v1/innovations",
+            "/api/v1/innovations?q=layanan",
+        ),
+    ),
+    # A case study that comes to match a query changes that search's answer, though the page
+    # did not show it before: only the index can tell.
+    "summary edit, a search gains it": (
+        lambda ids: _edit(ids, "gamma", summary="Pasar daring dengan layanan antar."),
+        (
+            "/inovasi?sector=pendidikan",
+            "/statistik",
+            "/cari?q=sekolah",
+            "/cari?sector=pendidikan",
+            "/api/v1/innovations?sector=pendidikan",
+            "/api/v1/innovations?q=sekolah",
+        ),
+        (
+            "/inovasi/{gamma_slug}",
+            "/cari?q=pasar",
+            "/cari?q=layanan",
+            "/cari?q=layanan&sort=newest",
+            "/api/v1/innovations?q=layanan",
+        ),
     ),
     "title edit (not narrowed)": (
         lambda ids: _edit(ids, "alfa", title="Alfa Sehat Banyumas Baru"),
@@ -179,8 +230,9 @@ KINDS = {
     ),
 }
 # Search answers (/cari, the API's list) also depend on the search index, which applies a
-# change right after the commit: they are dropped by their index version when the index
-# changed (a summary, a replication count), and kept when it had nothing to change.
+# change right after the commit (here: on the reader's next look, as the follower would):
+# when the index changed (a summary, a replication count) they are kept only if the index
+# still gives the same answer, and when it had nothing to change.
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
@@ -205,10 +257,10 @@ def test_a_write_drops_what_it_changes_and_keeps_the_rest(servers, kind):
     assert [u for u in dropped if states[u] == "hit"] == [], f"{kind} kept pages it changes"
 
 
-@pytest.mark.parametrize("kind", [kind for kind in KINDS if "not narrowed" not in kind])
+@pytest.mark.parametrize("kind", [kind for kind in KINDS if "not narrowed" not in kind and "gains" not in kind])
 def test_a_write_keeps_the_pages_of_other_case_studies(servers, kind):
     """Without a search index no case-study page shows others (more like this): then a
-    write about one case study keeps every other one's page."""
+    write about one case study (alfa) keeps every other one's page."""
     reader, writer, ids = servers
     reader.config["SEARCH_AUTO_BUILD_LIMIT"] = 0
     others = [f"/inovasi/{ids[name + '_slug']}" for name in ("beta", "gamma", "delta")]
@@ -292,3 +344,150 @@ def test_the_index_learns_a_replication_count_that_moved(servers):
         KINDS["stage change, count moves"][0](ids)()
         _db.session.commit()
     assert ids["alfa_slug"] in replicated()
+
+
+# -- search answers across index changes (docs/decisions/0094) -----------------------------
+
+SEARCHES = ("/cari", "/cari?q=layanan", "/cari?q=sekolah", "/cari?q=pasar", "/cari?q=air+petani",
+            "/cari?sector=pendidikan", "/cari?replicated=true", "/api/v1/innovations?replicated=false", "/cari?q=layanan&sort=newest", "/cari?q=layanan&per_page=1&page=2",
+            "/cari?region=35", "/api/v1/innovations", "/api/v1/innovations?q=layanan",
+            "/api/v1/innovations?sector=pendidikan", "/api/v1/innovations?q=saluran&per_page=1")  # fmt: skip
+
+
+def _searched(reader):
+    """The search answers, each cached (asked twice: a miss, then a hit)."""
+    for url in SEARCHES:
+        _get(reader, url)
+        assert _get(reader, url)[1] == "hit", url
+
+
+def _index_version(app):
+    from app.search import index_version
+
+    with app.app_context():
+        return index_version(app)
+
+
+def test_a_search_answer_is_checked_against_the_index_a_fresh_render_would_use(servers):
+    """The reader's index has not yet applied the edit when the first request comes: the
+    cache lets it catch up (as rendering would) before it trusts the index version."""
+    reader, writer, ids = servers
+    _searched(reader)
+    before = _index_version(reader)
+    with writer.app_context():
+        KINDS["summary edit, a search gains it"][0](ids)()
+        _db.session.commit()
+    assert _index_version(reader) == before  # nothing has read the reader's index since
+    state, body = _get(reader, "/cari?q=layanan")[1:]
+    assert state == "miss" and b"Gamma Pasar" in body
+    assert body == _fresh(reader, "/cari?q=layanan")
+
+
+def test_a_summary_edit_re_renders_only_the_answers_it_changes(servers, monkeypatch):
+    """Counted: before 0094 an index change re-rendered every search answer and API list; now
+    only those showing the case study (its snippet, its card) or whose index answer moved,
+    and each kept page asks the index once per index version."""
+    from app.search import service
+
+    reader, writer, ids = servers
+    _searched(reader)
+    before = _index_version(reader)
+    asked = []
+    answer = service.answer
+    monkeypatch.setattr(service, "answer", lambda filters: asked.append(filters) or answer(filters))
+    with writer.app_context():
+        _edit(ids, "delta", summary="Saluran air bagi petani dan peternak.")()  # "air petani", "saluran"
+        _db.session.commit()
+    states = {url: _get(reader, url)[1] for url in SEARCHES}
+    assert _index_version(reader) != before
+    rendered = sorted(url for url, state in states.items() if state != "hit")
+    # Delta is on the whole catalogue, its region, the unreplicated, and the two searches that find it.
+    assert rendered == sorted(["/cari", "/cari?q=air+petani", "/cari?region=35", "/api/v1/innovations",
+                               "/api/v1/innovations?q=saluran&per_page=1", "/api/v1/innovations?replicated=false"])  # fmt: skip
+    assert len(asked) == len(SEARCHES) - len(rendered)  # each kept page: one index query, no render
+    for url in SEARCHES:
+        state, body = _get(reader, url)[1:]
+        assert state == "hit" and body == _fresh(reader, url), url
+    assert len(asked) == len(SEARCHES) - len(rendered), "a page was checked twice in one index version"
+    print(f"summary edit: {len(rendered)} of {len(SEARCHES)} search answers rendered again (before: all)")
+
+
+def test_an_answer_read_from_the_index_another_way_is_not_kept(servers):
+    """A page that read the index outside ``search()`` cannot be vouched for by its answers."""
+    from flask import g
+
+    from app.search import service
+
+    reader, writer, ids = servers
+    with reader.test_request_context("/cari"):
+        g.index_answers = []
+        service.search(_filters(q="sekolah"))
+        assert len(g.index_answers) == 1
+        service.snapshot()
+        assert g.index_answers is None
+
+
+def _filters(**values):
+    from app.catalog.filters import Filters
+
+    return Filters(**values)
+
+
+def _next_stage(rng):
+    replications = _db.session.scalars(sa.select(Replication).order_by(Replication.id)).all()
+    replication = rng.choice(replications)
+    later = [stage for stage in services.allowed_stages(replication) if stage != "discontinued"]
+    if later:
+        services.update(replication, user=None, expected_version=replication.version, stage=later[0], notify=False)
+
+
+WORDS = ("layanan", "sekolah", "pasar", "air", "petani", "daring", "kesehatan", "terbuka")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_random_summary_edits_never_leave_a_stale_search_answer(servers, seed):
+    """Property: whatever summaries and replication stages change, every search answer served
+    from the cache is the one rendered afresh, and one that cannot change is served from the
+    cache."""
+    import random
+
+    reader, writer, ids = servers
+    rng = random.Random(seed)
+    names = ("alfa", "beta", "gamma", "delta")
+    _searched(reader)
+    kept = 0
+    for _ in range(6):
+        name = rng.choice(names)
+        summary = " ".join(rng.sample(WORDS, 3)).capitalize() + "."
+        with writer.app_context():
+            if rng.random() < 0.3:  # or a replication one stage on: the count may move
+                _next_stage(rng)
+                summary = "(a stage change)"
+            else:
+                _edit(ids, name, summary=summary)()
+            _db.session.commit()
+        for url in SEARCHES:
+            _, state, body = _get(reader, url)
+            fresh = _fresh(reader, url)
+            assert body == fresh, f"{url} after {name}'s summary became {summary!r} (seed {seed})"
+            kept += state == "hit"
+            assert _get(reader, url)[1] == "hit"  # rendered or kept: cached again
+    assert kept > 0, "no search answer was ever kept across an index change"
+
+
+def test_without_an_index_a_search_answer_depends_on_the_catalogue(servers):
+    """The database's answer (no index yet) has no fingerprint: a write that changes which
+    case studies a list selects drops it, as it drops the catalogue."""
+    reader, writer, ids = servers
+    reader.config["SEARCH_AUTO_BUILD_LIMIT"] = 0  # the reader never builds its index
+    url = "/cari?replicated=true"
+    _get(reader, url)
+    state, body = _get(reader, url)[1:]
+    assert state == "hit" and b"Gamma" not in body
+    page = next(p for p in store.entries.values() if p.endpoint == "search.index")
+    assert page.answers is None and scopes.CATALOGUE in page.deps
+    with writer.app_context():
+        KINDS["stage change, count moves"][0](ids)()
+        _db.session.commit()
+    state, body = _get(reader, url)[1:]
+    assert state == "miss" and body == _fresh(reader, url)

@@ -132,6 +132,12 @@ def current_generation(engine=None):
     return _generation.read(engine if engine is not None else db.engine)
 
 
+def read_rows(query, engine=None):
+    """The rows of a small read-only ``query`` (a literal), read like the generation: on this
+    process's kept connection, in autocommit, outside any session."""
+    return _generation.fetch(engine if engine is not None else db.engine, query)
+
+
 def close_connections():
     """Close this process's generation connections (tests)."""
     _generation.close()

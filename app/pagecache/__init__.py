@@ -32,7 +32,9 @@ CACHED_ENDPOINTS = {
     "api.network", "api.region", "api.stats_composition", "api.openapi_document", "opendata.api_docs",
     "opendata.sitemap", "opendata.sitemap_part", "opendata.innovations_feed", "opendata.replications_feed",
 }  # fmt: skip
-# Search answers also depend on the index (stored with its version); keep them briefly.
+# Search answers also depend on the index (stored with its version and what the index
+# answered, kept across index versions that answer the same: docs/decisions/0094); keep
+# them briefly.
 SHORT_LIVED = {"search.index", "api.innovations"}
 MAX_AGE, SHORT_AGE = 600, 30
 # What browsers and proxies are told (docs/decisions/0052): any of them may reuse a page for
@@ -58,6 +60,20 @@ def index_version(app):
     return index_version(app)
 
 
+def catch_up_index(app):
+    from app.search.service import catch_up
+
+    catch_up(app)
+
+
+def same_answers(page):
+    """For ``store.get``: whether the current index still gives every answer the page took
+    from it (docs/decisions/0094): the cheap index query again, without a row or a render."""
+    from app.search.service import answer
+
+    return all(answer(filters) == fingerprint for filters, fingerprint in page.answers)
+
+
 def still_current(engine):
     """For ``store.get``: whether a page built under an older generation is still exact."""
     return lambda page, generation: _still_current(page.generation, page.deps, generation, engine)
@@ -78,11 +94,19 @@ def serve_from_cache():
         return None
     app = current_app._get_current_object()
     key = page_key(request, app.config)
-    index = index_version(app) if request.endpoint in SHORT_LIVED else None
-    g.page_cache = (key, current_generation(), index)
-    page = store.get(*g.page_cache, still_current(db.engine))
+    generation = current_generation()
+    index = None
+    if request.endpoint in SHORT_LIVED:
+        stored = store.peek(key)
+        if stored is not None and stored.generation != generation:
+            catch_up_index(app)  # what the writes since put in the outbox, as a fresh render would
+        index = index_version(app)
+    g.page_cache = (key, generation, index)
+    page = store.get(key, generation, index, still_current(db.engine), same_answers)
     if page is None:
         scopes.track(request.endpoint)  # what the page about to be built depends on
+        if index is not None:
+            g.index_answers = []  # what it asks the index (search.service records it)
         return None
     response = app.response_class(page.body, headers=page.headers)
     response.headers["X-Page-Cache"] = "hit"
@@ -100,6 +124,8 @@ def store_in_cache(response):
         return response
     key, generation, index = built
     deps = scopes.collected(db.session())
+    answers = g.pop("index_answers", None)
+    answers = tuple(answers) if index is not None and answers else None
     max_age = SHORT_AGE if request.endpoint in SHORT_LIVED else MAX_AGE
     if "ETag" not in response.headers:
         response.add_etag()  # of the body: the same page has the same ETag on every worker
@@ -109,7 +135,7 @@ def store_in_cache(response):
     headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in ("set-cookie", "content-length"))
     limited = bool(limiter.enabled and limiter.current_limits)
     body = response.get_data()
-    page = Page(generation, index, limited, time.monotonic() + max_age, headers, body, request.endpoint, deps)
+    page = Page(generation, index, limited, time.monotonic() + max_age, headers, body, request.endpoint, deps, answers)
     store.put(key, page)
     response.headers["X-Page-Cache"] = "miss"
     return response.make_conditional(request)

@@ -4,7 +4,9 @@ before Flask builds a request context, runs its hooks or opens a session.
 It serves a page only when Flask would serve the same one: a GET or HEAD without a session
 or remember cookie (so no one is signed in and no message is waiting), a page whose
 generation, and index version for search answers, are current, and no rate limit on it
-(Flask's path counts those). In every other case the request goes on to Flask unchanged.
+(Flask's path counts those). A search answer whose generation or index version is no
+longer current goes on to Flask too, which can ask the index whether the answer still
+holds (docs/decisions/0094). In every other case the request goes on to Flask unchanged.
 A reader who already holds the page (``If-None-Match`` with its ETag) gets a 304. Pages
 carry no Last-Modified, so ``If-Modified-Since`` alone changes nothing.
 """
@@ -12,7 +14,7 @@ carry no Last-Modified, so ``If-Modified-Since`` alone changes nothing.
 from werkzeug.http import parse_etags, unquote_etag
 from werkzeug.wrappers import Request
 
-from app.datagen.generation import current_generation
+from app.datagen.generation import current_generation, read_rows
 from app.pagecache import index_version, page_key, still_current
 from app.pagecache.store import store
 
@@ -29,6 +31,7 @@ class Front:
         self.app = app
         self.wsgi_app = wsgi_app
         self.engine = None
+        self.newest = None  # (generation, the outbox's newest change when it was read)
 
     def __call__(self, environ, start_response):
         page = self._lookup(environ)
@@ -55,9 +58,25 @@ class Front:
         page = store.peek(key)
         if page is None or page.limited:
             return None
-        index = index_version(self.app) if page.index is not None else None
         engine = self._engine()
-        return store.get(key, current_generation(engine), index, still_current(engine))
+        generation = current_generation(engine)
+        index = None
+        if page.index is not None:
+            if page.generation != generation and self._index_behind(engine, generation):
+                return None  # a search answer after a write: Flask's hook lets the index catch up first
+            index = index_version(self.app)
+        return store.get(key, generation, index, still_current(engine))
+
+    def _index_behind(self, engine, generation):
+        """Whether the index has yet to apply what the writes up to ``generation`` put in the
+        outbox (its newest change read once per generation, after the generation itself)."""
+        from app.search.service import NEWEST_CHANGE, behind
+
+        known = self.newest
+        if known is None or known[0] != generation:
+            rows = read_rows(NEWEST_CHANGE, engine)
+            known = self.newest = (generation, (rows[0][0] if rows else None) or 0)
+        return behind(self.app, known[1])
 
     def _engine(self):
         if self.engine is None:

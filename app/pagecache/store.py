@@ -19,6 +19,9 @@ class Page(NamedTuple):
     body: bytes
     endpoint: str | None = None  # for the request log and metrics of hits answered by the front
     deps: frozenset | None = None  # the tags it depends on (scopes.py); None: everything
+    # What it asked the search index and what the index answered: ``((filters, fingerprint),
+    # ...)`` (search.service.answer); None when that is not known, or not asked.
+    answers: tuple | None = None
 
 
 class Store:
@@ -31,25 +34,37 @@ class Store:
         """The page stored under ``key``, current or not (to learn what it depends on)."""
         return self.entries.get(key)
 
-    def get(self, key, generation, index, still_current=None):
+    def get(self, key, generation, index, still_current=None, recheck=None):
         """The page under ``key`` if it is exact at ``generation`` and ``index``: built under
         them, or under an older generation that ``still_current(page, generation)`` vouches
-        for (none of the writes since touched what it shows); it is then filed under
-        ``generation``, so that the next check looks at later writes only."""
+        for (none of the writes since touched what it shows), or an older index version
+        under which ``recheck(page)`` finds the index still gives the page's answers
+        (docs/decisions/0094). It is then filed under ``generation`` and ``index``, so that
+        the next check looks at later changes only: a page is checked against the index at
+        most once per index version (a page whose check fails is dropped). Without
+        ``recheck`` such a page is a miss and stays for a caller who has one (Flask's hook:
+        the WSGI front cannot ask the index)."""
         page = self.entries.get(key)
         if page is None:
             return None
-        fresh = page.index == index and page.expires >= time.monotonic()
+        fresh = page.expires >= time.monotonic()
         if fresh and page.generation != generation:
             fresh = still_current is not None and still_current(page, generation)
+        if fresh and page.index != index:
+            if page.answers is None:
+                fresh = False
+            elif recheck is None:
+                return None
+            else:
+                fresh = recheck(page)
         with self.lock:
             if self.entries.get(key) is not page:
                 return None  # replaced or dropped meanwhile (another thread): a miss
             if not fresh:
                 self._drop(key)
                 return None
-            if page.generation != generation:
-                page = self.entries[key] = page._replace(generation=generation)
+            if page.generation != generation or page.index != index:
+                page = self.entries[key] = page._replace(generation=generation, index=index)
             self.entries.move_to_end(key)
             return page
 

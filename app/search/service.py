@@ -6,18 +6,20 @@ Without an index a small catalogue is indexed on the spot; a large one is listed
 database when there is no query, and a query gets SearchUnavailable (a clear message).
 """
 
+import hashlib
 import logging
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g, has_request_context
 from markupsafe import Markup
 from sqlalchemy.orm import defer, joinedload, selectinload
 
 from app.catalog import queries as catalog_queries
 from app.catalog.models import Innovation, InnovationDocument
+from app.datagen import scopes
 from app.extensions import db
 from app.regions.models import Region
 from app.search import query as query_module
@@ -81,6 +83,11 @@ def _store(app):
 
 def snapshot(app=None):
     """This thread's snapshot of the current index, refreshed when the index changed."""
+    _record(None)  # read outside search(): a page that reads it cannot be vouched for by its answers
+    return _snapshot(app)
+
+
+def _snapshot(app=None):
     app = app or current_app._get_current_object()
     store = _store(app)
     if app.config["SEARCH_SYNC_ON_READ"]:
@@ -118,6 +125,26 @@ def _close_quietly(searcher):
         log.debug("an old searcher could not be closed", exc_info=True)
 
 
+def catch_up(app=None):
+    """Apply what other servers committed and this index has not seen, as a read does
+    (``SEARCH_SYNC_ON_READ``): a cached answer is checked against the index a fresh one
+    would be computed on."""
+    app = app or current_app._get_current_object()
+    if app.config["SEARCH_SYNC_ON_READ"]:
+        _catch_up(app, _store(app))
+
+
+# The newest change in the outbox (read on the generation's connection by the page cache's front).
+NEWEST_CHANGE = "SELECT max(id) FROM search_outbox"
+
+
+def behind(app, newest):
+    """Whether this server's index has not yet applied the outbox up to ``newest``."""
+    store = _store(app)
+    path = store.current_path()
+    return path is not None and newest > store.applied(path)
+
+
 def _catch_up(app, store):
     # Another server (or worker) may have committed changes this index has not seen.
     path = store.current_path()
@@ -151,11 +178,46 @@ def vocabulary():
 def search(filters):
     """Search the catalogue: ``filters`` is a catalog.filters.Filters (q, filters, sort, page)."""
     try:
-        snap = snapshot()
+        snap = _snapshot()
     except IndexMissing:
         if filters.q:
             raise SearchUnavailable("the search index is not available yet") from None
+        _record(None)  # the database's answer: no fingerprint of the index vouches for it
         return _search_database(filters)
+    page_docs, total, facets, plan, scores = _ask(snap, filters)
+    facts = snap.facts
+    words = frozenset(plan.highlight_words()) if plan else frozenset()
+    _record((filters, _fingerprint(snap, page_docs, total, facets, plan, words)))
+    rows = fetch([facts[n].id for n in page_docs])
+    hits = [Hit(rows[facts[n].id], scores.get(n, 0.0), words) for n in page_docs if facts[n].id in rows]
+    return SearchResult(
+        hits=hits,
+        total=total,
+        page=filters.page,
+        per_page=filters.per_page,
+        facets=facets,
+        suggestion=plan.suggestion if plan else None,
+        regions=sorted(plan.regions) if plan else [],
+    )
+
+
+def answer(filters):
+    """What the index answers for ``filters``, without a row fetched or a page rendered: a
+    fingerprint of everything a results page or API list takes from the index (the ids of
+    the page in order, the total, the facet counts, the corrected query, the regions and
+    the words a snippet marks). Two snapshots that give one fingerprint give one page, the
+    rows of the database being the same (docs/decisions/0094). None without an index."""
+    try:
+        snap = _snapshot()
+    except IndexMissing:
+        return None
+    page_docs, total, facets, plan, _ = _ask(snap, filters)
+    words = frozenset(plan.highlight_words()) if plan else frozenset()
+    return _fingerprint(snap, page_docs, total, facets, plan, words)
+
+
+def _ask(snap, filters):
+    """The index's answer: the page's document numbers, the total, the facets, the plan, the scores."""
     sets = filter_sets(snap, filters)
     plan = None
     if filters.q:
@@ -174,23 +236,37 @@ def search(filters):
         page_docs = ranked_page(snap, {n: scores[n] for n in matched}, first, filters.per_page)
     else:
         page_docs = sorted_page(snap, matched, filters.sort, first, filters.per_page)
+    total = len(matched) if matched is not None else snap.doc_count
+    return page_docs, total, facets, plan, scores
+
+
+def _fingerprint(snap, page_docs, total, facets, plan, words):
     facts = snap.facts
-    rows = fetch([facts[n].id for n in page_docs])
-    words = frozenset(plan.highlight_words()) if plan else frozenset()
-    hits = [Hit(rows[facts[n].id], scores.get(n, 0.0), words) for n in page_docs if facts[n].id in rows]
-    return SearchResult(
-        hits=hits,
-        total=len(matched) if matched is not None else snap.doc_count,
-        page=filters.page,
-        per_page=filters.per_page,
-        facets=facets,
-        suggestion=plan.suggestion if plan else None,
-        regions=sorted(plan.regions) if plan else [],
+    shown = (
+        tuple(facts[n].id for n in page_docs),
+        total,
+        facets,
+        plan.suggestion if plan else None,
+        sorted(plan.regions) if plan else [],
+        sorted(words),
     )
+    return hashlib.blake2b(repr(shown).encode(), digest_size=16).digest()
+
+
+def _record(asked):
+    """A page being rendered for the page cache lists in ``g.index_answers`` what it asked the
+    index and what the index answered (``(filters, fingerprint)``), so that the cache can keep
+    it while later indexes give the same answers; None once it read the index another way."""
+    if has_request_context() and isinstance(g.get("index_answers"), list):
+        if asked is None:
+            g.index_answers = None
+        else:
+            g.index_answers.append(asked)
 
 
 def _search_database(filters):
     """The catalogue's own SQL answer when there is no index (and so no text query)."""
+    scopes.depend({scopes.CATALOGUE})  # its list and counts are the catalogue's (docs/decisions/0094)
     innovations, total = catalog_queries.browse(filters)
     return SearchResult(
         hits=[Hit(innovation) for innovation in innovations],
