@@ -4,15 +4,16 @@ A facet's counts are computed with every other filter applied but not its own, s
 each option says how many innovations choosing it would give.
 """
 
+from functools import cache
+
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from app.catalog.costs import band_case
 from app.catalog.filters import FACETS, FILTERS, SORTS, Filters, ordered_counts, param, province_of
 from app.catalog.models import (
     Award,
     Innovation,
-    InnovationDocument,
     Owner,
     Sector,
     Theme,
@@ -50,16 +51,29 @@ def conditions(filters, skip=None, ids=Innovation.id):
     return where + columns
 
 
-def with_card_data(query):
-    """Load what an innovation card shows in a fixed number of queries (no N+1)."""
-    return query.options(
-        selectinload(Innovation.owner),
-        selectinload(Innovation.region),
+@cache  # built on first use: building options configures the mappers, which import must not
+def card_loads():
+    """What a card (catalog/_macros.html innovation_card) shows: the row's own short columns,
+    its owner and region (joined: one of each per card), its sectors, awards and first
+    picture. Never its body or kit: a card shows the summary, and those texts are most of a
+    row's bytes."""
+    return (
+        defer(Innovation.body_md),
+        defer(Innovation.body_html),
+        defer(Innovation.kit_steps),
+        defer(Innovation.kit_pitfalls),
+        joinedload(Innovation.owner, innerjoin=True),
+        joinedload(Innovation.region),
         selectinload(Innovation.sectors),
         selectinload(Innovation.awards),
         selectinload(Innovation.images),
-        selectinload(Innovation.documents).selectinload(InnovationDocument.downloads),
     )
+
+
+def with_card_data(query):
+    """Load what an innovation card shows in a fixed number of queries, whatever the number
+    of cards (no N+1): the list itself and one for each collection a card shows."""
+    return query.options(*card_loads())
 
 
 def _by_active_filters(filters):
