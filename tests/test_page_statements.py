@@ -19,10 +19,13 @@ from sqlalchemy import event
 from app.catalog import queries
 from app.catalog import views as catalog_views
 from app.catalog.models import Indicator, Innovation
+from app.datagen import scopes
 from app.extensions import db as _db
+from app.memo import memo
 from app.replication import services
 from app.replication.models import ReplicationIndicator
 from tests import factories
+from tests.test_pagecache_scopes import KINDS, servers  # noqa: F401 - the two servers on one database
 from tests.test_search_support import clean_index
 
 # A regency of Central Java for each case study and adopter: each its own owner and region.
@@ -170,3 +173,59 @@ def test_the_case_study_page_is_the_same_without_its_loader_options(world, monke
     eager = client.get(f"/inovasi/{slug}").get_data()
     monkeypatch.setattr(catalog_views, "page_loads", lambda: ())
     assert client.get(f"/inovasi/{slug}").get_data() == eager
+
+
+# -- remembered card lists (app/catalog/cards.py, app/memo.py) ------------------------------
+
+CARD_PAGES = ("/", "/inovasi", "/inovasi?sector=kesehatan", "/inovasi?sector=pendidikan",
+              "/inovasi?sort=most_replicated", "/inovasi?replicated=true", "/inovasi?province=35")  # fmt: skip
+
+
+def _rendered(app, url, remembered):
+    app.config.update(PAGE_CACHE_ENABLED=False, GENERATION_MEMO=remembered)
+    try:
+        response = app.test_client().get(url)
+        assert response.status_code == 200, url
+        return response.get_data()
+    finally:
+        app.config.update(PAGE_CACHE_ENABLED=True, GENERATION_MEMO=True)
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_remembered_cards_are_never_older_than_the_data(servers, kind):  # noqa: F811
+    """Every card page rendered with the remembered lists, after each kind of write made on
+    another server, is byte for byte the page rendered with nothing remembered; a write
+    that cannot change a list keeps it."""
+    reader, writer, ids = servers
+    for url in CARD_PAGES:
+        assert _rendered(reader, url, True) == _rendered(reader, url, False), url
+    with writer.app_context():
+        KINDS[kind][0](ids)()
+        _db.session.commit()
+    computed = memo.computed
+    if kind == "summary edit":  # of alfa: the lists without alfa, and every count, are kept
+        _rendered(reader, "/inovasi?sector=pendidikan", True)
+        assert memo.computed == computed
+        _rendered(reader, "/", True)
+        assert memo.computed > computed  # the newest and most replicated show alfa
+    for url in CARD_PAGES:
+        assert _rendered(reader, url, True) == _rendered(reader, url, False), f"{url} after a {kind}"
+    if kind == "stage change, count unchanged":  # no list, count or card changes: all kept
+        assert memo.computed == computed
+    else:
+        assert memo.computed > computed
+
+
+def test_a_remembered_list_makes_the_page_depend_on_its_case_studies(servers):  # noqa: F811
+    reader, _writer, ids = servers
+    reader.config.update(PAGE_CACHE_ENABLED=False)
+    try:
+        for _ in range(2):  # computed, then remembered: the same dependencies
+            with reader.test_request_context("/"):
+                scopes.track("catalog.home")
+                cards = queries.newest_cards(6)
+                deps = scopes.collected(_db.session())
+                assert {scopes.innovation(card.id) for card in cards} | {scopes.CATALOGUE} <= deps
+                assert scopes.innovation(ids["alfa"]) in deps
+    finally:
+        reader.config.update(PAGE_CACHE_ENABLED=True)

@@ -9,6 +9,7 @@ from functools import cache
 import sqlalchemy as sa
 from sqlalchemy.orm import defer, joinedload, selectinload
 
+from app.catalog import cards
 from app.catalog.costs import band_case
 from app.catalog.filters import FACETS, FILTERS, SORTS, Filters, ordered_counts, param, province_of
 from app.catalog.models import (
@@ -89,11 +90,29 @@ def count_selected(filters):
 
 def browse(filters):
     """One page of innovations and the total, in the order the filters ask for."""
-    where = conditions(filters)
     total = count_selected(filters)
-    query = sa.select(Innovation).where(*where).order_by(*ORDER[filters.sort])
+    return _page_of(filters), total
+
+
+def _page_of(filters):
+    query = sa.select(Innovation).where(*conditions(filters)).order_by(*ORDER[filters.sort])
     query = query.limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
-    return list(db.session.scalars(with_card_data(query))), total
+    return list(db.session.scalars(with_card_data(query)))
+
+
+def _by_page(filters):
+    return (_by_active_filters(filters), filters.sort, filters.page, filters.per_page)
+
+
+@per_generation(key=_by_page, deps=CATALOGUE_FIGURES, deps_of=cards.shown)
+def page_cards(filters):
+    """One page of the catalogue as cards (app/catalog/cards.py), remembered per generation."""
+    return tuple(map(cards.card_of, _page_of(filters)))
+
+
+def browse_cards(filters):
+    """browse() as cards: what the catalogue page shows."""
+    return page_cards(filters), count_selected(filters)
 
 
 @per_generation(key=_by_active_filters, deps=CATALOGUE_FIGURES)
@@ -179,6 +198,18 @@ def newest(limit, **where):
     """The newest published innovations, optionally of one owner (``owner_id=``)."""
     query = sa.select(Innovation).where(Innovation.is_public).filter_by(**where).order_by(*ORDER["newest"]).limit(limit)
     return list(db.session.scalars(with_card_data(query)))
+
+
+@per_generation(deps=CATALOGUE_FIGURES, deps_of=cards.shown)
+def newest_cards(limit):
+    """The home page's newest innovations, as cards remembered per generation."""
+    return tuple(map(cards.card_of, newest(limit)))
+
+
+@per_generation(deps=CATALOGUE_FIGURES, deps_of=cards.shown)
+def most_replicated_cards(limit):
+    """The home page's most replicated innovations, as cards remembered per generation."""
+    return tuple(map(cards.card_of, most_replicated(limit)))
 
 
 def most_replicated(limit):

@@ -48,8 +48,8 @@ def home():
     return render_template(
         "catalog/home.html",
         figures=queries.headline_figures(),
-        latest=queries.newest(6),
-        most_replicated=queries.most_replicated(6),
+        latest=queries.newest_cards(6),
+        most_replicated=queries.most_replicated_cards(6),
         sectors=sectors,
         sector_counts=queries.counts_by_sector(),
         provinces=provinces,
@@ -81,7 +81,7 @@ def catalogue():
         filters = parse_filters(request.args)
     except FilterError as error:
         return render_template("catalog/catalogue.html", error=error, filters=None), 400
-    innovations, total = queries.browse(filters)
+    innovations, total = queries.browse_cards(filters)
     return render_template(
         "catalog/catalogue.html",
         filters=filters,
