@@ -24,6 +24,7 @@ from app.extensions import db as _db
 from app.memo import memo
 from app.replication import services
 from app.replication.models import ReplicationIndicator
+from app.search import views as search_views
 from tests import factories
 from tests.test_pagecache_scopes import KINDS, servers  # noqa: F401 - the two servers on one database
 from tests.test_search_support import clean_index
@@ -156,8 +157,10 @@ def test_cards_are_the_same_whatever_the_rows_were_loaded_with(world):
     grow()
     template = '{% from "catalog/_macros.html" import card_list with context %}{{ card_list(items) }}'
     with app.test_request_context("/"):
+        # ORM rows with the lists' loader options, and the plain records the memo keeps
         lists = (lambda: queries.newest(6), lambda: queries.most_replicated(6),
-                 lambda: queries.browse(queries.Filters())[0])  # fmt: skip
+                 lambda: queries.browse(queries.Filters())[0], lambda: queries.newest_cards(6),
+                 lambda: queries.most_replicated_cards(6), lambda: queries.browse_cards(queries.Filters())[0])  # fmt: skip
         for cards_of in lists:
             _db.session.expunge_all()
             cards = cards_of()
@@ -229,3 +232,14 @@ def test_a_remembered_list_makes_the_page_depend_on_its_case_studies(servers):  
                 assert scopes.innovation(ids["alfa"]) in deps
     finally:
         reader.config.update(PAGE_CACHE_ENABLED=True)
+
+
+def test_the_search_page_is_the_same_with_the_api_lists_loads(world, monkeypatch):
+    app, _slug, grow = world
+    grow()
+    client = app.test_client()
+    for path in ("/cari?q=layanan", "/cari?q=kesehatan+keliling&sort=newest", "/cari?sector=kesehatan"):
+        lean = client.get(path).get_data()
+        monkeypatch.setattr(search_views, "result_loads", lambda: None)  # fetch's own: all the API shows
+        assert client.get(path).get_data() == lean, path
+        monkeypatch.undo()
