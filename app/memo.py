@@ -48,31 +48,45 @@ class GenerationMemo:
         self.entries = OrderedDict()  # (database, name, args) -> (generation, deps, value)
         self.computed = 0  # how many times a figure was computed (tests, profiling)
 
-    def get(self, name, args, compute, deps=None):
+    def get(self, name, args, compute, deps=None, deps_of=None):
+        """The value of ``compute()`` for this generation. ``deps_of``: a function of the value
+        giving what it depends on besides ``deps`` (the case studies a list shows, say)."""
         scopes.depend(deps)  # a page built with this figure depends on what it depends on
         if not current_app.config.get("GENERATION_MEMO", True):
-            return compute()
+            return self._computed(compute, deps_of)
         session = db.session()
         if session.new or session.dirty or session.deleted or session.info.get("generation_bumped"):
-            return compute()  # this transaction's own writes: not yet anyone else's figures
+            return self._computed(compute, deps_of)  # this transaction's own writes: not yet anyone else's
         generation = session.info.get("memo_generation")
         if generation is None:
             generation = session.info["memo_generation"] = session.scalar(_GENERATION) or 0
         key = (str(db.engine.url), name, args)
         with self.lock:
             entry = self.entries.get(key)
-        if entry is not None and still_current(entry[0], deps, generation):
+        if entry is not None and still_current(entry[0], entry[1], generation):
+            if deps_of is not None:
+                scopes.depend(entry[1])
             if entry[0] != generation:
                 with self.lock:
                     if self.entries.get(key) is entry:
-                        self.entries[key] = (generation, deps, entry[2])
+                        self.entries[key] = (generation, entry[1], entry[2])
             return entry[2]
         value = compute()
+        if deps_of is not None and deps is not None:
+            deps = frozenset(deps) | deps_of(value)
+            scopes.depend(deps)
         with self.lock:
             self.computed += 1
             if key not in self.entries and len(self.entries) >= self.max_entries:
                 self.entries.clear()
             self.entries[key] = (generation, deps, value)
+        return value
+
+    @staticmethod
+    def _computed(compute, deps_of):
+        value = compute()
+        if deps_of is not None:
+            scopes.depend(deps_of(value))
         return value
 
     def clear(self):
@@ -87,18 +101,20 @@ def _arguments(*args, **kwargs):
     return args, tuple(sorted(kwargs.items()))
 
 
-def per_generation(key=_arguments, deps=None):
+def per_generation(key=_arguments, deps=None, deps_of=None):
     """Decorate a function of the public data: its result is remembered for the current
     data generation, under ``key(*args, **kwargs)`` (hashable; by default the arguments
     themselves), and for later generations whose writes touched none of ``deps`` (tags of
-    app.datagen.scopes; None: every write counts). It must return a value nobody mutates."""
+    app.datagen.scopes; None: every write counts) nor of ``deps_of(result)``, when given
+    (what this very result shows: the case studies of a list). It must return a value
+    nobody mutates, and never ORM rows (they belong to a session)."""
 
     def decorate(function):
         name = f"{function.__module__}.{function.__qualname__}"
 
         @wraps(function)
         def memoised(*args, **kwargs):
-            return memo.get(name, key(*args, **kwargs), lambda: function(*args, **kwargs), deps)
+            return memo.get(name, key(*args, **kwargs), lambda: function(*args, **kwargs), deps, deps_of)
 
         memoised.uncached = function
         memoised.deps = deps

@@ -20,10 +20,11 @@ def clean_key(text, limit):
     return text
 
 
-def innovation_by_slug(slug):
-    """The case study with this slug, whatever its status, or None (for loaders and services)."""
+def innovation_by_slug(slug, options=()):
+    """The case study with this slug, whatever its status, or None (for loaders and services);
+    ``options``: loader options, for a page that knows what it will show of it."""
     slug = clean_key(slug, MAX_SLUG)
-    return db.session.scalar(sa.select(Innovation).where(Innovation.slug == slug)) if slug else None
+    return db.session.scalar(sa.select(Innovation).where(Innovation.slug == slug).options(*options)) if slug else None
 
 
 def innovation_or_none(slug, user, action="innovation.view", **context):
@@ -34,10 +35,10 @@ def innovation_or_none(slug, user, action="innovation.view", **context):
     return innovation
 
 
-def innovation_or_404(slug, user, action="innovation.view", **context):
+def innovation_or_404(slug, user, action="innovation.view", options=(), **context):
     """The case study ``slug``: 404 when ``user`` may not see it, 403 when they may see it but
-    not take ``action``."""
-    innovation = innovation_by_slug(slug)
+    not take ``action``. ``options``: loader options (innovation_by_slug)."""
+    innovation = innovation_by_slug(slug, options)
     if innovation is None or not user.can("innovation.view", innovation):
         abort(404)
     if not user.can(action, innovation, **context):

@@ -4,15 +4,17 @@ A facet's counts are computed with every other filter applied but not its own, s
 each option says how many innovations choosing it would give.
 """
 
-import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from functools import cache
 
+import sqlalchemy as sa
+from sqlalchemy.orm import defer, joinedload, selectinload
+
+from app.catalog import cards
 from app.catalog.costs import band_case
 from app.catalog.filters import FACETS, FILTERS, SORTS, Filters, ordered_counts, param, province_of
 from app.catalog.models import (
     Award,
     Innovation,
-    InnovationDocument,
     Owner,
     Sector,
     Theme,
@@ -50,16 +52,29 @@ def conditions(filters, skip=None, ids=Innovation.id):
     return where + columns
 
 
-def with_card_data(query):
-    """Load what an innovation card shows in a fixed number of queries (no N+1)."""
-    return query.options(
-        selectinload(Innovation.owner),
-        selectinload(Innovation.region),
+@cache  # built on first use: building options configures the mappers, which import must not
+def card_loads():
+    """What a card (catalog/_macros.html innovation_card) shows: the row's own short columns,
+    its owner and region (joined: one of each per card), its sectors, awards and first
+    picture. Never its body or kit: a card shows the summary, and those texts are most of a
+    row's bytes."""
+    return (
+        defer(Innovation.body_md),
+        defer(Innovation.body_html),
+        defer(Innovation.kit_steps),
+        defer(Innovation.kit_pitfalls),
+        joinedload(Innovation.owner, innerjoin=True),
+        joinedload(Innovation.region),
         selectinload(Innovation.sectors),
         selectinload(Innovation.awards),
         selectinload(Innovation.images),
-        selectinload(Innovation.documents).selectinload(InnovationDocument.downloads),
     )
+
+
+def with_card_data(query):
+    """Load what an innovation card shows in a fixed number of queries, whatever the number
+    of cards (no N+1): the list itself and one for each collection a card shows."""
+    return query.options(*card_loads())
 
 
 def _by_active_filters(filters):
@@ -75,11 +90,29 @@ def count_selected(filters):
 
 def browse(filters):
     """One page of innovations and the total, in the order the filters ask for."""
-    where = conditions(filters)
     total = count_selected(filters)
-    query = sa.select(Innovation).where(*where).order_by(*ORDER[filters.sort])
+    return _page_of(filters), total
+
+
+def _page_of(filters):
+    query = sa.select(Innovation).where(*conditions(filters)).order_by(*ORDER[filters.sort])
     query = query.limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
-    return list(db.session.scalars(with_card_data(query))), total
+    return list(db.session.scalars(with_card_data(query)))
+
+
+def _by_page(filters):
+    return (_by_active_filters(filters), filters.sort, filters.page, filters.per_page)
+
+
+@per_generation(key=_by_page, deps=CATALOGUE_FIGURES, deps_of=cards.shown)
+def page_cards(filters):
+    """One page of the catalogue as cards (app/catalog/cards.py), remembered per generation."""
+    return tuple(map(cards.card_of, _page_of(filters)))
+
+
+def browse_cards(filters):
+    """browse() as cards: what the catalogue page shows."""
+    return page_cards(filters), count_selected(filters)
 
 
 @per_generation(key=_by_active_filters, deps=CATALOGUE_FIGURES)
@@ -165,6 +198,18 @@ def newest(limit, **where):
     """The newest published innovations, optionally of one owner (``owner_id=``)."""
     query = sa.select(Innovation).where(Innovation.is_public).filter_by(**where).order_by(*ORDER["newest"]).limit(limit)
     return list(db.session.scalars(with_card_data(query)))
+
+
+@per_generation(deps=CATALOGUE_FIGURES, deps_of=cards.shown)
+def newest_cards(limit):
+    """The home page's newest innovations, as cards remembered per generation."""
+    return tuple(map(cards.card_of, newest(limit)))
+
+
+@per_generation(deps=CATALOGUE_FIGURES, deps_of=cards.shown)
+def most_replicated_cards(limit):
+    """The home page's most replicated innovations, as cards remembered per generation."""
+    return tuple(map(cards.card_of, most_replicated(limit)))
 
 
 def most_replicated(limit):

@@ -1,6 +1,7 @@
 """Public catalogue pages: home, the filtered catalogue, case studies, owners and regions."""
 
 import re
+from functools import cache
 from urllib.parse import quote
 
 import sqlalchemy as sa
@@ -8,6 +9,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import format_decimal, get_locale
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.catalog import queries
 from app.catalog.access import innovation_or_404, owner_or_404, region_or_404
@@ -28,7 +30,7 @@ from app.catalog.labels import (
     STAGE_LABELS,
     award_label,
 )
-from app.catalog.models import InnovationDocument, InnovationImage, Owner, Sector
+from app.catalog.models import Innovation, InnovationDocument, InnovationImage, Owner, Sector
 from app.catalog.pictures import image_url, serve
 from app.extensions import db
 from app.files import blob_store
@@ -46,8 +48,8 @@ def home():
     return render_template(
         "catalog/home.html",
         figures=queries.headline_figures(),
-        latest=queries.newest(6),
-        most_replicated=queries.most_replicated(6),
+        latest=queries.newest_cards(6),
+        most_replicated=queries.most_replicated_cards(6),
         sectors=sectors,
         sector_counts=queries.counts_by_sector(),
         provinces=provinces,
@@ -79,7 +81,7 @@ def catalogue():
         filters = parse_filters(request.args)
     except FilterError as error:
         return render_template("catalog/catalogue.html", error=error, filters=None), 400
-    innovations, total = queries.browse(filters)
+    innovations, total = queries.browse_cards(filters)
     return render_template(
         "catalog/catalogue.html",
         filters=filters,
@@ -91,11 +93,30 @@ def catalogue():
     )
 
 
+@cache  # built on first use: building options configures the mappers
+def page_loads():
+    """Everything the case-study page shows of the case study itself, loaded with it: its
+    owner, unit and region (joined) and one query per list, rather than one lazy load per
+    attribute as the template reaches it. The panels of other features load their own."""
+    return (
+        joinedload(Innovation.owner, innerjoin=True),
+        joinedload(Innovation.institution, innerjoin=True),
+        joinedload(Innovation.region).joinedload(Region.parent),
+        selectinload(Innovation.sectors),
+        selectinload(Innovation.themes),
+        selectinload(Innovation.awards),
+        selectinload(Innovation.images),
+        selectinload(Innovation.documents),
+        selectinload(Innovation.indicators),
+        selectinload(Innovation.contacts),
+    )
+
+
 @bp.get("/inovasi/<slug>")
 def innovation(slug):
     # Not published: only its authors and the editors see it (with its status); for anyone
     # else it does not exist.
-    item = innovation_or_404(slug, current_user)
+    item = innovation_or_404(slug, current_user, options=page_loads())
     return render_template("catalog/innovation.html", innovation=item, toc=table_of_contents(item.body_html))
 
 

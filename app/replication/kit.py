@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask import render_template
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from app import panels
 from app.catalog.documents import FORMATS
@@ -73,6 +74,7 @@ def kit_of(innovation):
         sa.select(Replication)
         .where(Replication.innovation_id == innovation.id, Replication.is_public)
         .order_by(Replication.id)
+        .options(joinedload(Replication.adopter, innerjoin=True))  # each adopter's name: no query per row
         .execution_options(cache_tags={scopes.replications_of(innovation.id)})  # docs/decisions/0091
     )
     adopters = [r for r in db.session.scalars(query) if r.local_name or (r.notes_md or "").strip()]

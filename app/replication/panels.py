@@ -6,9 +6,11 @@ import sqlalchemy as sa
 from flask import render_template
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app import panels
 from app.accounts.permissions import member_ids
+from app.catalog.models import Owner
 from app.datagen import scopes
 from app.extensions import db
 from app.regions.maps import province_map
@@ -17,10 +19,13 @@ from app.replication.models import PROGRESS, STAGES, Replication, ReplicationInd
 
 def _of(*where, cache_tags=None):
     # A case study that is not public (a draft, archived) does not show through its replications.
+    # Each row's adopter and its region (the table and the map show both) come joined: one
+    # query, whatever the number of replications.
     query = (
         sa.select(Replication)
         .where(*where, Replication.is_public)
         .order_by(Replication.updated_at.desc(), Replication.id.desc())
+        .options(joinedload(Replication.adopter, innerjoin=True).joinedload(Owner.region))
     )
     if cache_tags is not None:  # what a cached page showing them depends on (docs/decisions/0091)
         query = query.execution_options(cache_tags=cache_tags)
@@ -73,6 +78,7 @@ def indicator_comparison(innovation):
         .join(Replication)
         .where(Replication.innovation_id == innovation.id, Replication.is_public)
         .order_by(Replication.id)
+        .options(contains_eager(ReplicationIndicator.replication).joinedload(Replication.adopter, innerjoin=True))
         .execution_options(cache_tags={scopes.replications_of(innovation.id)})
     )
     reported = {}
@@ -100,8 +106,6 @@ def owner_page(owner):
 
 @panels.provide("region", order=10)
 def region_page(region):
-    from app.catalog.models import Owner
-
     adopted = _of(Replication.adopter.has(Owner.region_code == region.code))
     return render_template("replication/_region.html", region=region, adopted=adopted)
 

@@ -175,8 +175,9 @@ def vocabulary():
     return load_vocabulary(current_app.config["REFERENCE_DIR"])
 
 
-def search(filters):
-    """Search the catalogue: ``filters`` is a catalog.filters.Filters (q, filters, sort, page)."""
+def search(filters, loads=None):
+    """Search the catalogue: ``filters`` is a catalog.filters.Filters (q, filters, sort, page).
+    ``loads``: loader options for the page's rows when the caller shows less than the API."""
     try:
         snap = _snapshot()
     except IndexMissing:
@@ -188,7 +189,7 @@ def search(filters):
     facts = snap.facts
     words = frozenset(plan.highlight_words()) if plan else frozenset()
     _record((filters, _fingerprint(snap, page_docs, total, facets, plan, words)))
-    rows = fetch([facts[n].id for n in page_docs])
+    rows = fetch([facts[n].id for n in page_docs], loads)
     hits = [Hit(rows[facts[n].id], scores.get(n, 0.0), words) for n in page_docs if facts[n].id in rows]
     return SearchResult(
         hits=hits,
@@ -278,10 +279,13 @@ def _search_database(filters):
     )
 
 
-def fetch(ids):
+def fetch(ids, loads=None):
     """Innovation rows by id, with what a result list shows, as ``{id: innovation}``."""
     if not ids:
         return {}
+    if loads is not None:  # the caller's own loader options (the search page: its owner only)
+        query = sa.select(Innovation).where(Innovation.id.in_(ids), Innovation.is_public).options(*loads)
+        return {innovation.id: innovation for innovation in db.session.scalars(query)}
     # The index may lag behind the database for a moment (a case study archived while the
     # writer was busy): every hit is checked against the public scope before it is shown.
     query = (
