@@ -37,7 +37,7 @@ MEMO_SIZE = 4096  # remembered results per snapshot: popular words cost nothing 
 
 
 class _Segment:
-    """Facts and field lengths of one immutable Whoosh segment."""
+    """Facts and field lengths of one immutable Whoosh segment, and (when asked) its term frequencies."""
 
     def __init__(self, segreader):
         count = segreader.doc_count_all()
@@ -45,6 +45,19 @@ class _Segment:
         self.lengths = {
             field: [segreader.doc_field_length(n, field, 0) or 0 for n in range(count)] for field in LENGTH_FIELDS
         }
+        self._frequencies = {}  # field -> {term: collection frequency}, built when first asked
+
+    def frequencies(self, segreader, field):
+        """``{term: how often the segment holds it}`` of one field (deleted documents included,
+        as Whoosh counts them): about 0.1 s for the body of 20,000 case studies, once."""
+        table = self._frequencies.get(field)
+        if table is None:
+            table = {}
+            if field in segreader.schema:
+                decode = segreader.schema[field].from_bytes
+                table = {decode(term): info.weight() for term, info in segreader.iter_field(field)}
+            self._frequencies[field] = table
+        return table
 
 
 def _segment(generation, segreader):
@@ -132,6 +145,22 @@ class Snapshot:
             facts = self.facts
             self._columns[name] = sorted(self.live, key=lambda n: key(facts[n]))
         return self._columns[name]
+
+    def collection_frequencies(self, field):
+        """``{term: how often the index holds it}`` in ``field``: Whoosh's ``frequency()`` of
+        every term at once, from tables kept per immutable segment."""
+
+        def compute():
+            tables = [segment.frequencies(segreader, field) for segreader, _, segment in self.leaves]
+            if len(tables) == 1:
+                return tables[0]
+            total = {}
+            for table in tables:
+                get = total.get
+                total.update({term: get(term, 0) + weight for term, weight in table.items()})
+            return total
+
+        return self.column_of(("frequencies", field), compute)
 
     def doc_frequency(self, field, term):
         """How many documents hold ``term`` in ``field`` (deleted ones included, cheaply)."""

@@ -2,6 +2,7 @@
 
 import heapq
 
+from app.search import keyterms
 from app.search.documents import TEXT_FIELDS, plain_text
 from app.search.engine import FIELD_BOOSTS
 
@@ -18,7 +19,7 @@ def similar_docnums(snapshot, innovation, limit=5):
     lang = innovation.language if innovation.language in TEXT_FIELDS else "id"
     fields = TEXT_FIELDS[lang]
     text = " ".join((innovation.title, innovation.title, innovation.summary, plain_text(innovation.body_md)))
-    key_terms = snapshot.searcher.key_terms_from_text(fields[2], text, numterms=KEY_TERMS)
+    key_terms = keyterms.key_terms(snapshot, fields[2], text, KEY_TERMS)
     scores = {}
     reader = snapshot.reader
     for term, weight in key_terms:
