@@ -1,6 +1,7 @@
 """``flask search ...``: rebuild the index, apply waiting changes, show its state."""
 
 import contextlib
+import os
 import time
 
 import click
@@ -12,7 +13,7 @@ from whoosh.index import LockError
 from app.extensions import db
 from app.search import servers
 from app.search.follower import INTERVAL, Follower
-from app.search.index import IndexBehind, IndexMissing, IndexStore, RebuildBusy
+from app.search.index import REINDEX_POOL_MB, IndexBehind, IndexMissing, IndexStore, RebuildBusy
 from app.search.models import SearchOutbox, SearchServer
 from app.search.servers import server_name
 
@@ -23,18 +24,41 @@ def _store():
     return IndexStore(current_app.config["SEARCH_INDEX_DIR"])
 
 
+def default_procs():
+    """The cores this process may run on, at most 4: a full reindex parallelises over them
+    (two cores build 20,000 case studies in about half the time of one)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 4))
+
+
 def _record():
     """Record this server's position (docs/decisions/0086), as its follower would."""
     servers.record(db.engine, server_name(current_app.config), _store().applied())
 
 
 @search_cli.command("reindex")
-@click.option("--procs", default=1, show_default=True, help="Indexing processes (Whoosh's multiprocess writer).")
-def reindex_command(procs):
+@click.option(
+    "--procs",
+    type=click.IntRange(1, 32),
+    default=default_procs,
+    show_default="the cores this process may use, at most 4",
+    help="Indexing processes (Whoosh's multiprocess writer, one index segment each).",
+)
+@click.option(
+    "--pool-mb",
+    type=click.IntRange(16, 65536),
+    default=REINDEX_POOL_MB,
+    show_default=True,
+    help="Memory per indexing process for postings before they are sorted on disk.",
+)
+def reindex_command(procs, pool_mb):
     """Build a new index from the database beside the current one, then switch to it."""
     started = time.perf_counter()
     try:
-        count = _store().rebuild(db.engine, procs=procs, wait=False)
+        count = _store().rebuild(db.engine, procs=procs, wait=False, pool_mb=pool_mb)
     except RebuildBusy:
         raise click.ClickException("another process is rebuilding the index; try again when it is done") from None
     _record()

@@ -40,6 +40,10 @@ POINTER = "CURRENT"
 APPLIED = "applied"
 FORMAT_FILE = "format"  # the document layout a generation was built with
 BATCH = 500  # innovations loaded from the database at a time
+# Whoosh's posting pool, per indexing process, before it sorts runs on disk (its default is 128):
+# with 512 a full reindex of 20,000 case studies sorts in memory (bench/RESULTS.md, issue 16).
+# Only the reindex command asks for it; a rebuild inside a web process keeps Whoosh's default.
+REINDEX_POOL_MB = 512
 KEEP_GENERATIONS = 2  # the current one and the one before, which a searcher may still read
 
 
@@ -289,11 +293,13 @@ class IndexStore:
         return len(rows)
 
     # --- rebuilding --------------------------------------------------------------------
-    def rebuild(self, engine, procs=1, wait=True):
+    def rebuild(self, engine, procs=1, wait=True, pool_mb=None):
         """Build a new generation from the database, swap it in, catch up, drop old ones.
 
-        Returns the number of innovations indexed. RebuildBusy when another process is
-        rebuilding and ``wait`` is False.
+        ``procs`` > 1 builds with Whoosh's multiprocess writer (one segment per process);
+        ``pool_mb`` is the posting pool of each (Whoosh's default when None). Returns the
+        number of innovations indexed. RebuildBusy when another process is rebuilding and
+        ``wait`` is False.
         """
         self.root.mkdir(parents=True, exist_ok=True)
         with _flock(self.root / ".rebuild.lock", blocking=wait):
@@ -301,7 +307,7 @@ class IndexStore:
             path = self.root / name
             path.mkdir()
             try:
-                count = self._build(path, engine, procs)
+                count = self._build(path, engine, procs, pool_mb)
             except BaseException:
                 shutil.rmtree(path, ignore_errors=True)
                 raise
@@ -314,7 +320,7 @@ class IndexStore:
             self._drop_old_generations(keep=name)
         return count
 
-    def _build(self, path, engine, procs):
+    def _build(self, path, engine, procs, pool_mb):
         ix = whoosh_index.create_in(str(path), make_schema())
         with Session(engine) as session:
             # The mark is read before the rows: a change committed after it is applied
@@ -323,7 +329,9 @@ class IndexStore:
             # was pruned empty.
             mark = max(session.scalar(sa.select(sa.func.max(SearchOutbox.id))) or 0, pruned_through(session))
             ids = list(session.scalars(sa.select(Innovation.id).where(Innovation.is_public).order_by(Innovation.id)))
-            options = {"procs": procs, "limitmb": 128, "multisegment": True} if procs > 1 else {}
+            options = {"limitmb": pool_mb} if pool_mb else {}
+            if procs > 1:
+                options.update(procs=procs, multisegment=True)
             writer = ix.writer(codec=_codec(), **options)
             try:
                 for start in range(0, len(ids), BATCH):
