@@ -318,7 +318,8 @@ def similar(innovation, limit=5):
     sectors = frozenset(sector.slug for sector in innovation.sectors)
     key = ("similar", innovation.id, innovation.version, sectors, limit)
     docnums = snap.memo(key, lambda: similar_docnums(snap, innovation, limit))
-    rows = fetch([snap.facts[n].id for n in docnums])
+    # Shown as cards: what a card shows, not the themes and documents of a result list.
+    rows = fetch([snap.facts[n].id for n in docnums], loads=catalog_queries.card_loads())
     return [rows[snap.facts[n].id] for n in docnums if snap.facts[n].id in rows]
 
 
