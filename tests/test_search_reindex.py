@@ -2,6 +2,8 @@
 multiprocess writer, one segment per process) answers every search exactly as an index
 built by one process does."""
 
+import multiprocessing
+import os
 import random
 
 import pytest
@@ -9,7 +11,7 @@ import sqlalchemy as sa
 
 from app.content.importer import import_case_studies
 from app.regions.models import Region
-from app.search import service
+from app.search import cli, service
 from app.search.index import IndexStore
 from bench.synthetic import TOPICS, write_case_studies
 from tests.test_search_support import clean_index, load_cases
@@ -74,3 +76,12 @@ def test_several_processes_build_the_same_index(catalogue, client, runner, db):
 def test_bad_reindex_options_are_refused(runner, args):
     result = runner.invoke(args=["search", "reindex", *args])
     assert result.exit_code == 2 and "Invalid value" in result.output
+
+
+@pytest.mark.parametrize(
+    ("method", "cores", "expected"), [("fork", 2, 2), ("fork", 16, 4), ("spawn", 8, 1), ("forkserver", 8, 1)]
+)
+def test_the_default_processes_follow_the_cores_where_python_forks(monkeypatch, method, cores, expected):
+    monkeypatch.setattr(multiprocessing, "get_start_method", lambda allow_none=False: method)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
+    assert cli.default_procs() == expected

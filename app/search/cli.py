@@ -1,6 +1,7 @@
 """``flask search ...``: rebuild the index, apply waiting changes, show its state."""
 
 import contextlib
+import multiprocessing
 import os
 import time
 
@@ -26,7 +27,12 @@ def _store():
 
 def default_procs():
     """The cores this process may run on, at most 4: a full reindex parallelises over them
-    (two cores build 20,000 case studies in about half the time of one)."""
+    (two cores build 20,000 case studies in about half the time of one). One where processes
+    are not forked (macOS, Windows, Python 3.14's Linux default): Whoosh's multiprocess writer
+    was checked with fork only (docs/decisions/0096)."""
+    method = multiprocessing.get_start_method(allow_none=True) or multiprocessing.get_all_start_methods()[0]
+    if method != "fork":
+        return 1
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
