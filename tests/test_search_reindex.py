@@ -5,6 +5,7 @@ built by one process does."""
 import multiprocessing
 import os
 import random
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -12,6 +13,8 @@ import sqlalchemy as sa
 from app.content.importer import import_case_studies
 from app.regions.models import Region
 from app.search import cli, service
+from app.search import index as index_module
+from app.search.documents import document
 from app.search.index import IndexStore
 from bench.synthetic import TOPICS, write_case_studies
 from tests.test_search_support import clean_index, load_cases
@@ -85,3 +88,34 @@ def test_the_default_processes_follow_the_cores_where_python_forks(monkeypatch, 
     monkeypatch.setattr(multiprocessing, "get_start_method", lambda allow_none=False: method)
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
     assert cli.default_procs() == expected
+
+
+def _generations(app):
+    return sorted(p.name for p in Path(app.config["SEARCH_INDEX_DIR"]).iterdir() if p.name.startswith("gen-"))
+
+
+def test_a_process_that_fails_leaves_the_current_index_in_use(catalogue, client, runner, db, monkeypatch):
+    """Whoosh's multiprocess writer commits without the segment of a process that died: such
+    an index is counted, refused, and the one in use stays."""
+    store = IndexStore(catalogue.config["SEARCH_INDEX_DIR"])
+    with catalogue.app_context():
+        store.rebuild(db.engine, procs=1)
+    before = store.current_path()
+    generations = _generations(catalogue)
+    one = _answers(client)
+    sent = []
+
+    def broken(innovation):
+        fields = document(innovation)
+        sent.append(innovation.id)
+        if len(sent) == SYNTHETIC:  # in a later batch: a process other than the first gets it
+            fields["year"] = "not a year"  # the indexing process raises on it
+        return fields
+
+    monkeypatch.setattr(index_module, "document", broken)
+    result = runner.invoke(args=["search", "reindex", "--procs", "2", "--pool-mb", "16"])
+    assert result.exit_code == 1, result.output
+    assert "the current index is kept" in result.output
+    assert store.current_path() == before
+    assert _generations(catalogue) == generations  # the half-built one was removed
+    assert _answers(client) == one

@@ -14,7 +14,7 @@ from whoosh.index import LockError
 from app.extensions import db
 from app.search import servers
 from app.search.follower import INTERVAL, Follower
-from app.search.index import REINDEX_POOL_MB, IndexBehind, IndexMissing, IndexStore, RebuildBusy
+from app.search.index import REINDEX_POOL_MB, IndexBehind, IndexBuildFailed, IndexMissing, IndexStore, RebuildBusy
 from app.search.models import SearchOutbox, SearchServer
 from app.search.servers import server_name
 
@@ -67,6 +67,8 @@ def reindex_command(procs, pool_mb):
         count = _store().rebuild(db.engine, procs=procs, wait=False, pool_mb=pool_mb)
     except RebuildBusy:
         raise click.ClickException("another process is rebuilding the index; try again when it is done") from None
+    except IndexBuildFailed as error:
+        raise click.ClickException(f"{error}; the current index is kept (see the log above)") from None
     _record()
     click.echo(f"Indexed {count} innovations in {time.perf_counter() - started:.1f} s.")
 

@@ -146,21 +146,21 @@ class Snapshot:
             self._columns[name] = sorted(self.live, key=lambda n: key(facts[n]))
         return self._columns[name]
 
-    def collection_frequencies(self, field):
-        """``{term: how often the index holds it}`` in ``field``: Whoosh's ``frequency()`` of
-        every term at once, from tables kept per immutable segment."""
+    def frequency_tables(self, field):
+        """``[{term: how often the segment holds it}]`` of ``field``, one per segment in the
+        reader's order (kept per immutable segment: never merged per snapshot, as an index
+        built by several processes, or written to since, has several)."""
+        return [segment.frequencies(segreader, field) for segreader, _, segment in self.leaves]
 
-        def compute():
-            tables = [segment.frequencies(segreader, field) for segreader, _, segment in self.leaves]
-            if len(tables) == 1:
-                return tables[0]
-            total = {}
-            for table in tables:
-                get = total.get
-                total.update({term: get(term, 0) + weight for term, weight in table.items()})
-            return total
-
-        return self.column_of(("frequencies", field), compute)
+    def collection_frequency(self, field, term, tables=None):
+        """Whoosh's ``frequency(field, term)``, from the segments' tables; None when no
+        segment holds the term (Whoosh's ``(field, term) in reader`` is false)."""
+        total = None
+        for table in tables if tables is not None else self.frequency_tables(field):
+            weight = table.get(term)
+            if weight is not None:  # Whoosh adds 0 for the others: the same sum
+                total = weight if total is None else total + weight
+        return total
 
     def doc_frequency(self, field, term):
         """How many documents hold ``term`` in ``field`` (deleted ones included, cheaply)."""

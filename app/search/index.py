@@ -143,6 +143,10 @@ class IndexBehind(IndexMissing):
     the outbox, so it must be rebuilt (app/search/servers.py)."""
 
 
+class IndexBuildFailed(RuntimeError):
+    """A rebuild wrote fewer documents than it was given: the new index is not used."""
+
+
 class RebuildBusy(RuntimeError):
     """Another process is rebuilding the index right now."""
 
@@ -333,20 +337,29 @@ class IndexStore:
             if procs > 1:
                 options.update(procs=procs, multisegment=True)
             writer = ix.writer(codec=_codec(), **options)
+            added = 0
             try:
                 for start in range(0, len(ids), BATCH):
                     found = load_innovations(session, ids[start : start + BATCH])
                     for innovation in found.values():
                         writer.add_document(**document(innovation))
+                        added += 1
                     session.expunge_all()  # keep memory flat on a large catalogue
                 writer.commit()
             except BaseException:
                 writer.cancel()
                 raise
         ix.close()
+        # Whoosh's multiprocess writer commits without the segment of a process that died (an
+        # error on one document, the out-of-memory killer): count what was really written, so
+        # that such an index is thrown away (rebuild()) rather than swapped in.
+        with whoosh_index.open_dir(str(path)).reader() as reader:
+            written = reader.doc_count()
+        if written != added:
+            raise IndexBuildFailed(f"the new index holds {written} of the {added} innovations sent to it")
         _write_atomically(path / APPLIED, str(mark))
         _write_atomically(path / FORMAT_FILE, FORMAT)
-        return len(ids)
+        return added
 
     def _drop_old_generations(self, keep):
         generations = sorted(

@@ -26,11 +26,11 @@ def key_terms(snapshot, field, text, number):
         total += weight
     if not in_text:
         return []
-    frequency = snapshot.collection_frequencies(field)
+    tables = snapshot.frequency_tables(field)
     count = snapshot.reader.doc_count_all()  # Whoosh's N counts deleted documents too
     scored, most = [], 0
     for term, weight in in_text.items():
-        cf = frequency.get(term)
+        cf = snapshot.collection_frequency(field, term, tables)
         if cf is None:  # a word the index does not hold
             continue
         f = cf / count
