@@ -45,6 +45,13 @@ class Config:
         self.DOCUMENT_UPLOAD_LIMIT = 10 * 1024 * 1024
         # Anonymous pages are cached per worker, keyed by the data generation (app/pagecache.py).
         self.PAGE_CACHE_ENABLED = env.get("PAGE_CACHE", "on") != "off"
+        # How long a worker serves cached pages under the generation it last read before it
+        # reads it again (docs/decisions/0097): another process's write shows after at most
+        # this long; this process's own at once. 0 reads it on every hit.
+        recheck = _whole_number(env, "PAGE_CACHE_RECHECK_MS", 50)
+        if recheck > 1000:
+            raise ConfigError(f"PAGE_CACHE_RECHECK_MS must be at most 1000 (one second), not {recheck}")
+        self.PAGE_CACHE_RECHECK_SECONDS = recheck / 1000
         # Aggregate figures (facet counts, statistics) kept per data generation (app/memo.py).
         self.GENERATION_MEMO = env.get("GENERATION_MEMO", "on") != "off"
         self.WTF_CSRF_TIME_LIMIT = 8 * 3600  # a long editing session must not lose its form

@@ -336,6 +336,11 @@ def test_metrics_are_not_public_and_add_up_every_worker(deployed):
     before = home_requests()
     for _ in range(12):
         assert visitor.get("/")[0] == 200
+    # A request is counted when its worker closes the response, a moment after the client has
+    # read it: wait for the last one (at most 10 s), then ask again.
+    deadline = time.monotonic() + 10
+    while home_requests() != before + 12 and time.monotonic() < deadline:
+        time.sleep(0.05)
     # Each scrape is answered by whichever worker is free; every one adds up both.
     assert [home_requests() for _ in range(6)] == [before + 12] * 6
     pids = {int(name.rsplit("_", 1)[1].split(".")[0]) for name in os.listdir(deployed["metrics_dir"])}

@@ -51,11 +51,24 @@ def test_trusted_hosts_are_a_comma_separated_list():
 
 
 @pytest.mark.parametrize(
-    ("name", "value"), [("PROXY_FIX_FOR", "satu"), ("SEARCH_READY_MAX_LAG", "-1"), ("LOG_FORMAT", "xml")]
+    ("name", "value"),
+    [
+        ("PROXY_FIX_FOR", "satu"),
+        ("SEARCH_READY_MAX_LAG", "-1"),
+        ("LOG_FORMAT", "xml"),
+        ("PAGE_CACHE_RECHECK_MS", "0.5"),
+        ("PAGE_CACHE_RECHECK_MS", "1001"),
+    ],
 )
 def test_malformed_operations_settings_are_refused(name, value):
     with pytest.raises(config.ConfigError, match=name):
         config.Config(environ={name: value})
+
+
+def test_the_page_cache_recheck_is_given_in_milliseconds():
+    assert config.Config(environ={}).PAGE_CACHE_RECHECK_SECONDS == 0.05
+    assert config.Config(environ={"PAGE_CACHE_RECHECK_MS": "0"}).PAGE_CACHE_RECHECK_SECONDS == 0
+    assert config.Config(environ={"PAGE_CACHE_RECHECK_MS": "1000"}).PAGE_CACHE_RECHECK_SECONDS == 1
 
 
 def test_a_production_app_refuses_unknown_hosts(tmp_path):

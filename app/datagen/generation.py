@@ -4,6 +4,7 @@ tags, scopes.py), so that a page or figure it cannot affect stays in use
 (docs/decisions/0091)."""
 
 import os
+import time
 from collections import deque
 from threading import Lock
 
@@ -78,10 +79,36 @@ class _GenerationReader:
     def __init__(self):
         self.lock = Lock()
         self.connections = {}  # (pid, database URL) -> detached pool connection
+        self.recent = {}  # (pid, database URL) -> (generation, monotonic time it was known)
 
     def read(self, engine):
         rows = self.fetch(engine, self.QUERY)
         return rows[0][0] if rows else 0
+
+    def read_recent(self, engine, seconds):
+        """The generation as read at most ``seconds`` ago in this process, or as this process's
+        own last commit set it, whichever is newer; read again when older."""
+        key = (os.getpid(), engine.url.render_as_string(hide_password=False))
+        known = self.recent.get(key)
+        now = time.monotonic()
+        if known is not None and now - known[1] < seconds:
+            return known[0]
+        value = self.read(engine)
+        with self.lock:
+            known = self.recent.get(key)
+            # An own commit learnt while the read was under way may be newer than what it saw.
+            if known is None or known[1] < now or known[0] < value:
+                self.recent[key] = (value, now)
+                return value
+            return known[0]
+
+    def learn(self, engine, generation):
+        """This process committed ``generation``: serve under it at once (read_recent)."""
+        key = (os.getpid(), engine.url.render_as_string(hide_password=False))
+        with self.lock:
+            known = self.recent.get(key)
+            if known is None or known[0] < generation:
+                self.recent[key] = (generation, time.monotonic())
 
     def fetch(self, engine, query):
         key = (os.getpid(), engine.url.render_as_string(hide_password=False))
@@ -122,6 +149,7 @@ class _GenerationReader:
             for connection in self.connections.values():
                 connection.close()
             self.connections.clear()
+            self.recent.clear()
 
 
 _generation = _GenerationReader()
@@ -130,6 +158,13 @@ _generation = _GenerationReader()
 def current_generation(engine=None):
     """The committed data generation (0 before anything was written)."""
     return _generation.read(engine if engine is not None else db.engine)
+
+
+def recent_generation(seconds, engine=None):
+    """The data generation as this process knew it at most ``seconds`` ago, or newer: what a
+    cache hit is served under (docs/decisions/0097). A commit made by this process counts at
+    once; one made by another process within ``seconds``. ``seconds`` 0 reads it every time."""
+    return _generation.read_recent(engine if engine is not None else db.engine, seconds)
 
 
 def read_rows(query, engine=None):
@@ -315,6 +350,13 @@ def bump(session, tags):
     connection.execute(
         changes.update().where(changes.c.generation == info["generation_bumped"]).values(tags=encode(done))
     )
+
+
+@event.listens_for(db.session, "after_commit")
+def _learn_own_commit(session):
+    generation = session.info.get("generation_bumped")
+    if generation is not None:
+        _generation.learn(session.get_bind(), generation)
 
 
 @event.listens_for(db.session, "after_transaction_end")

@@ -17,7 +17,13 @@ import time
 from flask import current_app, g, request, session
 
 from app.datagen import scopes
-from app.datagen.generation import CacheGeneration, close_connections, current_generation, forget_changes
+from app.datagen.generation import (
+    CacheGeneration,
+    close_connections,
+    current_generation,
+    forget_changes,
+    recent_generation,
+)
 from app.datagen.generation import still_current as _still_current
 from app.extensions import db, locale_of
 from app.pagecache.store import Page, store
@@ -94,7 +100,7 @@ def serve_from_cache():
         return None
     app = current_app._get_current_object()
     key = page_key(request, app.config)
-    generation = current_generation()
+    generation = recent_generation(app.config["PAGE_CACHE_RECHECK_SECONDS"])
     index = None
     if request.endpoint in SHORT_LIVED:
         stored = store.peek(key)

@@ -14,7 +14,7 @@ carry no Last-Modified, so ``If-Modified-Since`` alone changes nothing.
 from werkzeug.http import parse_etags, unquote_etag
 from werkzeug.wrappers import Request
 
-from app.datagen.generation import current_generation, read_rows
+from app.datagen.generation import read_rows, recent_generation
 from app.pagecache import index_version, page_key, still_current
 from app.pagecache.store import store
 
@@ -59,7 +59,7 @@ class Front:
         if page is None or page.limited:
             return None
         engine = self._engine()
-        generation = current_generation(engine)
+        generation = recent_generation(config["PAGE_CACHE_RECHECK_SECONDS"], engine)
         index = None
         if page.index is not None:
             if page.generation != generation and self._index_behind(engine, generation):
