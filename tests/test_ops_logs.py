@@ -6,10 +6,12 @@ import logging
 
 import pytest
 import structlog
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app import pagecache
 from app.extensions import db as _db
-from app.ops.logs import bound_request_id, current_request_id
+from app.ops.logs import TextRenderer, bound_request_id, current_request_id
 from tests import factories
 from tests.accounts_fixtures import PASSWORD, csrf_token, make_user
 from tests.support import make_app
@@ -151,3 +153,46 @@ def test_a_job_carries_the_request_id_of_the_request_that_asked_for_it(json_app,
         ("job done", "permintaan-asal"),
     ]
     assert lines[1]["items"] == 3
+
+
+# Keys and values as log lines carry them: names, numbers, None, and text with the characters
+# that make the library quote a value (spaces, tabs, =, quotes, line breaks).
+_KEYS = st.text(st.sampled_from("abcz_=. \"'"), min_size=1, max_size=8)
+_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(st.sampled_from("ab= \t\n\"'\\é<>"), max_size=10),
+    st.lists(st.integers(), max_size=3),
+)
+_NAMES = st.one_of(st.text(max_size=12), st.text(st.sampled_from("ab =\n"), max_size=6))
+_NAMED = {
+    "level": st.sampled_from(["debug", "info", "warning", "error", "critical", "exception", "", "x" * 12]),
+    "event": st.one_of(_NAMES, st.integers()),
+    "logger": _NAMES,
+    "logger_name": _NAMES,
+    "timestamp": _NAMES,
+}
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    named=st.fixed_dictionaries({}, optional=_NAMED),
+    others=st.dictionaries(_KEYS.filter(lambda key: key not in _NAMED), _VALUES, max_size=8),
+)
+def test_the_text_renderer_writes_what_structlogs_console_renderer_writes(named, others):
+    event = {**others, **named}
+    library = structlog.dev.ConsoleRenderer(
+        colors=False, pad_event_to=0, exception_formatter=structlog.dev.plain_traceback
+    )
+    assert TextRenderer()(None, "info", dict(event)) == library(None, "info", dict(event))
+
+
+def test_the_text_renderer_leaves_tracebacks_to_the_library():
+    try:
+        raise RuntimeError("rusak untuk uji")
+    except RuntimeError as error:
+        event = {"event": "gagal", "level": "error", "exc_info": (type(error), error, error.__traceback__)}
+    line = TextRenderer()(None, "error", dict(event))
+    assert line.startswith("[error    ] gagal") and "Traceback" in line and "RuntimeError: rusak untuk uji" in line

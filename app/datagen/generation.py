@@ -5,6 +5,7 @@ tags, scopes.py), so that a page or figure it cannot affect stays in use
 
 import os
 import time
+import weakref
 from collections import deque
 from threading import Lock
 
@@ -64,6 +65,17 @@ class CacheChange(db.Model):
 KEEP_CHANGES = 2000
 
 
+_URLS = weakref.WeakKeyDictionary()  # engine -> its URL with the password, rendered once
+
+
+def _key(engine):
+    """What this process's connections and views of one database are kept under."""
+    url = _URLS.get(engine)
+    if url is None:
+        url = _URLS[engine] = engine.url.render_as_string(hide_password=False)
+    return os.getpid(), url
+
+
 class _GenerationReader:
     """Reads the generation on a connection of its own, one per process and database.
 
@@ -88,7 +100,7 @@ class _GenerationReader:
     def read_recent(self, engine, seconds):
         """The generation as read at most ``seconds`` ago in this process, or as this process's
         own last commit set it, whichever is newer; read again when older."""
-        key = (os.getpid(), engine.url.render_as_string(hide_password=False))
+        key = _key(engine)
         known = self.recent.get(key)
         now = time.monotonic()
         if known is not None and now - known[1] < seconds:
@@ -104,14 +116,14 @@ class _GenerationReader:
 
     def learn(self, engine, generation):
         """This process committed ``generation``: serve under it at once (read_recent)."""
-        key = (os.getpid(), engine.url.render_as_string(hide_password=False))
+        key = _key(engine)
         with self.lock:
             known = self.recent.get(key)
             if known is None or known[0] < generation:
                 self.recent[key] = (generation, time.monotonic())
 
     def fetch(self, engine, query):
-        key = (os.getpid(), engine.url.render_as_string(hide_password=False))
+        key = _key(engine)
         with self.lock:
             try:
                 return self._fetch(engine, key, query)
@@ -215,7 +227,7 @@ class _Changes:
     def _advance(self, engine, current):
         from app.datagen.scopes import decode
 
-        key = (os.getpid(), engine.url.render_as_string(hide_password=False))
+        key = _key(engine)
         view = self.views.get(key)
         if view is not None and current < view[1] and not self._still_there(engine, view[1]):
             view = None  # the counter started again (its row was recreated): forget it all
