@@ -2,14 +2,16 @@
 
     .venv/bin/python bench/load.py [--innovations 20000] [--replications 50000]
                                    [--seconds 10] [--connections 16] [--workers 2]
-                                   [--mixed]
+                                   [--mixed] [--same-size]
 
 Builds a fresh SQLite database (or uses DATABASE_URL), imports the sample content, seeds
 a synthetic catalogue through the services (``bench/synthetic.py seed``), builds the search
 index, then serves Suar and ``bench/bare_app.py`` with gunicorn (same worker count) and
 drives each page with wrk (Debian package ``wrk``) at the same concurrency. Prints
 requests per second, p50/p95 latency, each page's ratio to the bare page, and the memory
-of each worker afterwards. Everything stays on 127.0.0.1.
+of each worker afterwards. Everything stays on 127.0.0.1. ``--same-size`` also times the
+bare app answering a page as long as each of Suar's (its ``/size/<bytes>``): the share
+against it is what Suar's own code costs, apart from the bytes.
 
 ``--mixed`` (issue 16): instead of one page at a time, the readers walk a realistic mix
 (home, filtered catalogues, case studies drawn with a Zipf distribution, searches, the API)
@@ -137,6 +139,9 @@ def main():
         default="both",
         help="the anonymous page cache (both: one pass with it, one without)",
     )
+    parser.add_argument(
+        "--same-size", action="store_true", help="also time the bare app with a page as long as each of Suar's"
+    )
     parser.add_argument("--mixed", action="store_true", help="a realistic mix, read-only then with a writer")
     parser.add_argument("--write-every", type=float, default=1.0, help="seconds between writes (--mixed)")
     parser.add_argument("--warm", type=int, default=30, help="seconds of the mix, untimed, before the runs (--mixed)")
@@ -190,7 +195,12 @@ def run_pass(env, slug, options, cache):
             url = servers[server][1] + path.format(slug=slug)
             with urllib.request.urlopen(url, timeout=30) as response:  # warm up, and check it answers 200
                 assert response.status == 200, url
+            with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - our own loopback server
+                size = len(response.read())
             figures = hammer(url, options.seconds, options.connections)
+            if options.same_size and server == "suar":
+                # The bare app again, with a page as long as this one: what the bytes alone cost.
+                figures["same_size"] = hammer(f"{servers['bare'][1]}/size/{size}", options.seconds, options.connections)
             results.append((label, path.format(slug=slug), figures))
         memory = {name: worker_memory(process) for name, (process, _) in servers.items()}
     finally:
@@ -204,14 +214,20 @@ def run_pass(env, slug, options, cache):
         f"{options.replications:,} replications; gunicorn {options.workers} workers; "
         f"wrk {options.connections} connections, {options.seconds} s each\n"
     )
-    print("| page | URL | req/s | p50 ms | p95 ms | errors | vs bare |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    same = options.same_size
+    extra = " bare, same size req/s | vs it |" if same else ""
+    print("| page | URL | req/s | p50 ms | p95 ms | errors | vs bare |" + extra)
+    print("|---|---|---:|---:|---:|---:|---:|" + ("---:|---:|" if same else ""))
     for label, path, figures in results:
         errors = figures["socket_errors"] + figures["non_2xx"]
-        print(
+        row = (
             f"| {label} | `{path}` | {figures['rps']:.0f} | {figures['p50_us'] / 1000:.1f} | "
             f"{figures['p95_us'] / 1000:.1f} | {errors} | {figures['rps'] / bare:.0%} |"
         )
+        if same:
+            sized = figures.get("same_size")
+            row += f" {sized['rps']:.0f} | {figures['rps'] / sized['rps']:.0%} |" if sized else " | |"
+        print(row)
     for name, sizes in memory.items():
         print(f"\nworker memory after the run, {name}: " + ", ".join(f"{size:.0f} MiB" for size in sizes))
 

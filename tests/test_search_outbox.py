@@ -3,6 +3,7 @@ processes writing at once."""
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -271,3 +272,37 @@ def test_the_writer_is_taken_with_a_timeout(catalogue):
             ix.writer(timeout=0.05)
     finally:
         holder.cancel()
+
+
+def _version_from_the_files(app):
+    """The index version read from both files every time: what IndexStore.version() keeps."""
+    index = store(app)
+    path = index.current_path()
+    return f"{path.name}:{index.applied(path)}" if path is not None else "none"
+
+
+def test_the_index_version_follows_every_change_to_the_index(catalogue, db, runner):
+    index = store(catalogue)
+    versions = [index.version()]
+    assert versions[-1] == _version_from_the_files(catalogue) != "none"
+    _title(db, "bank-sampah-kupang", "Tabungan Giok dari Bank Sampah")  # the mark moves on
+    versions.append(index.version())
+    assert runner.invoke(args=["search", "reindex"]).exit_code == 0  # a new generation
+    versions.append(IndexStore(catalogue.config["SEARCH_INDEX_DIR"]).version())
+    assert len(set(versions)) == 3 and versions[-1] == _version_from_the_files(catalogue)
+    # Another process writes the same mark again (a new file with the same text): no change.
+    path = index.current_path()
+    mark = (path / "applied").read_text()
+    tmp = path / ".applied.other"
+    tmp.write_text(mark)
+    os.replace(tmp, path / "applied")
+    assert index.version() == versions[-1]
+    # ... or a later one: seen at once, by every store of that folder.
+    tmp.write_text(str(int(mark) + 5))
+    os.replace(tmp, path / "applied")
+    assert index.version() == _version_from_the_files(catalogue) == f"{path.name}:{int(mark) + 5}"
+    # The generation's folder is deleted under the pointer, then the whole index.
+    shutil.rmtree(path)
+    assert index.version() == "none" == _version_from_the_files(catalogue)
+    reset_index(catalogue)
+    assert index.version() == "none"

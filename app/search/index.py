@@ -160,6 +160,10 @@ def _write_atomically(path, text):
     os.replace(tmp, path)
 
 
+def _stamp(stat):
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size, stat.st_dev
+
+
 def _read(path):
     try:
         return path.read_text(encoding="utf-8").strip()
@@ -224,6 +228,39 @@ class IndexStore:
                     self._indexes.pop(old).close()
                 self._indexes[key] = ix
         return path, ix
+
+    _versions = {}  # index folder -> (the pointer's stat, generation path, the mark's stat, version)
+
+    def version(self):
+        """``"<generation>:<last change applied>"`` ("none" without an index): it changes
+        whenever the index does. Read again only when the pointer or the mark was replaced
+        (both are written by renaming a new file over the old: a new inode), so that asking
+        costs two ``stat`` calls instead of reading two files; every cache hit of a search
+        answer asks it."""
+        root = str(self.root)
+        try:
+            pointer = _stamp(os.stat(os.path.join(root, POINTER)))
+        except FileNotFoundError:
+            return "none"
+        known = self._versions.get(root)
+        if known is not None and known[0] == pointer:
+            try:
+                mark = _stamp(os.stat(os.path.join(known[1], APPLIED)))
+            except FileNotFoundError:
+                mark = None  # the generation's folder is gone, or was never marked: read it all
+            if mark is not None and mark == known[2]:
+                return known[3]
+        # Stamps are taken before the files are read, so what is kept is never older than them.
+        path = self.current_path()
+        if path is None:
+            return "none"
+        try:
+            mark = _stamp(os.stat(path / APPLIED))
+        except FileNotFoundError:
+            mark = None
+        version = f"{path.name}:{self.applied(path)}"
+        self._versions[root] = (pointer, str(path), mark, version)
+        return version
 
     def applied(self, path=None):
         """The last outbox id applied to a generation (the current one by default)."""

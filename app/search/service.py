@@ -336,6 +336,4 @@ def index_version(app=None):
     """A short string that changes whenever this server's index does (generation, last change
     applied): a cache of search answers keys on it, since the index catches up after commits."""
     app = app or current_app._get_current_object()
-    store = _store(app)
-    path = store.current_path()
-    return f"{path.name}:{store.applied(path)}" if path is not None else "none"
+    return _store(app).version()
