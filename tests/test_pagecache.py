@@ -203,6 +203,66 @@ def test_cached_api_answers_still_count_against_the_rate_limit(limited_app):
     assert codes == [200, 200, 200, 429, 429]
 
 
+def test_the_front_and_flask_count_one_budget_per_address(limited_app):
+    """Hits answered by the front, hits answered by Flask's hook (a reader with a session
+    cookie) and misses all count against the same limit, per address."""
+    reached = []
+    limited_app.before_request_funcs.setdefault(None, []).insert(0, lambda: reached.append(1))
+    plain = limited_app.test_client()
+    with_cookie = limited_app.test_client()
+    with_cookie.set_cookie("session", "anything")  # no one signed in: Flask's hook serves the hit
+
+    def get(client, address):
+        response = client.get("/api/v1/networks", environ_base={"REMOTE_ADDR": address})
+        return response.status_code, response.headers.get("X-Page-Cache")
+
+    assert get(plain, "10.9.9.1") == (200, "miss")
+    assert get(plain, "10.9.9.1") == (200, "hit")
+    assert len(reached) == 1  # the hit was answered by the front
+    assert get(with_cookie, "10.9.9.1") == (200, "hit")
+    assert get(plain, "10.9.9.1")[0] == 429  # three a minute, whichever layer counted them
+    assert get(with_cookie, "10.9.9.1")[0] == 429
+    # Another address has a budget of its own, spent by the front alone.
+    assert [get(plain, "10.9.9.2") for _ in range(4)] == [(200, "hit")] * 3 + [(429, None)]
+
+
+def test_only_one_limit_keyed_by_the_address_is_counted_by_the_front(limited_app):
+    from flask_limiter import RequestLimit
+    from limits import parse
+
+    from app.extensions import limiter
+    from app.pagecache import _countable
+
+    minute = parse("3 per minute")
+    with limited_app.test_request_context("/api/v1/networks", environ_base={"REMOTE_ADDR": "10.9.9.4"}):
+        by_address = RequestLimit(limiter, minute, ["10.9.9.4", "api"], False, False)
+        by_other_key = RequestLimit(limiter, minute, ["someone@example.go.id", "api"], False, False)
+        assert _countable([by_address]) == (minute, (), ("api",))
+        assert _countable([RequestLimit(limiter, minute, ["site", "10.9.9.4", "api"], False, False)]) == (
+            minute,
+            ("site",),
+            ("api",),
+        )
+        assert _countable([by_other_key]) is None
+        assert _countable([by_address, by_address]) is None
+        assert _countable([]) is None
+
+
+def test_a_page_whose_limit_the_front_cannot_count_is_served_by_flask(limited_app):
+    from app.pagecache.store import store
+
+    reached = []
+    limited_app.before_request_funcs.setdefault(None, []).insert(0, lambda: reached.append(1))
+    client = limited_app.test_client()
+    client.get("/api/v1/networks", environ_base={"REMOTE_ADDR": "10.9.9.3"})
+    ((key, page),) = [(k, p) for k, p in store.entries.items() if k[3] == "/api/v1/networks?"]
+    assert page.limited and page.limit is not None
+    store.entries[key] = page._replace(limit=None)  # as stored for a limit keyed otherwise
+    before = len(reached)
+    response = client.get("/api/v1/networks", environ_base={"REMOTE_ADDR": "10.9.9.3"})
+    assert response.headers["X-Page-Cache"] == "hit" and len(reached) == before + 1  # Flask's hook
+
+
 def test_a_missing_generation_row_is_recreated(cached):
     app, _ = cached
     with app.app_context():

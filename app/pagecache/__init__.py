@@ -139,12 +139,32 @@ def store_in_cache(response):
     for name in VARY:
         response.vary.add(name)
     headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in ("set-cookie", "content-length"))
-    limited = bool(limiter.enabled and limiter.current_limits)
+    limits = limiter.current_limits if limiter.enabled else []
     body = response.get_data()
-    page = Page(generation, index, limited, time.monotonic() + max_age, headers, body, request.endpoint, deps, answers)
+    expires = time.monotonic() + max_age
+    page = Page(
+        generation, index, bool(limits), expires, headers, body, request.endpoint, deps, answers, _countable(limits)
+    )
     store.put(key, page)
     response.headers["X-Page-Cache"] = "miss"
     return response.make_conditional(request)
+
+
+def _countable(limits):
+    """The page's rate limit as the WSGI front can count it itself, or None.
+
+    Flask-Limiter counts a limit under ``[key prefix,] key, scope``. When the page has one
+    limit, keyed by the reader's address (``get_remote_address``, the limiter's default),
+    the front counts a hit under the same key with the same limit, through the limiter's own
+    strategy and storage, so a reader has one budget whichever layer answers them."""
+    from flask_limiter.util import get_remote_address
+
+    if len(limits) != 1:
+        return None
+    args = list(limits[0].request_args)
+    if len(args) < 2 or args[-2] != get_remote_address():
+        return None
+    return limits[0].limit, tuple(args[:-2]), tuple(args[-1:])
 
 
 def register(app):

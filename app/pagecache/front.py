@@ -3,8 +3,10 @@ before Flask builds a request context, runs its hooks or opens a session.
 
 It serves a page only when Flask would serve the same one: a GET or HEAD without a session
 or remember cookie (so no one is signed in and no message is waiting), a page whose
-generation, and index version for search answers, are current, and no rate limit on it
-(Flask's path counts those). A search answer whose generation or index version is no
+generation, and index version for search answers, are current, and whose rate limit, if it
+has one, the front can count as Flask's limiter would: one limit keyed by the reader's
+address, counted through the limiter's own strategy and storage under its own key (any
+other limit is left to Flask's path). A search answer whose generation or index version is no
 longer current goes on to Flask too, which can ask the index whether the answer still
 holds (docs/decisions/0094). In every other case the request goes on to Flask unchanged.
 A reader who already holds the page (``If-None-Match`` with its ETag) gets a 304. Pages
@@ -56,7 +58,7 @@ class Front:
             return None
         key = page_key(request, config)
         page = store.peek(key)
-        if page is None or page.limited:
+        if page is None or (page.limited and page.limit is None):
             return None
         engine = self._engine()
         generation = recent_generation(config["PAGE_CACHE_RECHECK_SECONDS"], engine)
@@ -65,7 +67,10 @@ class Front:
             if page.generation != generation and self._index_behind(engine, generation):
                 return None  # a search answer after a write: Flask's hook lets the index catch up first
             index = index_version(self.app)
-        return store.get(key, generation, index, still_current(engine))
+        page = store.get(key, generation, index, still_current(engine))
+        if page is not None and page.limited and not _counted(page.limit, environ):
+            return None  # over the limit (Flask's limiter refuses it), or the limiter could not count
+        return page
 
     def _index_behind(self, engine, generation):
         """Whether the index has yet to apply what the writes up to ``generation`` put in the
@@ -85,6 +90,22 @@ class Front:
             with self.app.app_context():
                 self.engine = db.engine
         return self.engine
+
+
+def _counted(limit, environ):
+    """Count this request against the page's rate limit (``Page.limit``) as Flask-Limiter
+    would for the same reader: the same strategy and storage, the same key. False when the
+    limit is reached or cannot be counted here (Flask then counts it, and refuses it)."""
+    from app.extensions import limiter
+
+    if limit is None or not limiter.enabled:
+        return False
+    item, before, after = limit
+    address = environ.get("REMOTE_ADDR") or "127.0.0.1"  # as get_remote_address, after ProxyFix
+    try:
+        return limiter.limiter.hit(item, *before, address, *after)
+    except Exception:  # the storage is down: Flask's limiter decides (it may fall back or refuse)
+        return False
 
 
 def _not_modified(if_none_match, page):

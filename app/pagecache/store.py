@@ -22,6 +22,10 @@ class Page(NamedTuple):
     # What it asked the search index and what the index answered: ``((filters, fingerprint),
     # ...)`` (search.service.answer); None when that is not known, or not asked.
     answers: tuple | None = None
+    # The one rate limit on it, as the front can count it for the reader's address (a limit
+    # keyed by address alone): ``(limit, arguments before the address, arguments after)``;
+    # None when Flask's limiter must count it (docs/decisions/0097).
+    limit: tuple | None = None
 
 
 class Store:
