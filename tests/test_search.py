@@ -86,6 +86,23 @@ def test_similar_innovations(catalogue, db):
     assert found[0].slug == "gizi-anak-kupang"
 
 
+def test_similar_for_a_case_study_whose_words_the_index_does_not_hold(catalogue, db):
+    """An edit not yet in the index (or a draft) whose every word is new: no key terms, so
+    the case studies of its sectors, never Whoosh's division by zero."""
+    stunting = db.session.scalar(sa.select(Innovation).where(Innovation.slug == "cegah-tengkes-banyumas"))
+    catalogue.config["SEARCH_SYNC_ON_READ"] = False
+    try:
+        stunting.title = stunting.summary = stunting.body_md = "Zqxwv plomtrak vrusnelk"
+        db.session.flush()
+        found = similar(stunting, limit=5)
+        sectors = {sector.slug for sector in stunting.sectors}
+        assert found and stunting not in found
+        assert all(sectors & {sector.slug for sector in other.sectors} for other in found)
+    finally:
+        catalogue.config["SEARCH_SYNC_ON_READ"] = True
+        db.session.rollback()
+
+
 FILTERS = [
     {},
     {"sector": "kesehatan"},
