@@ -119,3 +119,14 @@ def test_a_process_that_fails_leaves_the_current_index_in_use(catalogue, client,
     assert store.current_path() == before
     assert _generations(catalogue) == generations  # the half-built one was removed
     assert _answers(client) == one
+
+
+@pytest.mark.parametrize(("platform_default", "expected"), [("fork", 2), ("spawn", 1), ("forkserver", 1)])
+def test_before_a_start_method_is_set_the_platforms_default_decides(monkeypatch, platform_default, expected):
+    """Nothing has called set_start_method yet (get_start_method gives None): the platform's
+    default, the first of get_all_start_methods, is the one Whoosh's processes would use."""
+    others = [m for m in ("fork", "spawn", "forkserver") if m != platform_default]
+    monkeypatch.setattr(multiprocessing, "get_start_method", lambda allow_none=False: None if allow_none else "x")
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: [platform_default, *others])
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert cli.default_procs() == expected
