@@ -103,3 +103,30 @@ def test_first_scores_add_as_a_loop_does(several_segments, data, pool, monkeypat
     scores, _ = ranking.first_scores(concepts, snap)
     assert scores == plain_first_scores(concepts, snap)
     assert list(scores) == list(plain_first_scores(concepts, snap))  # the same order: ties rank alike
+
+
+def test_segments_no_snapshot_reads_are_not_kept(several_segments, app, db):
+    """A merge, then a new generation: the segment cache keeps only what the newest snapshot
+    of the folder reads (each holds every document's facts, lengths and term tables)."""
+    from app.search import engine
+
+    snap, _ = several_segments
+    snap.frequency_tables("body")
+    root = str(store(app).root)
+
+    def cached():
+        return {key for key in engine._segment_cache if key[0].startswith(root)}
+
+    def read_by(snapshot):  # the newest snapshot reads the current generation
+        return {(str(store(app).current_path()), seg.segment().segment_id()) for seg, _, _ in snapshot.leaves}
+
+    assert cached() == read_by(snap) and len(cached()) == 2
+    with app.app_context():
+        ix = store(app).open_current()[1]
+        ix.optimize()  # the two segments merged into one
+        merged = service.snapshot()
+    assert len(merged.leaves) == 1 and cached() == read_by(merged)
+    with app.app_context():
+        store(app).rebuild(db.engine, procs=1)
+        rebuilt = service.snapshot()
+    assert cached() == read_by(rebuilt) and {key[0] for key in cached()} == {str(store(app).current_path())}

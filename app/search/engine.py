@@ -7,6 +7,7 @@ a search over 20,000 case studies within a few tens of milliseconds.
 """
 
 import math
+import os
 import threading
 from collections import OrderedDict
 from itertools import accumulate, repeat
@@ -75,6 +76,17 @@ def _segment(generation, segreader):
     return built
 
 
+def _forget_segments_besides(generation, kept):
+    """Drop the cached segments of this index folder that the newest snapshot does not read:
+    merged away, or of an older generation. Each holds every document's facts and field
+    lengths, and term tables once asked (snapshots that still read them keep their own)."""
+    root = os.path.dirname(generation)
+    with _segment_lock:
+        gone = [k for k in _segment_cache if os.path.dirname(k[0]) == root and (k[0] != generation or k[1] not in kept)]
+        for key in gone:
+            del _segment_cache[key]
+
+
 class Snapshot:
     """One consistent view of the index: documents by number, with their facts."""
 
@@ -96,6 +108,7 @@ class Snapshot:
                 self.facts[offset + n] = segment.facts[n]
             for field in lengths:
                 lengths[field][offset : offset + count] = segment.lengths[field]
+        _forget_segments_besides(generation, {segreader.segment().segment_id() for segreader, _, _ in self.leaves})
         self.live = [n for n, facts in enumerate(self.facts) if facts is not None]
         self.docnum_of = {self.facts[n].id: n for n in self.live}
         self.lengths = lengths
