@@ -20,10 +20,8 @@ def key_terms(snapshot, field, text, number):
     fieldobj = snapshot.reader.schema[field]
     from_bytes = fieldobj.from_bytes
     in_text = defaultdict(float)  # term -> its weight in the text (Whoosh's topN_weight)
-    total = 0
     for btext, _, weight, _ in fieldobj.index(text):
         in_text[from_bytes(btext)] += weight
-        total += weight
     if not in_text:
         return []
     tables = snapshot.frequency_tables(field)
