@@ -263,6 +263,14 @@ def test_the_api_is_rate_limited_per_address(limited, spec):
     assert client.get("/api/v1/networks", environ_base={"REMOTE_ADDR": "10.0.0.10"}).status_code == 200
 
 
+def test_every_api_route_draws_on_one_budget_per_address(limited):
+    """A reader cannot get five requests a minute from each route: the routes share one."""
+    client = limited.test_client()
+    routes = ["/api/v1/networks", "/api/v1/innovations", "/api/v1/replications", "/api/v1/openapi.json"]
+    codes = [client.get(routes[n % 4], environ_base={"REMOTE_ADDR": "10.0.0.11"}).status_code for n in range(7)]
+    assert codes == [200] * 5 + [429] * 2
+
+
 def test_list_items_say_which_case_studies_are_examples(client, db, spec):
     # A labelled example is marked wherever it appears, in the list as on its record.
     real = factories.innovation("Layanan Nyata Banyumas")

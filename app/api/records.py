@@ -23,8 +23,9 @@ from app.stats.queries import composition
 
 # The API is read by anyone and answers alike for everyone: what the public may see.
 PUBLIC = AnonymousUser()
-# Per address, shared by every API route (declared once, when this module is imported).
-limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])(bp)
+# Per address, one budget shared by every API route (declared once, when this module is
+# imported): a plain limit on a blueprint counts each route apart.
+limiter.shared_limit(lambda: current_app.config["API_RATE_LIMIT"], scope="api")(bp)
 
 
 def _paging(args):

@@ -1,6 +1,7 @@
 """The data generation: one counter bumped by every write of public data, in the writing
-transaction, and read cheaply on every cache hit; and what each generation changed (its
-tags, scopes.py), so that a page or figure it cannot affect stays in use
+transaction, and read cheaply for cache hits (at most every PAGE_CACHE_RECHECK_MS per
+process, its own commits at once: docs/decisions/0097); and what each generation changed
+(its tags, scopes.py), so that a page or figure it cannot affect stays in use
 (docs/decisions/0091)."""
 
 import os
@@ -63,6 +64,7 @@ class CacheChange(db.Model):
 
 
 KEEP_CHANGES = 2000
+clock = time.monotonic  # how old a generation read is (tests set the time)
 
 
 _URLS = weakref.WeakKeyDictionary()  # engine -> its URL with the password, rendered once
@@ -102,17 +104,20 @@ class _GenerationReader:
         own last commit set it, whichever is newer; read again when older."""
         key = _key(engine)
         known = self.recent.get(key)
-        now = time.monotonic()
+        now = clock()
         if known is not None and now - known[1] < seconds:
             return known[0]
         value = self.read(engine)
         with self.lock:
-            known = self.recent.get(key)
-            # An own commit learnt while the read was under way may be newer than what it saw.
-            if known is None or known[1] < now or known[0] < value:
-                self.recent[key] = (value, now)
+            latest = self.recent.get(key)
+            if latest is None or value >= latest[0] or latest is known:
+                # Newer (or the same) as anything known; or nothing was learnt since this read
+                # was decided on, so it stands even when lower (the counter started again).
+                same = latest is not None and value == latest[0]
+                self.recent[key] = (value, max(now, latest[1]) if same else now)
                 return value
-            return known[0]
+            # Another thread read, or this process committed, something newer meanwhile.
+            return latest[0]
 
     def learn(self, engine, generation):
         """This process committed ``generation``: serve under it at once (read_recent)."""
@@ -120,7 +125,7 @@ class _GenerationReader:
         with self.lock:
             known = self.recent.get(key)
             if known is None or known[0] < generation:
-                self.recent[key] = (generation, time.monotonic())
+                self.recent[key] = (generation, clock())
 
     def fetch(self, engine, query):
         key = _key(engine)

@@ -64,22 +64,32 @@ class TextRenderer(structlog.dev.ConsoleRenderer):
         super().__init__(colors=False, pad_event_to=0, exception_formatter=structlog.dev.plain_traceback)
         default = self._default_column_formatter
         plain = (default.key_style, default.value_style, default.reset_style, default.prefix, default.postfix)
-        self._fast = plain == ("", "", "", "", "") and default.width == 0 and self._sort_keys
-        self._named = [(column.key, column.formatter) for column in self.columns]
+        # The shorter path writes what this formatter writes; columns set later replace it.
+        self._plain_default = default if plain == ("", "", "", "", "") and default.width == 0 else None
+
+    @property
+    def fast(self):
+        """Whether a line without a traceback takes the shorter path (tests)."""
+        return self._default_column_formatter is self._plain_default and self._sort_keys
 
     def _repr(self, val):
         # The library's rule (text with a space, tab, =, quote or line break is quoted) without
         # building a set of the text's characters.
-        if isinstance(val, str) and self._repr_native_str is not True:
+        if type(val) is str and self._repr_native_str is not True:
             return repr(val) if _QUOTED.search(val) else val
-        return repr(val)
+        return super()._repr(val)
 
     def __call__(self, logger, name, event_dict):
-        if not self._fast or not self._SLOW_KEYS.isdisjoint(event_dict):
+        if (
+            not self.fast
+            or not self._SLOW_KEYS.isdisjoint(event_dict)
+            or not all(type(key) is str for key in event_dict)
+        ):
             return super().__call__(logger, name, event_dict)
         missing = _NOTHING
         parts = []
-        for key, formatter in self._named:
+        for column in self._columns:
+            key, formatter = column.key, column.formatter
             value = event_dict.pop(key, missing)
             if value is not missing:
                 part = formatter(key, value)

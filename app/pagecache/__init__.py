@@ -2,9 +2,10 @@
 
 Every write transaction that changes public data bumps one counter in the database (the
 data generation), in the same transaction (generation.py). A cached page is served only
-while the generation it was built under is still current, so a change is visible at once
-on every worker and every server. Signed-in users, forms, flashed messages and anything
-that sets a cookie are never cached.
+while the generation it was built under is still current: a change is visible at once on
+the worker that made it, and within PAGE_CACHE_RECHECK_MS (50 ms) on every other worker and
+server, which read the generation at most that often (docs/decisions/0097). Signed-in
+users, forms, flashed messages and anything that sets a cookie are never cached.
 
 Pages are stored by Flask hooks here, after every other hook has run, and served from two
 places: by the WSGI front (front.py) to readers without a session cookie, before Flask does
@@ -159,7 +160,13 @@ def _countable(limits):
     strategy and storage, so a reader has one budget whichever layer answers them."""
     from flask_limiter.util import get_remote_address
 
+    from app.extensions import limiter
+
     if len(limits) != 1:
+        return None
+    # What the front would not reproduce: rate-limit headers on each answer, meta limits (not
+    # listed in current_limits). Neither is configured; should one be, Flask counts again.
+    if getattr(limiter, "_headers_enabled", True) or getattr(limiter, "_meta_limits", True):
         return None
     args = list(limits[0].request_args)
     if len(args) < 2 or args[-2] != get_remote_address():

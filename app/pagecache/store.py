@@ -24,7 +24,7 @@ class Page(NamedTuple):
     answers: tuple | None = None
     # The one rate limit on it, as the front can count it for the reader's address (a limit
     # keyed by address alone): ``(limit, arguments before the address, arguments after)``;
-    # None when Flask's limiter must count it (docs/decisions/0097).
+    # None when Flask's limiter must count it (docs/decisions/0098).
     limit: tuple | None = None
 
 

@@ -160,6 +160,9 @@ def _write_atomically(path, text):
     os.replace(tmp, path)
 
 
+_RACY_NS = 100_000_000  # 0.1 s, many clock ticks
+
+
 def _stamp(stat):
     return stat.st_ino, stat.st_mtime_ns, stat.st_size, stat.st_dev
 
@@ -259,7 +262,11 @@ class IndexStore:
         except FileNotFoundError:
             mark = None
         version = f"{path.name}:{self.applied(path)}"
-        self._versions[root] = (pointer, str(path), mark, version)
+        # A file replaced within the same clock tick may get the inode a replaced one freed, and
+        # the same size and time: stamps that recent are not trusted (git's "racy" rule).
+        settled = time.time_ns() - _RACY_NS
+        if pointer[1] < settled and (mark is None or mark[1] < settled):
+            self._versions[root] = (pointer, str(path), mark, version)
         return version
 
     def applied(self, path=None):
