@@ -195,8 +195,7 @@ def run_pass(env, slug, options, cache):
             url = servers[server][1] + path.format(slug=slug)
             with urllib.request.urlopen(url, timeout=30) as response:  # warm up, and check it answers 200
                 assert response.status == 200, url
-            with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - our own loopback server
-                size = len(response.read())
+                size = len(response.read())  # for --same-size
             figures = hammer(url, options.seconds, options.connections)
             if options.same_size and server == "suar":
                 # The bare app again, with a page as long as this one: what the bytes alone cost.

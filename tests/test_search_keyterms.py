@@ -58,8 +58,7 @@ def test_key_terms_are_whooshs(several_segments, data, field, number):
     try:
         expected = snap.searcher.key_terms_from_text(field, text, numterms=number)
     except ZeroDivisionError:  # Whoosh's Bo1 when no word of the text is in the index
-        with pytest.raises(ZeroDivisionError):
-            keyterms.key_terms(snap, field, text, number)
+        assert keyterms.key_terms(snap, field, text, number) == []
         return
     assert keyterms.key_terms(snap, field, text, number) == expected
 

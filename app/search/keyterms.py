@@ -16,7 +16,8 @@ from math import log
 
 def key_terms(snapshot, field, text, number):
     """``[(term, weight)]``: the ``number`` most telling terms of ``text`` in ``field``, as
-    ``snapshot.searcher.key_terms_from_text(field, text, numterms=number)`` gives them."""
+    ``snapshot.searcher.key_terms_from_text(field, text, numterms=number)`` gives them; none
+    when the index holds none of the text's words (where Whoosh raises ZeroDivisionError)."""
     fieldobj = snapshot.reader.schema[field]
     from_bytes = fieldobj.from_bytes
     in_text = defaultdict(float)  # term -> its weight in the text (Whoosh's topN_weight)
@@ -36,6 +37,8 @@ def key_terms(snapshot, field, text, number):
         if value > most:
             most = value
         scored.append((value, term))
+    if not scored:  # no word of the text is in the index (Whoosh divides by zero here)
+        return []
     f = most / count
     norm = (most * log((1.0 + f) / f) + log(1.0 + f)) / log(2.0)
     scored = [(value / norm, term) for value, term in scored]

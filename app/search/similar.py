@@ -19,10 +19,7 @@ def similar_docnums(snapshot, innovation, limit=5):
     lang = innovation.language if innovation.language in TEXT_FIELDS else "id"
     fields = TEXT_FIELDS[lang]
     text = " ".join((innovation.title, innovation.title, innovation.summary, plain_text(innovation.body_md)))
-    try:
-        key_terms = keyterms.key_terms(snapshot, fields[2], text, KEY_TERMS)
-    except ZeroDivisionError:  # Whoosh's Bo1 when none of its words is in the index yet
-        key_terms = []
+    key_terms = keyterms.key_terms(snapshot, fields[2], text, KEY_TERMS)
     scores = {}
     reader = snapshot.reader
     for term, weight in key_terms:

@@ -126,10 +126,7 @@ def key_terms(snapshot, texts, limit=FEEDBACK_TERMS):
         field = TEXT_FIELDS[lang][2]
         if snapshot.field_docs.get(field, 0) <= 1:  # no (or one) case study in that language
             continue
-        try:
-            terms = keyterms.key_terms(snapshot, field, text, limit * 2)
-        except ZeroDivisionError:  # Whoosh's Bo1 model on a field no document has
-            continue
+        terms = keyterms.key_terms(snapshot, field, text, limit * 2)
         ceiling = MAX_DOC_SHARE * snapshot.field_docs[field]
         for term, weight in terms:
             if len(term) >= 3 and reader.doc_frequency(field, term) <= ceiling:
