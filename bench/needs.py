@@ -27,7 +27,7 @@ Latency alone, against a catalogue that already exists (building 20,000 case stu
 PostgreSQL takes about 20 minutes), side by side with another checkout of Suar:
 
     .venv/bin/python bench/needs.py --existing postgresql+psycopg://postgres@127.0.0.1:5432/DB \
-        --index /tmp/INDEX [--compare /tmp/suggest-before] [--runs 200]
+        --index /tmp/INDEX [--compare /tmp/suggest-before [--compare-index /tmp/INDEX-BEFORE]] [--runs 200]
 
 Each checkout answers in its own process (its own ``app`` package; the other checkout
 needs its translations compiled), through the Flask test client, against the same
@@ -388,7 +388,8 @@ def overlap(first, second, depth=10):
 def existing(options, statements):
     """Time this checkout (and ``--compare``'s) against an existing database and index."""
     codes = [options.compare, None] if options.compare else [None]
-    workers = [Worker(code, options.existing, options.index) for code in codes]
+    indexes = [options.compare_index or options.index, options.index] if options.compare else [options.index]
+    workers = [Worker(code, options.existing, index) for code, index in zip(codes, indexes, strict=True)]
     try:
         for text in problems(statements, 5, seed=5):  # open the snapshot, load the segments' facts
             for w in workers:
@@ -428,6 +429,7 @@ def main():
     parser.add_argument("--existing", metavar="URL", help="time the latency only, on this database as it is")
     parser.add_argument("--index", help="the search index folder of --existing's catalogue")
     parser.add_argument("--compare", metavar="DIR", help="also time this checkout of Suar (with --existing)")
+    parser.add_argument("--compare-index", metavar="DIR", help="--compare's own index (default: --index)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.worker:

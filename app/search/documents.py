@@ -15,9 +15,10 @@ from app.search.analysis import SuarAnalyzer, words
 TEXT_FIELDS = {"id": ("title", "summary", "body"), "en": ("title_en", "summary_en", "body_en")}
 
 
-# The layout of the documents and their stored Facts; bump it with any change to either. A
-# generation built with another layout is not opened: it is rebuilt (index.py).
-FORMAT = "4"
+# The layout of the documents, their stored Facts and the postings on disk (codec.py); bump it
+# with any change to one of them. A generation built with another layout is not opened: it
+# is rebuilt (index.py).
+FORMAT = "5"
 # The words of a case study's documents (titles, citations, the text of PDFs and DOCXs), at
 # most this many characters per case study: ranked below its own text (engine.FIELD_BOOSTS).
 MAX_DOCUMENTS_TEXT = 300_000

@@ -10,10 +10,11 @@ import math
 import os
 import threading
 from collections import OrderedDict
-from itertools import accumulate, repeat
+from itertools import repeat
 from operator import add, mul, truediv
 
 from app.search.analysis import stem_en, stem_id
+from app.search.codec import PackedLeafMatcher
 from app.search.documents import TEXT_FIELDS, Facts
 
 K1 = 1.2
@@ -254,17 +255,14 @@ def _postings(segreader, field, term):
     if (field, btext) not in segreader:
         return
     matcher = segreader.postings(field, btext)
-    # Whoosh 2.7.4's block reader (pinned): whole blocks at once, ids decoded with
-    # accumulate() in C, are many times faster than the posting-by-posting interface.
-    # Anything else falls back to that interface.
-    if all(hasattr(matcher, a) for a in ("_read_data", "_read_weights", "_next_block", "_byteids")):
+    # The block reader of codec.py (Whoosh 2.7.4, pinned): whole blocks at once, document
+    # numbers and weights unpacked as arrays, are many times faster than the posting-by-posting
+    # interface, which anything else falls back to.
+    if isinstance(matcher, PackedLeafMatcher):
         while matcher.is_active():
-            matcher._read_data()
-            ids = matcher._data[0]
-            if not matcher._byteids:
-                ids = accumulate(ids)
+            matcher._read_ids()
             matcher._read_weights()
-            yield ids, matcher._weights
+            yield matcher._ids, matcher._weights
             matcher._next_block()
         return
     ids, weights = [], []

@@ -13,7 +13,6 @@ so searches keep answering from the old generation while the new one is built.
 import fcntl
 import logging
 import os
-import secrets
 import shutil
 import threading
 import time
@@ -24,12 +23,12 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec, W3Segment
 from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.structfile import BufferFile
 from whoosh.index import LockError
 
 from app.catalog.models import Innovation
+from app.search.codec import Codec  # also the name pickled into indexes written before 0099
 from app.search.documents import FORMAT, document, load_innovations, make_schema
 from app.search.models import SearchOutbox
 from app.search.servers import pruned_through
@@ -47,20 +46,13 @@ REINDEX_POOL_MB = 512
 KEEP_GENERATIONS = 2  # the current one and the one before, which a searcher may still read
 
 
-class Codec(W3Codec):
-    """Whoosh's codec, with segment names drawn from the operating system. Whoosh draws
-    them from the ``random`` module, which a program may seed: Hypothesis seeds it alike for
-    every example, and a test's second index update then wrote a segment named like its
-    first. (Pickled into the index's table of contents: keep this import path.)"""
-
-    def new_segment(self, storage, indexname):
-        return W3Segment(self, indexname, segid=secrets.token_hex(8))
-
-
 def _codec():
     # Uncompressed postings in larger blocks: reading a term is mostly unpickling blocks,
     # and zlib on top of that cost more than the disk it saved.
     return Codec(blocklimit=256, compression=0)
+
+
+PEEK = 64  # bytes a look ahead gives: a block header's pickle is about 40
 
 
 class _MemoryFile:
@@ -76,6 +68,12 @@ class _MemoryFile:
         end = len(self._buf) if size is None or size < 0 else min(start + size, len(self._buf))
         self._pos = max(start, end)
         return self._buf[start:end].tobytes()
+
+    def peek(self, size=0):
+        """Up to PEEK bytes from here, without moving: pickle reads ahead with it and then
+        takes what it used in one read(), where it would otherwise read a few bytes at a time
+        (the header of every block of postings is a pickle of its own)."""
+        return self._buf[self._pos : self._pos + PEEK].tobytes()
 
     def readline(self, size=-1):
         start, limit = self._pos, len(self._buf)
