@@ -117,7 +117,7 @@ def test_segments_no_snapshot_reads_are_not_kept(several_segments, app, db):
         return {key for key in engine._segment_cache if key[0].startswith(root)}
 
     def read_by(snapshot):  # the newest snapshot reads the current generation
-        return {(str(store(app).current_path()), seg.segment().segment_id()) for seg, _, _ in snapshot.leaves}
+        return {(str(store(app).current_path()), seg.segment().segment_id()) for seg, *_ in snapshot.leaves}
 
     assert cached() == read_by(snap) and len(cached()) == 2
     with app.app_context():

@@ -2,12 +2,13 @@
 
 import io
 import math
+import pickle
 import random
 
 import pytest
 
 from app.search.engine import FIELDS, K1, STEM, B
-from app.search.index import IndexStore, _MemoryFile, _SharedBufferFile
+from app.search.index import PEEK, IndexStore, _MemoryFile, _SharedBufferFile
 from app.search.service import snapshot
 from tests.test_search_support import clean_index, load_cases
 
@@ -23,8 +24,11 @@ def test_a_memory_file_reads_like_a_file():
     data = bytes(rng.choice(b"ab\ncd\x00\xff") for _ in range(3000))
     ours, theirs = _MemoryFile(memoryview(data)), io.BytesIO(data)
     for _ in range(400):
-        action = rng.choice(("read", "readline", "seek", "seek_end", "seek_rel"))
-        if action == "read":
+        action = rng.choice(("read", "readline", "seek", "seek_end", "seek_rel", "peek"))
+        if action == "peek":  # a look ahead that does not move
+            here = theirs.tell()
+            assert ours.peek(rng.choice((0, 1, 100000))) == data[here : here + PEEK]
+        elif action == "read":
             size = rng.choice((-1, 0, 1, 5, 300, 5000))
             assert ours.read(size) == theirs.read(size)
         elif action == "readline":
@@ -44,10 +48,20 @@ def test_a_memory_file_reads_like_a_file():
     assert list(ours) == list(theirs)
 
 
+def test_pickles_load_from_a_memory_file_one_after_another():
+    # pickle reads ahead with peek() and then takes exactly what it used.
+    items = [(256, 12345, 3.0, 0, 7, 200), "x" * 500, (1, None, 2.5), list(range(100)), b"", {"a": [1.5]}]
+    data = b"".join(pickle.dumps(item, protocol) for item in items for protocol in (2, 5)) + b"rest"
+    ours = _MemoryFile(memoryview(data))
+    for item in items:
+        assert pickle.load(ours) == item and pickle.load(ours) == item  # noqa: S301 -- our own bytes
+    assert ours.read() == b"rest"
+
+
 def test_the_segments_are_read_in_place(catalogue):
     with catalogue.test_request_context():
         snap = snapshot()
-        files = [segreader._terms._postfile for segreader, _, _ in snap.leaves]
+        files = [segreader._terms._postfile for segreader, *_ in snap.leaves]
     assert files and all(isinstance(f, _SharedBufferFile) for f in files)
     # In place: the file's bytes are a view of the mapped segment, not a copy of them.
     assert all(isinstance(f._buf, memoryview) and not isinstance(f.file, io.BytesIO) for f in files)
@@ -59,7 +73,7 @@ def _reference_scores(snap, field, term, boost):
     n = snap.field_docs[field]
     factor = boost * math.log(1.0 + (n - df + 0.5) / (df + 0.5)) * (K1 + 1.0)
     out = {}
-    for segreader, offset, _ in snap.leaves:
+    for segreader, offset, *_ in snap.leaves:
         btext = segreader.schema[field].to_bytes(term)
         if (field, btext) not in segreader:
             continue

@@ -13,6 +13,8 @@ from collections import OrderedDict
 from itertools import repeat
 from operator import add, mul, truediv
 
+from whoosh.reading import TermNotFound
+
 from app.search.analysis import stem_en, stem_id
 from app.search.codec import PackedLeafMatcher
 from app.search.documents import TEXT_FIELDS, Facts
@@ -94,7 +96,7 @@ class Snapshot:
     def __init__(self, searcher, generation):
         self.searcher = searcher
         self.reader = searcher.reader()
-        self.leaves = []  # (segment reader, docnum offset, _Segment)
+        self.leaves = []  # (segment reader, docnum offset, _Segment, deleted docnums of the segment)
         total = self.reader.doc_count_all()
         self.facts = [None] * total  # None for a deleted document
         lengths = {field: [0] * total for field in LENGTH_FIELDS}
@@ -102,14 +104,15 @@ class Snapshot:
             if segreader.segment() is None:  # an index of nothing (Whoosh's EmptyReader)
                 continue
             segment = _segment(generation, segreader)
-            self.leaves.append((segreader, offset, segment))
             count = len(segment.facts)
-            live = segreader.all_doc_ids() if segreader.has_deletions() else range(count)
+            deleted = frozenset(segreader._perdoc.deleted_docs()) if segreader.has_deletions() else frozenset()
+            self.leaves.append((segreader, offset, segment, deleted))
+            live = segreader.all_doc_ids() if deleted else range(count)
             for n in live:
                 self.facts[offset + n] = segment.facts[n]
             for field in lengths:
                 lengths[field][offset : offset + count] = segment.lengths[field]
-        _forget_segments_besides(generation, {segreader.segment().segment_id() for segreader, _, _ in self.leaves})
+        _forget_segments_besides(generation, {leaf[0].segment().segment_id() for leaf in self.leaves})
         self.live = [n for n, facts in enumerate(self.facts) if facts is not None]
         self.docnum_of = {self.facts[n].id: n for n in self.live}
         self.lengths = lengths
@@ -164,7 +167,7 @@ class Snapshot:
         """``[{term: how often the segment holds it}]`` of ``field``, one per segment in the
         reader's order (kept per immutable segment: never merged per snapshot, as an index
         built by several processes, or written to since, has several)."""
-        return [segment.frequencies(segreader, field) for segreader, _, segment in self.leaves]
+        return [segment.frequencies(segreader, field) for segreader, _, segment, _ in self.leaves]
 
     def collection_frequency(self, field, term, tables=None):
         """Whoosh's ``frequency(field, term)``, from the segments' tables; None when no
@@ -191,16 +194,34 @@ class Snapshot:
             self._columns["norms", field] = [K1 * (1.0 - B) + scale * n for n in self.lengths[field]]
         return self._columns["norms", field]
 
+    def _term_infos(self, field, term):
+        """``[(leaf, term bytes, Whoosh TermInfo)]`` of the segments that hold ``term`` in
+        ``field``: one look-up in each segment's term table, where doc_frequency() and
+        postings() would make three."""
+        found = []
+        for leaf in self.leaves:
+            segreader = leaf[0]
+            if field not in segreader.schema:
+                return found
+            btext = segreader.schema[field].to_bytes(term)
+            try:
+                found.append((leaf, btext, segreader._terms.term_info(field, btext)))
+            except TermNotFound:
+                continue
+        return found
+
     def _add_term_scores(self, into, field, term, boost, only_existing):
         """Add ``boost`` x BM25 of ``term`` in ``field`` to ``into`` (only to its keys, if asked)."""
-        df = self.reader.doc_frequency(field, term)
+        found = self._term_infos(field, term)
+        df = sum(info.doc_frequency() for _, _, info in found)  # as Whoosh's doc_frequency sums it
         if not df:
             return into
         n = self.field_docs[field]
         factor = boost * math.log(1.0 + (n - df + 0.5) / (df + 0.5)) * (K1 + 1.0)
         norm_of = self._length_norms(field).__getitem__
-        for segreader, offset, _ in self.leaves:
-            for ids, weights in _postings(segreader, field, term):
+        for leaf, btext, info in found:
+            offset = leaf[1]
+            for ids, weights in _blocks(leaf, field, btext, info):
                 # One block of postings at a time, with C-level map() and dict operations:
                 # factor * weight / (weight + norm), added to what the document already has
                 # (the same floating-point operations, in the same order, as a loop would do).
@@ -236,9 +257,8 @@ class Snapshot:
         found only in an archived case study must not be suggested to anyone."""
 
         def compute():
-            if not self.reader.doc_frequency(field, term):
-                return 0
-            blocks = (weights for segreader, _, _ in self.leaves for _, weights in _postings(segreader, field, term))
+            found = self._term_infos(field, term)
+            blocks = (weights for leaf, btext, info in found for _, weights in _blocks(leaf, field, btext, info))
             return sum(map(len, blocks))  # one weight per posting
 
         return self.memo(("live", field, term), compute)
@@ -248,13 +268,24 @@ class Snapshot:
         return self.word_scores(word).keys()
 
 
-def _postings(segreader, field, term):
-    """Blocks of ``(docnums, weights)`` of a term in one segment."""
-    fieldobj = segreader.schema[field]
-    btext = fieldobj.to_bytes(term)
-    if (field, btext) not in segreader:
+def _postings(leaf, field, term):
+    """Blocks of ``(docnums, weights)`` of a term in one leaf of a snapshot (``Snapshot.leaves``)."""
+    segreader = leaf[0]
+    if field not in segreader.schema:
         return
-    matcher = segreader.postings(field, btext)
+    btext = segreader.schema[field].to_bytes(term)
+    try:
+        info = segreader._terms.term_info(field, btext)
+    except TermNotFound:
+        return
+    yield from _blocks(leaf, field, btext, info)
+
+
+def _blocks(leaf, field, btext, info):
+    """Blocks of ``(docnums, weights)`` of the term ``btext`` whose TermInfo in the leaf's segment
+    is ``info``, without the segment's deleted documents (as Whoosh's postings() leaves them out)."""
+    segreader, _, _, deleted = leaf
+    matcher = segreader._codec.postings_reader(segreader._terms._postfile, info, segreader.schema[field].format)
     # The block reader of codec.py (Whoosh 2.7.4, pinned): whole blocks at once, document
     # numbers and weights unpacked as arrays, are many times faster than the posting-by-posting
     # interface, which anything else falls back to.
@@ -262,12 +293,17 @@ def _postings(segreader, field, term):
         while matcher.is_active():
             matcher._read_ids()
             matcher._read_weights()
-            yield matcher._ids, matcher._weights
+            ids, weights = matcher._ids, matcher._weights
+            if deleted and not deleted.isdisjoint(ids):
+                kept = [n for n, docnum in enumerate(ids) if docnum not in deleted]
+                ids, weights = [ids[n] for n in kept], [weights[n] for n in kept]
+            yield ids, weights
             matcher._next_block()
         return
     ids, weights = [], []
     while matcher.is_active():
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
+        if matcher.id() not in deleted:
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
         matcher.next()
     yield ids, weights
