@@ -19,6 +19,27 @@ def test_the_letter_set_bound_never_drops_a_close_word(a, b, limit):
         assert len(set(a) ^ set(b)) <= 2 * limit
 
 
+def plain_distance(a, b):
+    """Optimal string alignment distance, the whole table."""
+    table = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+    return table[-1][-1]
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.data(), limit=st.sampled_from([1, 2]))
+def test_the_banded_distance_is_the_whole_tables_up_to_the_limit(data, limit):
+    a = data.draw(st.text("abcde", max_size=10))
+    b = data.draw(st.text("abcde", max_size=10) | edits.map(lambda changes: mistype(a, changes)))  # near ones too
+    expected = plain_distance(a, b)
+    found = spelling._distance(a, b, limit)
+    assert found == expected if expected <= limit else found > limit
+
+
 def plain_closest(word, snapshot, vocabulary):
     """The correction by brute force: every word of the index and the vocabulary, no bound."""
     limit = 1 if len(word) <= 5 else 2

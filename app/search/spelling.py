@@ -2,20 +2,32 @@
 
 
 def _distance(a, b, limit):
-    """Damerau-Levenshtein distance, giving up above ``limit``."""
+    """Damerau-Levenshtein distance (optimal string alignment) when it is at most ``limit``,
+    else more than ``limit``. Only the diagonal band ``|i - j| <= limit`` is computed: a cheaper
+    alignment never leaves it, as each step off the diagonal costs an edit."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
-    previous2, previous = None, list(range(len(b) + 1))
+    far = limit + 1  # stands for any distance above the limit
+    previous2, previous = None, [j if j <= limit else far for j in range(len(b) + 1)]
     for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
+        current = [i if i <= limit else far] + [far] * len(b)
+        nearest = current[0]
+        for j in range(max(1, i - limit), min(len(b), i + limit) + 1):
+            cb = b[j - 1]
+            cost = previous[j - 1] + (ca != cb)
+            if previous[j] + 1 < cost:
+                cost = previous[j] + 1
+            if current[j - 1] + 1 < cost:
+                cost = current[j - 1] + 1
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb and previous2[j - 2] + 1 < cost:
+                cost = previous2[j - 2] + 1
+            current[j] = cost
+            if cost < nearest:
+                nearest = cost
+        if nearest > limit:
+            return far
         previous2, previous = previous, current
-    return previous[-1]
+    return min(previous[-1], far)
 
 
 def correct(word, snapshot, vocabulary, extra_known=()):
@@ -33,32 +45,38 @@ def _closest(word, snapshot, vocabulary):
     # Most typos keep the first two letters: look there first, the first letter only if needed.
     for prefix in (word[:2], word[:1]):
         best = None
-        for candidate in _candidates(prefix, snapshot, vocabulary):
-            if abs(len(candidate) - len(word)) > limit:
-                continue
-            # Each edit adds at most one letter to a word's set of letters and takes at most
-            # one away: words whose sets differ by more than two letters per edit are too far.
-            if len(letters.symmetric_difference(candidate)) > 2 * limit:
-                continue
-            distance = _distance(word, candidate, limit)
-            if distance <= limit:
-                frequency = snapshot.live_frequency("spell", candidate)
-                if not frequency and candidate not in vocabulary.known_words:
-                    continue  # only in deleted (archived, unpublished) case studies
-                rank = (distance, -frequency, candidate)
-                best = min(best, rank) if best else rank
+        by_length = _candidates(prefix, snapshot, vocabulary)
+        for length in range(len(word) - limit, len(word) + limit + 1):
+            for candidate, its_letters in by_length.get(length, ()):
+                # Each edit adds at most one letter to a word's set of letters and takes at
+                # most one away: words whose sets differ by more than two letters per edit
+                # are too far.
+                if len(letters.symmetric_difference(its_letters)) > 2 * limit:
+                    continue
+                distance = _distance(word, candidate, limit)
+                if distance <= limit:
+                    frequency = snapshot.live_frequency("spell", candidate)
+                    if not frequency and candidate not in vocabulary.known_words:
+                        continue  # only in deleted (archived, unpublished) case studies
+                    rank = (distance, -frequency, candidate)
+                    best = min(best, rank) if best else rank
         if best:
             return best[2]
     return None
 
 
 def _candidates(prefix, snapshot, vocabulary):
-    """The words that start with ``prefix``: the index's own and the vocabulary's, read once
-    per index snapshot (walking the index's word list is the slow part of a correction)."""
+    """``{length: [(word, its set of letters)]}`` of the words that start with ``prefix``: the
+    index's own and the vocabulary's, read once per index snapshot (walking the index's word
+    list is the slow part of a correction; a word is then compared only with the words of
+    the lengths it can reach)."""
 
     def read():
         words = dict.fromkeys(b.decode("utf-8") for b in snapshot.reader.expand_prefix("spell", prefix))
         words.update((w, None) for w in vocabulary.known_words if w.startswith(prefix) and w.isalpha())
-        return tuple(words)
+        by_length = {}
+        for word in words:
+            by_length.setdefault(len(word), []).append((word, frozenset(word)))
+        return by_length
 
     return snapshot.memo(("spell words", prefix), read)
