@@ -47,11 +47,11 @@ def _closest(word, snapshot, vocabulary):
         best = None
         by_length = _candidates(prefix, snapshot, vocabulary)
         for length in range(len(word) - limit, len(word) + limit + 1):
-            for candidate, its_letters in by_length.get(length, ()):
+            for candidate in by_length.get(length, ()):
                 # Each edit adds at most one letter to a word's set of letters and takes at
                 # most one away: words whose sets differ by more than two letters per edit
                 # are too far.
-                if len(letters.symmetric_difference(its_letters)) > 2 * limit:
+                if len(letters.symmetric_difference(candidate)) > 2 * limit:
                     continue
                 distance = _distance(word, candidate, limit)
                 if distance <= limit:
@@ -66,17 +66,17 @@ def _closest(word, snapshot, vocabulary):
 
 
 def _candidates(prefix, snapshot, vocabulary):
-    """``{length: [(word, its set of letters)]}`` of the words that start with ``prefix``: the
-    index's own and the vocabulary's, read once per index snapshot (walking the index's word
-    list is the slow part of a correction; a word is then compared only with the words of
-    the lengths it can reach)."""
+    """``{length: [word]}`` of the words that start with ``prefix``: the index's own and the
+    vocabulary's, read once per index snapshot (walking the index's word list is the slow
+    part of a correction; a word is then compared only with the words of the lengths it can
+    reach). Not their letter sets: those of every word of the index would take 23 MiB."""
 
     def read():
         words = dict.fromkeys(b.decode("utf-8") for b in snapshot.reader.expand_prefix("spell", prefix))
         words.update((w, None) for w in vocabulary.known_words if w.startswith(prefix) and w.isalpha())
         by_length = {}
         for word in words:
-            by_length.setdefault(len(word), []).append((word, frozenset(word)))
+            by_length.setdefault(len(word), []).append(word)
         return by_length
 
     return snapshot.memo(("spell words", prefix), read)
