@@ -9,16 +9,25 @@ SQLite database, rebuilds the index (timed), then times ``search()`` in-process,
 the API and /cari call, with facets, for a mix of queries and filters: median and p95.
 ``--keep DIR`` keeps each size's imported database in DIR/<size> and reuses it on later
 runs (the import of 20,000 takes about two minutes; the reindex is timed every run).
+
+Against a catalogue that already exists (PostgreSQL, as production), without import or
+reindex, and optionally with another checkout's code (``SUAR_BENCH_CODE=DIR``, that
+checkout's ``app``; its translations compiled) to compare the two one after the other:
+
+    .venv/bin/python bench/search_latency.py --existing postgresql+psycopg://.../DB --index /tmp/INDEX
 """
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path[0] = str(Path(__file__).resolve().parent.parent)  # not bench/: its markdown.py would shadow the package
+# not bench/: its markdown.py would shadow the package. SUAR_BENCH_CODE: another checkout's app.
+sys.path[0] = os.environ.get("SUAR_BENCH_CODE") or str(Path(__file__).resolve().parent.parent)
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # bench.synthetic, from this checkout
 
 import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
@@ -109,13 +118,34 @@ def time_searches(app, runs, cold=False):
     return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], timings[-1]
 
 
+def existing(args):
+    config = Config(environ={})
+    config.SQLALCHEMY_DATABASE_URI = args.existing
+    config.SEARCH_INDEX_DIR = args.index
+    app = create_app(config)
+    with app.app_context():
+        print(f"{sys.path[0]}: {snapshot().doc_count} case studies in the index")
+        for cold in (False, True):
+            median, p95, worst = time_searches(app, args.runs, cold)
+            print(
+                f"  search with filters and facets, {args.runs} runs, {'cold' if cold else 'warm'}: "
+                f"median {median:.1f} ms, p95 {p95:.1f} ms, max {worst:.1f} ms"
+            )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="160,20000")
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--procs", type=int, default=1, help="processes for the timed rebuild")
     parser.add_argument("--keep", metavar="DIR", help="keep (and reuse) each size's database in DIR/<size>")
+    parser.add_argument("--existing", metavar="URL", help="time searches on this database as it is (with --index)")
+    parser.add_argument("--index", metavar="DIR", help="the search index folder of --existing's catalogue")
     args = parser.parse_args()
+    if args.existing:
+        if not args.index:
+            parser.error("--existing needs --index")
+        return existing(args)
     for size in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory(prefix="suar-latency-") as tmp:
             workdir = Path(args.keep) / str(size) if args.keep else Path(tmp)
