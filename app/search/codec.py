@@ -93,6 +93,10 @@ class PackedLeafMatcher(W3LeafMatcher):
         weights = self._data[1]
         if isinstance(weights, bytes) and _is_packed(self._data):
             self._weights = _unpack(_WEIGHTS, weights)
+        elif weights is None or isinstance(weights, float):
+            # Every posting of the block weighs the same (1.0 when None): as Whoosh's own reader
+            # gives it (an array of single-precision floats), without its generator.
+            self._weights = array("f", (1.0 if weights is None else weights,)) * self._blocklength
         else:
             super()._read_weights()
 
