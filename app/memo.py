@@ -15,7 +15,9 @@ Correctness rests on three rules:
   nor fills the memo: its figures are not yet anyone else's, and may be rolled back.
 * Entries of any other generation are served only when none of the writes since touched
   what they depend on (the tags given to ``per_generation``, docs/decisions/0091; by
-  default everything); the store is emptied when it fills. A page that uses a figure
+  default everything); when the store is full, the entry used longest ago makes room (a
+  figure read on every page, such as a facet count, outlives the many case studies' cards
+  read once each). A page that uses a figure
   depends on what the figure depends on.
 
 ``GENERATION_MEMO`` turns it off (tests, by default: they empty tables without a write
@@ -37,7 +39,7 @@ from app.extensions import db
 # Counts over the published catalogue: changed by a write that adds, removes or moves a case
 # study in a list or count (``catalogue``), and by any write that is not narrowed at all.
 CATALOGUE_FIGURES = frozenset({scopes.CATALOGUE})
-MAX_ENTRIES = 512  # facet counts are kept per set of filters: bounded, emptied when full
+MAX_ENTRIES = 512  # facet counts per set of filters, cards per case study: bounded, least recently used out
 _GENERATION = sa.text("SELECT value FROM cache_generation WHERE id = 1")
 
 
@@ -64,6 +66,9 @@ class GenerationMemo:
         with self.lock:
             entry = self.entries.get(key)
         if entry is not None and still_current(entry[0], entry[1], generation):
+            with self.lock:
+                if key in self.entries:
+                    self.entries.move_to_end(key)  # recently used: the last to make room
             if deps_of is not None:
                 scopes.depend(entry[1])
             if entry[0] != generation:
@@ -78,7 +83,7 @@ class GenerationMemo:
         with self.lock:
             self.computed += 1
             if key not in self.entries and len(self.entries) >= self.max_entries:
-                self.entries.clear()
+                self.entries.popitem(last=False)  # the entry used longest ago
             self.entries[key] = (generation, deps, value)
         return value
 

@@ -8,7 +8,7 @@ from app.catalog import queries as catalog
 from app.catalog.filters import Filters
 from app.catalog.models import Innovation
 from app.extensions import db as _db
-from app.memo import memo
+from app.memo import GenerationMemo, memo
 from app.replication import services
 from app.stats import queries as stats
 from tests import factories
@@ -136,3 +136,22 @@ def test_off_by_configuration(servers):
         _figures()
         _figures()
         assert memo.computed == computed
+
+
+def test_a_full_memo_makes_room_by_dropping_the_entry_used_longest_ago(servers):
+    """A figure read on every page outlives entries read once (cards of one case study each)."""
+    app, _ = servers
+    small, computed = GenerationMemo(max_entries=2), []
+
+    def get(name):
+        _db.session.remove()  # a fresh transaction, as a new request
+        return small.get(name, (), lambda: computed.append(name) or name)
+
+    with app.app_context():
+        get("facets"), get("cards 1"), get("facets"), get("cards 2")  # cards 1 used longest ago
+        assert computed == ["facets", "cards 1", "cards 2"]
+        get("facets"), get("cards 2")
+        assert computed == ["facets", "cards 1", "cards 2"], "a recently used entry was dropped"
+        get("cards 1")
+        assert computed == ["facets", "cards 1", "cards 2", "cards 1"]
+        assert len(small.entries) == 2
