@@ -64,3 +64,33 @@ def test_a_transfer_inside_one_province_marks_the_adopting_regency(app, client, 
 def test_the_statistics_map_has_a_legend_title(client, db):
     page = client.get("/statistik").get_data(as_text=True)
     assert '<p class="legend-title">Jumlah inovasi per provinsi</p>' in page
+
+
+def test_a_map_drawn_once_is_the_same_map_only_for_the_same_values_and_language(app):
+    """The map is remembered per process (app/regions/maps.py): what is served again must be
+    what drawing it afresh gives, in the reader's language and for these values only."""
+    from flask_babel import force_locale
+
+    from app.regions.maps import _drawn, province_map
+
+    _drawn.cache_clear()
+    with app.test_request_context():
+        with force_locale("id"):
+            first_id, legend_id = province_map({"33": 1234}, "Peta")
+        with force_locale("en"):
+            first_en, _ = province_map({"33": 1234}, "Peta")
+        with force_locale("id"):
+            again_id, again_legend = province_map({"33": 1234}, "Peta")
+            other, _ = province_map({"33": 1235}, "Peta")
+            pointed, _ = province_map({"33": 1234}, "Peta", points=[(-7.0, 110.4, "Kota Semarang")])
+            lined, _ = province_map({"33": 1234}, "Peta", highlight={"33"})
+    assert "1.234" in first_id and "1,234" in first_en  # each in its own language
+    assert again_id == first_id and again_legend == legend_id
+    assert _drawn.cache_info().hits == 1
+    assert "1.235" in other and "1.234" not in other
+    assert "Kota Semarang" in pointed and "Kota Semarang" not in first_id
+    assert 'stroke-width="2.5"' in lined and 'stroke-width="2.5"' not in first_id
+    assert 'href="/wilayah/33"' in first_id and "0CODE0" not in first_id  # each province links to its page
+    legend_id.append("changed by a caller")  # a caller's own list: the remembered legend stays
+    with app.test_request_context(), force_locale("id"):
+        assert "changed by a caller" not in province_map({"33": 1234}, "Peta")[1]

@@ -167,16 +167,38 @@ def render(geojson_path, values, title, label, highlight=(), link=None, points=(
 
 def province_map(values, title, highlight=(), points=()):
     """The province map with ``values`` ({code: number}), each province linking to its page;
-    ``points`` as in ``render``."""
+    ``points`` as in ``render``. The same map in the same language is drawn once per process
+    (a case study's adopters change only when a replication does): it is a pure function of
+    what is given here, the language and the link pattern."""
     from flask import current_app, url_for
+    from flask_babel import get_locale
+
+    svg, legend = _drawn(
+        current_app.config["PROVINCES_GEOJSON"],
+        tuple(sorted(values.items())),
+        str(title),
+        frozenset(highlight),
+        tuple(points),
+        str(get_locale()),
+        url_for("catalog.region", code=_CODE),
+    )
+    return svg, list(legend)
+
+
+_CODE = "0CODE0"  # stands for a province code in the link pattern (codes are digits)
+
+
+@lru_cache(maxsize=256)
+def _drawn(geojson, values, title, highlight, points, locale, link_pattern):
     from flask_babel import format_number
 
-    return render(
-        current_app.config["PROVINCES_GEOJSON"],
-        values,
+    svg, legend = render(
+        geojson,
+        dict(values),
         title,
         lambda name, value: f"{name}: {format_number(value)}",
         highlight=highlight,
-        link=lambda code: url_for("catalog.region", code=code),
+        link=lambda code: link_pattern.replace(_CODE, code),
         points=points,
     )
+    return svg, tuple(legend)
