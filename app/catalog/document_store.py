@@ -1,7 +1,6 @@
 """Keeping documents as blobs (app/files), their addresses, and counting their downloads
 (docs/decisions/0083)."""
 
-import sqlalchemy as sa
 from flask import url_for
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -32,15 +31,3 @@ def count_download(document_id):
     statement = statement.on_conflict_do_update(index_elements=[table.c.document_id],
                                                 set_={"count": table.c.count + 1})  # fmt: skip
     connection.execute(statement)
-
-
-def download_counts(document_ids):
-    """``{document id: downloads}`` of the documents listed (0 for one never downloaded)."""
-    ids = list(document_ids)
-    if not ids:
-        return {}
-    table = DocumentDownloads.__table__
-    rows = db.session.execute(sa.select(table.c.document_id, table.c.count).where(table.c.document_id.in_(ids)))
-    counts = dict.fromkeys(ids, 0)
-    counts.update((document_id, count) for document_id, count in rows)
-    return counts

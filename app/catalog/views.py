@@ -15,7 +15,7 @@ from app.catalog import queries
 from app.catalog.access import innovation_or_404, owner_or_404, region_or_404
 from app.catalog.charts import figure_text, indicator_chart, rupiah
 from app.catalog.contacts import phone_digits
-from app.catalog.document_store import count_download, document_url, download_counts
+from app.catalog.document_store import count_download, document_url
 from app.catalog.documents import MIMETYPES as DOCUMENT_MIMETYPES
 from app.catalog.documents import human_size
 from app.catalog.facets import facet_options, sort_choices
@@ -106,7 +106,7 @@ def page_loads():
         selectinload(Innovation.themes),
         selectinload(Innovation.awards),
         selectinload(Innovation.images),
-        selectinload(Innovation.documents),
+        selectinload(Innovation.documents).joinedload(InnovationDocument.downloads),  # the counts beside them
         selectinload(Innovation.indicators),
         selectinload(Innovation.contacts),
     )
@@ -172,13 +172,6 @@ def file_size(size):
 
 bp.add_app_template_global(document_url)
 bp.add_app_template_global(file_size)
-
-
-def _document_downloads(documents):
-    return download_counts(document.id for document in documents)
-
-
-bp.add_app_template_global(_document_downloads, "document_downloads")
 
 
 def table_of_contents(body_html):
