@@ -188,7 +188,7 @@ def province_map(values, title, highlight=(), points=()):
 _CODE = "0CODE0"  # stands for a province code in the link pattern (codes are digits)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=64)  # about 40 KB each: 2.5 MB at most, the most read case studies' maps
 def _drawn(geojson, values, title, highlight, points, locale, link_pattern):
     from flask_babel import format_number
 
