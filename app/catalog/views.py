@@ -96,14 +96,15 @@ def catalogue():
 @cache  # built on first use: building options configures the mappers
 def page_loads():
     """Everything the case-study page shows of the case study itself, loaded with it: its
-    owner, unit and region (joined) and one query per list, rather than one lazy load per
+    owner, unit and region, sectors and themes (joined: one to three of each, so at most a
+    few rows of the case study) and one query per other list, rather than one lazy load per
     attribute as the template reaches it. The panels of other features load their own."""
     return (
         joinedload(Innovation.owner, innerjoin=True),
         joinedload(Innovation.institution, innerjoin=True),
         joinedload(Innovation.region).joinedload(Region.parent),
-        selectinload(Innovation.sectors),
-        selectinload(Innovation.themes),
+        joinedload(Innovation.sectors),
+        joinedload(Innovation.themes),
         selectinload(Innovation.awards),
         selectinload(Innovation.images),
         selectinload(Innovation.documents).joinedload(InnovationDocument.downloads),  # the counts beside them
