@@ -155,3 +155,53 @@ def test_a_full_memo_makes_room_by_dropping_the_entry_used_longest_ago(servers):
         get("cards 1")
         assert computed == ["facets", "cards 1", "cards 2", "cards 1"]
         assert len(small.entries) == 2
+
+
+def test_the_reference_lists_are_read_once_and_a_change_of_them_is_seen(servers):
+    """Sectors, themes and regions (app/catalog/reference.py): read once per generation by
+    the filters and facet labels; a sector renamed or added on another server is seen at
+    once, and a write of a narrow kind (a case study's summary) keeps them."""
+    from flask_babel import force_locale
+    from werkzeug.datastructures import MultiDict
+
+    from app.catalog import reference
+    from app.catalog.facets import labels
+    from app.catalog.filters import FilterError, parse_filters
+    from app.catalog.models import Sector
+
+    first, second = servers
+
+    def read():
+        _db.session.remove()
+        with first.test_request_context(), force_locale("en"):
+            return labels("sector", ["kesehatan", "baru"]), labels("province", ["33", "99"])
+
+    def accepted(**args):
+        _db.session.remove()
+        try:
+            parse_filters(MultiDict(args))
+        except FilterError:
+            return False
+        return True
+
+    with first.app_context():
+        assert read() == ({"kesehatan": "Health"}, {"33": "Jawa Tengah"})
+        assert accepted(sector="kesehatan", province="33", region="33.02") and not accepted(sector="baru")
+        assert not accepted(province="33.02") and not accepted(region="99") and not accepted(theme="kesehatan")
+        computed = memo.computed
+        read(), accepted(sector="kesehatan", theme="kemitraan", region="33.02")
+        assert memo.computed == computed, "a reference list was read again in the same generation"
+    with second.app_context():
+        _db.session.scalar(sa.select(Innovation)).summary = "Ringkasan baru."
+        _db.session.commit()
+    with first.app_context():
+        read()
+        assert memo.computed == computed, "a summary edit dropped the reference lists"
+    with second.app_context():
+        _db.session.scalar(sa.select(Sector).where(Sector.slug == "kesehatan")).name_en = "Health care"
+        _db.session.add(Sector(slug="baru", name_id="Sektor Baru", name_en="New sector"))
+        _db.session.commit()
+    with first.app_context():
+        assert read() == ({"kesehatan": "Health care", "baru": "New sector"}, {"33": "Jawa Tengah"})
+        assert accepted(sector="baru")
+        assert "baru" in reference.sectors()

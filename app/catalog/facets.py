@@ -4,10 +4,10 @@ The catalogue and the search page show the same facets, from counts keyed by the
 the query string uses (``"true"``, ``"2020"``, ``"kesehatan"``).
 """
 
-import sqlalchemy as sa
 from flask import url_for
 from flask_babel import get_locale
 
+from app.catalog import reference
 from app.catalog.filters import SORTS, param
 from app.catalog.labels import (
     AWARD_STAGE_LABELS,
@@ -18,9 +18,6 @@ from app.catalog.labels import (
     STAGE_LABELS,
     YES_NO,
 )
-from app.catalog.models import Sector, Theme
-from app.extensions import db
-from app.regions.models import Region
 
 _FIXED = {
     "owner_kind": OWNER_KIND_LABELS,
@@ -33,21 +30,21 @@ _FIXED = {
 }
 
 
-def _names(model, values):
+def _names(listing, values):
     locale = str(get_locale())
-    return {row.slug: row.name(locale) for row in db.session.scalars(sa.select(model).where(model.slug.in_(values)))}
+    return {value: listing[value][locale] for value in values if value in listing}
 
 
 def labels(facet, values):
     """``{value: label}`` for the values of one facet, in the reader's language."""
     values = list(values)
     if facet == "sector":
-        return _names(Sector, values)
+        return _names(reference.sectors(), values)
     if facet == "theme":
-        return _names(Theme, values)
+        return _names(reference.themes(), values)
     if facet == "province":
-        query = sa.select(Region.code, Region.name).where(Region.code.in_(values))
-        return dict(db.session.execute(query).all())
+        known = reference.regions()
+        return {value: known[value][0] for value in values if value in known}
     if facet in _FIXED:
         return _FIXED[facet]
     return {value: value for value in values}

@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from app.catalog import reference
 from app.catalog.costs import COST_BAND_NAMES, band_of, band_sql
 from app.catalog.models import (
     AWARD_STAGES,
@@ -28,8 +29,6 @@ from app.catalog.models import (
     innovation_sector,
     innovation_theme,
 )
-from app.extensions import db
-from app.regions.models import Region
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
@@ -107,9 +106,11 @@ def _one_of(name, label, choices):
     return read
 
 
-def _row_exists(name, label, column):
+def _listed(name, label, listing):
+    """A value of a reference list (``reference.sectors``, ``reference.themes``)."""
+
     def read(value):
-        if len(value) > 64 or db.session.scalar(sa.select(sa.literal(True)).where(column == value)) is None:
+        if value not in listing():
             _unknown(name, label)(value)
         return value
 
@@ -118,7 +119,7 @@ def _row_exists(name, label, column):
 
 def _region_of_kind(name, label, province_only):
     def read(value):
-        kind = db.session.scalar(sa.select(Region.kind).where(Region.code == value[:13])) if len(value) <= 13 else None
+        kind = reference.regions().get(value, (None, None))[1]
         if kind is None or (province_only and kind != "province"):
             _unknown(name, label)(value)
         return value
@@ -154,14 +155,14 @@ FILTERS = {
     for f in (
         Filter(
             "sector",
-            _row_exists("sector", _l("Sektor"), Sector.slug),
+            _listed("sector", _l("Sektor"), reference.sectors),
             lambda v: ("ids", _linked(innovation_sector, innovation_sector.c.sector_id, Sector, v)),
             lambda facts, v: v in facts.sectors,
             lambda facts: facts.sectors,
         ),
         Filter(
             "theme",
-            _row_exists("theme", _l("Tema"), Theme.slug),
+            _listed("theme", _l("Tema"), reference.themes),
             lambda v: ("ids", _linked(innovation_theme, innovation_theme.c.theme_id, Theme, v)),
             lambda facts, v: v in facts.themes,
             lambda facts: facts.themes,
