@@ -82,6 +82,21 @@ def test_a_reader_catches_up_with_changes_another_server_committed(catalogue, db
     assert slugs(catalogue, "safir") == ["bank-sampah-kupang"]  # applied on read
 
 
+def test_a_change_that_reaches_the_outbox_always_moves_the_generation(catalogue, db, monkeypatch):
+    """Readers read the outbox's newest change once per data generation (search.service's
+    newest_change): a change that reaches the outbox moves the generation, even one that the
+    generation's own rules would not count as public."""
+    from app.datagen import generation
+
+    catalogue.config.update(SEARCH_SYNC_AFTER_COMMIT=False)
+    assert slugs(catalogue, "kecubung") == []  # the outbox's newest change, known for this generation
+    before = generation.current_generation()
+    monkeypatch.setattr(generation, "_public_tags", lambda session: set())
+    _title(db, "bank-sampah-kupang", "Tabungan Kecubung dari Bank Sampah")
+    assert generation.current_generation() > before
+    assert slugs(catalogue, "kecubung") == ["bank-sampah-kupang"]  # applied on read
+
+
 def test_deletes_and_renames_of_related_rows_reach_the_index(catalogue, db):
     owner = db.session.scalar(sa.select(Owner).join(Owner.innovations).where(Innovation.slug == "izin-usaha-jakarta"))
     owner.name = "Pemerintah Kota Kenanga"

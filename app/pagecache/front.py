@@ -16,7 +16,7 @@ carry no Last-Modified, so ``If-Modified-Since`` alone changes nothing.
 from werkzeug.http import parse_etags, unquote_etag
 from werkzeug.wrappers import Request
 
-from app.datagen.generation import read_rows, recent_generation
+from app.datagen.generation import recent_generation
 from app.pagecache import index_version, page_key, still_current
 from app.pagecache.store import store
 
@@ -33,7 +33,6 @@ class Front:
         self.app = app
         self.wsgi_app = wsgi_app
         self.engine = None
-        self.newest = None  # (generation, the outbox's newest change when it was read)
 
     def __call__(self, environ, start_response):
         page = self._lookup(environ)
@@ -64,7 +63,7 @@ class Front:
         generation = recent_generation(config["PAGE_CACHE_RECHECK_SECONDS"], engine)
         index = None
         if page.index is not None:
-            if page.generation != generation and self._index_behind(engine, generation):
+            if page.generation != generation and self._index_behind(engine):
                 return None  # a search answer after a write: Flask's hook lets the index catch up first
             index = index_version(self.app)
         page = store.get(key, generation, index, still_current(engine))
@@ -72,16 +71,12 @@ class Front:
             return None  # over the limit (Flask's limiter refuses it), or the limiter could not count
         return page
 
-    def _index_behind(self, engine, generation):
-        """Whether the index has yet to apply what the writes up to ``generation`` put in the
-        outbox (its newest change read once per generation, after the generation itself)."""
-        from app.search.service import NEWEST_CHANGE, behind
+    def _index_behind(self, engine):
+        """Whether the index has yet to apply what the writes up to the current generation put
+        in the outbox (its newest change read once per generation, after the generation)."""
+        from app.search.service import behind, newest_change
 
-        known = self.newest
-        if known is None or known[0] != generation:
-            rows = read_rows(NEWEST_CHANGE, engine)
-            known = self.newest = (generation, (rows[0][0] if rows else None) or 0)
-        return behind(self.app, known[1])
+        return behind(self.app, newest_change(self.app, engine))
 
     def _engine(self):
         if self.engine is None:

@@ -27,6 +27,8 @@ from app.catalog.models import (
     innovation_sector,
     innovation_theme,
 )
+from app.datagen.generation import bump
+from app.datagen.scopes import ALL
 from app.extensions import db
 from app.search.index import IndexMissing, IndexStore, RebuildBusy
 from app.search.models import SearchOutbox, utcnow
@@ -120,6 +122,11 @@ def _after_flush(session, flush_context):
             rows[innovation_id] = op  # the last word on an innovation in this flush wins
     if not rows:
         return
+    if "generation_bumped" not in session.info:
+        # Every change that reaches the outbox is public and has bumped the data generation
+        # in this flush already; should one not have, it bumps it now: readers read the
+        # outbox's newest change once per generation (service.newest_change).
+        bump(session, {ALL})
     connection = session.connection()
     if connection.dialect.name == "postgresql" and not session.info.get(LOCKED):
         connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})

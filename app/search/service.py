@@ -20,6 +20,7 @@ from sqlalchemy.orm import defer, joinedload, selectinload
 from app.catalog import queries as catalog_queries
 from app.catalog.models import Innovation, InnovationDocument
 from app.datagen import scopes
+from app.datagen.generation import read_rows, recent_generation
 from app.extensions import db
 from app.regions.models import Region
 from app.search import query as query_module
@@ -27,7 +28,6 @@ from app.search.engine import Snapshot
 from app.search.facets import count_facets, filter_sets, intersect, ranked_page, sorted_page
 from app.search.highlight import snippet
 from app.search.index import IndexMissing, IndexStore, RebuildBusy
-from app.search.models import SearchOutbox
 from app.search.similar import similar_docnums
 from app.search.vocabulary import load as load_vocabulary
 
@@ -150,11 +150,29 @@ def _catch_up(app, store):
     path = store.current_path()
     if path is None:
         return
-    newest = db.session.scalar(sa.select(sa.func.max(SearchOutbox.id))) or 0
-    if newest > store.applied(path):
+    if newest_change(app, db.engine) > store.applied(path):
         from app.search.outbox import apply_pending
 
         apply_pending(app, timeout=0.0)
+
+
+def newest_change(app, engine):
+    """The outbox's newest change, read once per data generation in this process, on the
+    generation's own connection (docs/decisions/0094, 0101): the flush that adds to the
+    outbox bumps the generation in the same transaction (app/search/outbox.py,
+    app/datagen/generation.py), so while the generation stays, so does the outbox's newest
+    change. The generation is the one a cache hit is served under (at most
+    ``PAGE_CACHE_RECHECK_MS`` old for another process's commits, at once for this process's
+    own: docs/decisions/0097), read before the outbox."""
+    generation = recent_generation(app.config["PAGE_CACHE_RECHECK_SECONDS"], engine)
+    known = app.extensions.get(_NEWEST)
+    if known is None or known[0] != generation:
+        rows = read_rows(NEWEST_CHANGE, engine)
+        known = app.extensions[_NEWEST] = (generation, (rows[0][0] if rows else None) or 0)
+    return known[1]
+
+
+_NEWEST = "suar.search_newest_change"  # app.extensions: (generation, newest change under it)
 
 
 def _count_innovations():
