@@ -151,6 +151,28 @@ def test_the_case_study_page_loads_nothing_row_by_row(world):
     assert len(sent) <= 14, "\n".join(" ".join(s.split())[:150] for s in sent)
 
 
+def test_with_the_memo_on_the_case_study_page_sends_ten_statements(world):
+    """As a server sends them (the memo on): the case study with its owner, unit, region,
+    sectors and themes (1), its awards, contacts, indicators, pictures and documents (5),
+    the replication panel, the kit and the indicator's comparison (3) and the data
+    generation the memo reads (1). The
+    similar case studies' cards are remembered; the outbox's newest change and the index
+    position are read on the generation's own connection, once per generation."""
+    app, slug, grow = world
+    grow()
+    client = app.test_client()
+    memo.clear()
+    app.config["GENERATION_MEMO"] = True
+    try:
+        client.get(f"/inovasi/{slug}")
+        with counting(app) as sent:
+            assert client.get(f"/inovasi/{slug}").status_code == 200
+    finally:
+        app.config["GENERATION_MEMO"] = False
+        memo.clear()
+    assert len(sent) <= 10, "\n".join(" ".join(s.split())[:150] for s in sent)
+
+
 def _lazily(rows):
     """The same case studies, loaded again plainly in a fresh session (every attribute a lazy load)."""
     ids = [row.id for row in rows]
