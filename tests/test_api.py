@@ -280,3 +280,21 @@ def test_list_items_say_which_case_studies_are_examples(client, db, spec):
     assert {item["slug"]: item["sample"] for item in items} == {real.slug: False, example.slug: True}
     record = check(spec, client.get(f"/api/v1/innovations/{example.slug}")).get_json()
     assert record["sample"] is True
+
+
+def test_list_items_show_every_sector_and_theme_and_document_count(client, db, spec):
+    # The list loads sectors and themes joined with the rows (a case study comes back once
+    # per pair of them from the database): each item still has all of them, once.
+    both = factories.innovation(
+        "Layanan Terpadu Banyumas",
+        sectors=("kesehatan", "pendidikan"),
+        themes=("kemitraan", "sistem-informasi"),
+        documents=[{"title": "SOP"}, {"title": "Perbup"}],
+    )
+    factories.innovation("Layanan Sehat Banyumas", themes=("kemitraan",))
+    _db.session.commit()
+    for url in ("/api/v1/innovations", "/api/v1/innovations?sector=pendidikan", "/api/v1/innovations?q=terpadu"):
+        items = {item["slug"]: item for item in check(spec, client.get(url)).get_json()["items"]}
+        assert sorted(items[both.slug]["sectors"]) == ["kesehatan", "pendidikan"], url
+        assert sorted(items[both.slug]["themes"]) == ["kemitraan", "sistem-informasi"], url
+        assert len(items[both.slug]["documents"]) == 2, url

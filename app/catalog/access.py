@@ -24,7 +24,10 @@ def innovation_by_slug(slug, options=()):
     """The case study with this slug, whatever its status, or None (for loaders and services);
     ``options``: loader options, for a page that knows what it will show of it."""
     slug = clean_key(slug, MAX_SLUG)
-    return db.session.scalar(sa.select(Innovation).where(Innovation.slug == slug).options(*options)) if slug else None
+    if not slug:
+        return None
+    # unique(): options may join collections (the case-study page joins sectors and themes).
+    return db.session.scalars(sa.select(Innovation).where(Innovation.slug == slug).options(*options)).unique().first()
 
 
 def innovation_or_none(slug, user, action="innovation.view", **context):

@@ -313,14 +313,15 @@ def fetch(ids, loads=None):
             defer(Innovation.body_html),  # lists show the summary; the page that needs it loads it
             joinedload(Innovation.owner),
             joinedload(Innovation.region),
-            selectinload(Innovation.sectors),
-            selectinload(Innovation.themes),
+            # One to three sectors and themes each: joined, a few rows per case study.
+            joinedload(Innovation.sectors),
+            joinedload(Innovation.themes),
             selectinload(Innovation.awards),
             selectinload(Innovation.images),
-            selectinload(Innovation.documents).selectinload(InnovationDocument.downloads),
+            selectinload(Innovation.documents).joinedload(InnovationDocument.downloads),
         )
     )
-    return {innovation.id: innovation for innovation in db.session.scalars(query)}
+    return {innovation.id: innovation for innovation in db.session.scalars(query).unique()}
 
 
 def similar(innovation, limit=5):
