@@ -319,18 +319,27 @@ def seed_command(innovations, replications, seed):
 @click.option("--seconds", type=float, default=10, show_default=True)
 @click.option("--every", type=float, default=1.0, show_default=True, help="Seconds between writes.")
 @click.option("--seed", type=int, default=11, show_default=True)
-def write_command(seconds, every, seed):
+@click.option(
+    "--keep/--restore",
+    default=False,
+    help="Keep the stages moved; by default they are put back after the run, so that every run's "
+    "writes have the same effect (the same replications move across the same stages).",
+)
+def write_command(seconds, every, seed, keep):
     """A writer for the mixed load run: once per ``--every`` seconds, in turn, move a
     replication to a later stage (through the replication service) or edit a case study's
-    summary; each commit starts a new data generation, as a real one does."""
+    summary; each commit starts a new data generation, as a real one does. Afterwards the
+    replications moved are put back as they were (``--keep`` leaves them moved)."""
     from app.catalog.models import Innovation
     from app.replication import services
-    from app.replication.models import Replication
+    from app.replication.models import Replication, ReplicationEvent
 
     rng = random.Random(seed)
     replication_ids = list(db.session.scalars(sa.select(Replication.id).where(Replication.stage != "discontinued")))
     innovation_ids = list(db.session.scalars(sa.select(Innovation.id).where(Innovation.slug.startswith("sintetis-"))))
+    last_event = db.session.scalar(sa.select(sa.func.max(ReplicationEvent.id))) or 0
     db.session.rollback()
+    moved = {}  # replication id -> its columns before this run moved it
     written, late, started = 0, 0, time.monotonic()
     while time.monotonic() - started < seconds:
         due = started + written * every
@@ -340,6 +349,7 @@ def write_command(seconds, every, seed):
             late += 1
         if written % 2 == 0:
             replication = db.session.get(Replication, rng.choice(replication_ids))
+            moved.setdefault(replication.id, _columns(replication))
             later = [s for s in services.allowed_stages(replication) if s != "discontinued"]
             stage = later[0] if later else "discontinued"
             extra = {"discontinued_reason": "Anggaran tidak berlanjut"} if stage == "discontinued" else {}
@@ -351,7 +361,39 @@ def write_command(seconds, every, seed):
             innovation.summary = f"{innovation.summary.split(' [')[0]} [disunting {written}]"
         db.session.commit()
         written += 1
-    click.echo(f"{written} writes in {time.monotonic() - started:.1f} s ({late} late)")
+    took = time.monotonic() - started
+    if not keep:
+        _put_back(moved, last_event)
+    click.echo(f"{written} writes in {took:.1f} s ({late} late)")
+
+
+def _columns(row):
+    """A row's column values, but its id and version (SQLAlchemy counts the version)."""
+    return {a.key: getattr(row, a.key) for a in sa.inspect(type(row)).column_attrs if a.key not in ("id", "version")}
+
+
+def _put_back(moved, last_event):
+    """The replications ``moved`` as they were, without the events of their moves, and their
+    case studies' replication counts again (one commit, after the measured run)."""
+    from app.catalog.models import Innovation
+    from app.replication import services
+    from app.replication.models import Replication, ReplicationEvent
+
+    if not moved:
+        return
+    innovations = set()
+    for replication_id, columns in moved.items():
+        replication = db.session.get(Replication, replication_id)
+        for key, value in columns.items():
+            setattr(replication, key, value)
+        innovations.add(replication.innovation_id)
+    db.session.execute(
+        sa.delete(ReplicationEvent).where(ReplicationEvent.id > last_event, ReplicationEvent.replication_id.in_(moved))
+    )
+    db.session.flush()
+    for innovation_id in innovations:
+        services.refresh_count(db.session.get(Innovation, innovation_id))
+    db.session.commit()
 
 
 @bench_cli.command("slugs")
