@@ -335,8 +335,12 @@ def write_command(seconds, every, seed, keep):
     from app.replication.models import Replication, ReplicationEvent
 
     rng = random.Random(seed)
-    replication_ids = list(db.session.scalars(sa.select(Replication.id).where(Replication.stage != "discontinued")))
-    innovation_ids = list(db.session.scalars(sa.select(Innovation.id).where(Innovation.slug.startswith("sintetis-"))))
+    # In the order of their ids: the same seed picks the same rows in every run (a table's
+    # physical order changes as rows are updated).
+    query = sa.select(Replication.id).where(Replication.stage != "discontinued").order_by(Replication.id)
+    replication_ids = list(db.session.scalars(query))
+    query = sa.select(Innovation.id).where(Innovation.slug.startswith("sintetis-")).order_by(Innovation.id)
+    innovation_ids = list(db.session.scalars(query))
     last_event = db.session.scalar(sa.select(sa.func.max(ReplicationEvent.id))) or 0
     db.session.rollback()
     moved = {}  # replication id -> its columns before this run moved it
