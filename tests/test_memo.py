@@ -186,6 +186,8 @@ def test_the_reference_lists_are_read_once_and_a_change_of_them_is_seen(servers)
 
     with first.app_context():
         assert read() == ({"kesehatan": "Health"}, {"33": "Jawa Tengah"})
+        with first.test_request_context(), force_locale("fr"):  # any other language: the Indonesian name
+            assert labels("sector", ["kesehatan"]) == {"kesehatan": "Kesehatan"}
         assert accepted(sector="kesehatan", province="33", region="33.02") and not accepted(sector="baru")
         assert not accepted(province="33.02") and not accepted(region="99") and not accepted(theme="kesehatan")
         computed = memo.computed

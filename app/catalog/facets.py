@@ -32,7 +32,7 @@ _FIXED = {
 
 def _names(listing, values):
     locale = str(get_locale())
-    return {value: listing[value][locale] for value in values if value in listing}
+    return {value: reference.name(listing[value], locale) for value in values if value in listing}
 
 
 def labels(facet, values):

@@ -26,6 +26,12 @@ def _names(model):
     return MappingProxyType({row.slug: MappingProxyType({loc: row.name(loc) for loc in LOCALES}) for row in rows})
 
 
+def name(names, locale):
+    """A sector's or theme's name in ``locale``, as ``Sector.name`` gives it (Indonesian for
+    any language but English)."""
+    return names["en"] if locale == "en" else names["id"]
+
+
 @per_generation(deps=frozenset())
 def sectors():
     """``{slug: {locale: name}}`` of every sector (read only)."""

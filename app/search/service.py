@@ -18,11 +18,11 @@ from markupsafe import Markup
 from sqlalchemy.orm import defer, joinedload, selectinload
 
 from app.catalog import queries as catalog_queries
+from app.catalog import reference as catalog_reference
 from app.catalog.models import Innovation, InnovationDocument
 from app.datagen import scopes
 from app.datagen.generation import read_rows, recent_generation
 from app.extensions import db
-from app.regions.models import Region
 from app.search import query as query_module
 from app.search.engine import Snapshot
 from app.search.facets import count_facets, filter_sets, intersect, ranked_page, sorted_page
@@ -183,7 +183,7 @@ def region_index():
     """Region names -> codes, read once per database."""
     url = str(db.engine.url)
     if url not in _region_cache:
-        rows = db.session.execute(sa.select(Region.code, Region.name, Region.kind)).all()
+        rows = [(code, name, kind) for code, (name, kind) in catalog_reference.regions().items()]
         _region_cache[url] = query_module.region_keys(rows)
     return _region_cache[url]
 
