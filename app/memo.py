@@ -37,8 +37,9 @@ from app.datagen.generation import still_current
 from app.extensions import db
 
 # Counts over the published catalogue: changed by a write that adds, removes or moves a case
-# study in a list or count (``catalogue``), and by any write that is not narrowed at all.
-CATALOGUE_FIGURES = frozenset({scopes.CATALOGUE})
+# study in a list or count (``catalogue``), or moves a replication count (``counts``), and by
+# any write that is not narrowed at all.
+CATALOGUE_FIGURES = frozenset({scopes.CATALOGUE, scopes.COUNTS})
 MAX_ENTRIES = 512  # facet counts per set of filters, cards per case study: bounded, least recently used out
 _GENERATION = sa.text("SELECT value FROM cache_generation WHERE id = 1")
 
@@ -110,7 +111,8 @@ def per_generation(key=_arguments, deps=None, deps_of=None):
     """Decorate a function of the public data: its result is remembered for the current
     data generation, under ``key(*args, **kwargs)`` (hashable; by default the arguments
     themselves), and for later generations whose writes touched none of ``deps`` (tags of
-    app.datagen.scopes; None: every write counts) nor of ``deps_of(result)``, when given
+    app.datagen.scopes; None: every write counts; a function: of the arguments, as ``key``)
+    nor of ``deps_of(result)``, when given
     (what this very result shows: the case studies of a list). It must return a value
     nobody mutates, and never ORM rows (they belong to a session)."""
 
@@ -119,7 +121,8 @@ def per_generation(key=_arguments, deps=None, deps_of=None):
 
         @wraps(function)
         def memoised(*args, **kwargs):
-            return memo.get(name, key(*args, **kwargs), lambda: function(*args, **kwargs), deps, deps_of)
+            tags = deps(*args, **kwargs) if callable(deps) else deps
+            return memo.get(name, key(*args, **kwargs), lambda: function(*args, **kwargs), tags, deps_of)
 
         memoised.uncached = function
         memoised.deps = deps

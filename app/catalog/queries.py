@@ -12,6 +12,7 @@ from sqlalchemy.orm import defer, joinedload, selectinload
 from app.catalog import cards
 from app.catalog.costs import band_case
 from app.catalog.filters import FACETS, FILTERS, SORTS, Filters, ordered_counts, param, province_of
+from app.catalog.list_scope import list_deps
 from app.catalog.models import (
     Award,
     Innovation,
@@ -82,7 +83,11 @@ def _by_active_filters(filters):
     return tuple(sorted(filters.active.items()))
 
 
-@per_generation(key=_by_active_filters, deps=CATALOGUE_FIGURES)
+def _unordered(filters):
+    return list_deps(filters, ordered=False)
+
+
+@per_generation(key=_by_active_filters, deps=_unordered)
 def count_selected(filters):
     """How many published innovations the filters select."""
     return db.session.scalar(sa.select(sa.func.count(Innovation.id)).where(*conditions(filters)))
@@ -104,7 +109,7 @@ def _by_page(filters):
     return (_by_active_filters(filters), filters.sort, filters.page, filters.per_page)
 
 
-@per_generation(key=_by_page, deps=CATALOGUE_FIGURES, deps_of=cards.shown)
+@per_generation(key=_by_page, deps=list_deps, deps_of=cards.shown)
 def page_cards(filters):
     """One page of the catalogue as cards (app/catalog/cards.py), remembered per generation."""
     return tuple(map(cards.card_of, _page_of(filters)))
@@ -115,7 +120,7 @@ def browse_cards(filters):
     return page_cards(filters), count_selected(filters)
 
 
-@per_generation(key=_by_active_filters, deps=CATALOGUE_FIGURES)
+@per_generation(key=_by_active_filters, deps=_unordered)
 def facet_counts(filters):
     """``{facet: {value: count}}`` for every facet, each value counted under the other
     filters (what choosing it would give); values as the query string writes them."""

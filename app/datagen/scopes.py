@@ -20,7 +20,15 @@ Tags:
 * ``replications``: any replication. A page that reads the replication tables in any
   other way depends on it (the statistics, say), found from the statements themselves.
 * ``catalogue``: which case studies a list selects, in what order, and every count over
-  them (facets, totals, the home page's figures, statistics).
+  them (facets, totals, the home page's figures, statistics), for any reason but a moved
+  replication count. No write says it today (what would is ``*``); it is kept for one.
+* ``counts``: a case study's replication count moved. Written with ``count:<id>:<before>:
+  <after>:<facts>`` (app/catalog/list_scope.py), which says whose count moved and what else
+  that case study is, so that a list of the catalogue can tell whether it may show the
+  change (docs/decisions/0102).
+* ``list?<filters>``: on the read side only, a list of the catalogue under those filters,
+  which depends on the ``count:`` tags that can change it: decided by the matcher the
+  catalogue registers (``match_lists``); without one, on every write.
 """
 
 import sqlalchemy as sa
@@ -30,12 +38,16 @@ from sqlalchemy.sql.util import find_tables
 
 ALL = "*"
 CATALOGUE = "catalogue"
+COUNTS = "counts"
+COUNT = "count:"
+LIST = "list?"
 REPLICATIONS = "replications"
 
 # Cached endpoints that depend on less than everything: the tags they depend on besides the
 # case studies and replications they load. Every other cached endpoint depends on everything.
 PAGES = {
-    "catalog.home": {CATALOGUE},
+    "catalog.home": {CATALOGUE, COUNTS},
+    # Its list, total and facet counts depend on ``list?<its filters>`` (their figures say so).
     "catalog.catalogue": {CATALOGUE},
     "catalog.innovation": set(),
     # A search answer's list and counts come from the search index, checked against it on
@@ -43,7 +55,7 @@ PAGES = {
     # declares ``catalogue`` itself (search.service).
     "search.index": set(),
     "api.innovations": set(),
-    "stats.dashboard": {CATALOGUE, REPLICATIONS},
+    "stats.dashboard": {CATALOGUE, COUNTS, REPLICATIONS},
 }
 
 # Columns of a case study that no list selects by, orders by or counts (catalog.filters,
@@ -83,7 +95,23 @@ def decode(text):
 
 def affects(tags, deps):
     """Whether a write with ``tags`` may change something that depends on ``deps`` (None: everything)."""
-    return deps is None or ALL in tags or not tags.isdisjoint(deps)
+    if deps is None or ALL in tags or not tags.isdisjoint(deps):
+        return True
+    return COUNTS in tags and any(dep.startswith(LIST) and _list_changed(dep, tags) for dep in deps)
+
+
+_list_matcher = None
+
+
+def match_lists(matcher):
+    """Register ``matcher(dep, tags) -> bool``: whether the ``count:`` tags among ``tags`` may
+    change the catalogue list ``dep`` (``list?...``). The catalogue registers it on import."""
+    global _list_matcher
+    _list_matcher = matcher
+
+
+def _list_changed(dep, tags):
+    return _list_matcher is None or _list_matcher(dep, tags)
 
 
 # -- the write side -----------------------------------------------------------------------

@@ -14,9 +14,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import changes
+from app.catalog import list_scope
 from app.catalog.models import Innovation, Institution
 from app.changes import Refused
-from app.datagen import scopes
 from app.extensions import db
 from app.networks.models import Activity, Network
 from app.notices import service as notices
@@ -211,9 +211,10 @@ def refresh_count(innovation):
             Replication.innovation_id == innovation.id, Replication.stage.in_(REPLICATED)
         )
     )
-    # What the page cache drops (docs/decisions/0091): when the count moved, this case
-    # study's page and cards, and the lists and counts over the catalogue; else nothing.
-    tags = {scopes.innovation(innovation.id), scopes.CATALOGUE} if count != before else set()
+    # What the page cache drops (docs/decisions/0091, 0102): when the count moved, this case
+    # study's page and cards, the figures over every count, and the lists of the catalogue
+    # the move can change; else nothing.
+    tags = list_scope.count_moved(innovation, before, count) if count != before else set()
     db.session.execute(
         sa.update(Innovation.__table__)
         .where(Innovation.__table__.c.id == innovation.id)

@@ -285,7 +285,8 @@ def _record(asked):
 
 def _search_database(filters):
     """The catalogue's own SQL answer when there is no index (and so no text query)."""
-    scopes.depend({scopes.CATALOGUE})  # its list and counts are the catalogue's (docs/decisions/0094)
+    # Its list and counts are the catalogue's (docs/decisions/0094), its cards in any order.
+    scopes.depend({scopes.CATALOGUE, scopes.COUNTS})
     innovations, total = catalog_queries.browse(filters)
     return SearchResult(
         hits=[Hit(innovation) for innovation in innovations],

@@ -1,0 +1,115 @@
+"""Which lists of the catalogue a moved replication count can change (docs/decisions/0102).
+
+A replication that reaches or leaves a replicated stage moves its case study's replication
+count. Of a catalogue list (its page of cards, its total, its facet counts), the count is
+read in two places only: the ``replicated`` filter and facet (whether the count is above
+zero) and the ``most_replicated`` order. So a moved count changes a list only when
+
+* it crossed zero, and the case study passes every other filter of the list (the
+  ``replicated`` facet counts it under them), or all but one when the list filters on
+  ``replicated`` (each other facet counts under all the filters but its own); or
+* the list is ordered by the count and the case study passes its filters.
+
+The card of the case study itself, wherever shown, depends on ``innovation:<id>`` already.
+
+The write says whose count moved, from what to what, and what else the case study is (its
+facts, as the filters read them) in one tag, ``count:<id>:<before>:<after>:<facts>``; a list
+depends on ``list?<its filters>``. The data generation's ``affects`` (app/datagen/scopes.py)
+asks ``changes`` below whether the one may change the other. Anything the facts do not
+say for sure (a value not known) counts as passing: a list is then rendered again, never
+kept wrongly.
+"""
+
+import json
+from functools import lru_cache
+from types import SimpleNamespace
+from urllib.parse import parse_qsl, quote, unquote, urlencode
+
+from app.catalog.filters import FILTERS, param
+from app.datagen import scopes
+
+ORDERED = "most_replicated"  # the one order that reads the count
+_BOOLEAN = frozenset({"digital", "replicated", "no_new_regulation"})
+# The fact each filter reads: a filter on a fact that is not known is taken to pass.
+_FACT = {"sector": "sectors", "theme": "themes", "award": "awards", "cost": "setup_cost",
+         "no_new_regulation": "needs_new_regulation"}  # fmt: skip
+
+
+def count_moved(innovation, before, after):
+    """The tags of a write that moved ``innovation``'s replication count from ``before`` to ``after``."""
+    region = innovation.region_code
+    facts = {
+        "sectors": sorted(s.slug for s in innovation.sectors),
+        "themes": sorted(t.slug for t in innovation.themes),
+        "owner_kind": innovation.owner.kind if innovation.owner is not None else None,
+        "province": region.split(".")[0] if region else None,
+        "region": region,
+        "year": innovation.year,
+        "awards": sorted({a.stage for a in innovation.awards}),
+        "stage": innovation.stage,
+        "digital": innovation.digital,
+        "setup_cost": innovation.setup_cost,
+        "needs_new_regulation": innovation.needs_new_regulation,
+    }
+    text = quote(json.dumps(facts, separators=(",", ":"), sort_keys=True), safe="")
+    return {scopes.innovation(innovation.id), scopes.COUNTS, f"{scopes.COUNT}{innovation.id}:{before}:{after}:{text}"}
+
+
+def list_deps(filters, ordered=True):
+    """What a list under ``filters`` depends on: the catalogue, and the moved counts that can
+    change it (its order too when ``ordered``: the cards of a page, not its total or facets).
+    A list with a text query is the search's, not narrowed here: every moved count."""
+    if filters.q:
+        return frozenset({scopes.CATALOGUE, scopes.COUNTS})
+    args = urlencode(sorted((name, param(value)) for name, value in filters.active.items()))
+    order = ORDERED if ordered and filters.sort == ORDERED else ""
+    return frozenset({scopes.CATALOGUE, f"{scopes.LIST}{args}#{order}"})
+
+
+def changes(dep, tags):
+    """Whether a count named among ``tags`` may change the list ``dep`` (see above)."""
+    active, ordered = _list(dep)
+    replicated = active.get("replicated")
+    for tag in tags:
+        if not tag.startswith(scopes.COUNT):
+            continue
+        before, after, facts = _count(tag)
+        failing = sum(1 for name, value in active.items() if name != "replicated" and not _passes(name, value, facts))
+        if (before > 0) != (after > 0) and failing <= (0 if replicated is None else 1):
+            return True
+        if ordered and not failing and (replicated is None or replicated in (before > 0, after > 0)):
+            return True
+    return False
+
+
+def _passes(name, value, facts):
+    fact = getattr(facts, _FACT.get(name, name), None)
+    if fact is None and name != "cost":  # not known (a cost not known is the band "unknown")
+        return True
+    return FILTERS[name].holds(facts, value)
+
+
+@lru_cache(maxsize=1024)
+def _list(dep):
+    query, _, order = dep[len(scopes.LIST) :].partition("#")
+    active = {name: _typed(name, value) for name, value in parse_qsl(query, keep_blank_values=True)}
+    return active, order == ORDERED
+
+
+def _typed(name, value):
+    if name in _BOOLEAN:
+        return value == "true"
+    if name == "year":
+        return int(value)
+    return value
+
+
+@lru_cache(maxsize=1024)
+def _count(tag):
+    _, before, after, text = tag[len(scopes.COUNT) :].split(":", 3)
+    facts = json.loads(unquote(text))
+    facts = {key: tuple(value) if isinstance(value, list) else value for key, value in facts.items()}
+    return int(before), int(after), SimpleNamespace(**facts)
+
+
+scopes.match_lists(changes)
