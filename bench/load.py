@@ -144,6 +144,7 @@ def main():
     )
     parser.add_argument("--mixed", action="store_true", help="a realistic mix, read-only then with a writer")
     parser.add_argument("--write-every", type=float, default=1.0, help="seconds between writes (--mixed)")
+    parser.add_argument("--count-moves", action="store_true", help="every stage change moves a count (--mixed)")
     parser.add_argument("--warm", type=int, default=30, help="seconds of the mix, untimed, before the runs (--mixed)")
     options = parser.parse_args()
     if not shutil.which("wrk"):
@@ -293,7 +294,8 @@ def run_mixed(env, workdir, options):
         hammer_mix(base, paths_file, options.warm, options.connections)  # untimed: fills both workers' caches
         rows.append(("mix, read-only", hammer_mix(base, paths_file, options.seconds, options.connections), ""))
         writer = subprocess.Popen(
-            [PYTHON, *SEED, "write", "--seconds", str(options.seconds + 2), "--every", str(options.write_every)],
+            [PYTHON, *SEED, "write", "--seconds", str(options.seconds + 2), "--every", str(options.write_every)]
+            + (["--counts"] if options.count_moves else []),
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,

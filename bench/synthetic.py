@@ -325,11 +325,18 @@ def seed_command(innovations, replications, seed):
     help="Keep the stages moved; by default they are put back after the run, so that every run's "
     "writes have the same effect (the same replications move across the same stages).",
 )
-def write_command(seconds, every, seed, keep):
+@click.option(
+    "--counts",
+    is_flag=True,
+    help="Every stage change moves a replication count: a replication at 'committed' reaches "
+    "'piloting', the first stage that counts as replicated.",
+)
+def write_command(seconds, every, seed, keep, counts):
     """A writer for the mixed load run: once per ``--every`` seconds, in turn, move a
     replication to a later stage (through the replication service) or edit a case study's
     summary; each commit starts a new data generation, as a real one does. Afterwards the
-    replications moved are put back as they were (``--keep`` leaves them moved)."""
+    replications moved are put back as they were (``--keep`` leaves them moved). With
+    ``--counts`` every stage change moves its case study's replication count."""
     from app.catalog.models import Innovation
     from app.replication import services
     from app.replication.models import Replication, ReplicationEvent
@@ -337,7 +344,8 @@ def write_command(seconds, every, seed, keep):
     rng = random.Random(seed)
     # In the order of their ids: the same seed picks the same rows in every run (a table's
     # physical order changes as rows are updated).
-    query = sa.select(Replication.id).where(Replication.stage != "discontinued").order_by(Replication.id)
+    movable = Replication.stage == "committed" if counts else Replication.stage != "discontinued"
+    query = sa.select(Replication.id).where(movable).order_by(Replication.id)
     replication_ids = list(db.session.scalars(query))
     query = sa.select(Innovation.id).where(Innovation.slug.startswith("sintetis-")).order_by(Innovation.id)
     innovation_ids = list(db.session.scalars(query))
