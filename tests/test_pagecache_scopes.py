@@ -601,3 +601,20 @@ def test_random_stage_changes_never_leave_a_stale_catalogue_list(servers, seed):
             assert _get(reader, url)[1] == "hit"
     assert kept > 0 and dropped > 0, (kept, dropped)
     print(f"seed {seed}: {kept} lists kept, {dropped} rendered again over 12 stage changes")
+
+
+def test_a_transaction_with_very_many_tags_records_everything(app, db):
+    """A bulk write (hundreds of recounts) records ``*``: one short row, rewritten cheaply."""
+    from app.datagen.generation import MAX_TAGS, bump
+
+    def recorded():
+        return db.session.scalar(sa.select(CacheChange.tags).order_by(CacheChange.generation.desc()))
+
+    bump(db.session, {scopes.innovation(i) for i in range(MAX_TAGS)})
+    assert len(recorded().split()) == MAX_TAGS
+    bump(db.session, {scopes.innovation(MAX_TAGS)})
+    assert recorded() == scopes.ALL
+    db.session.commit()
+    bump(db.session, {scopes.innovation(i) for i in range(MAX_TAGS + 1)})
+    assert recorded() == scopes.ALL
+    db.session.commit()

@@ -64,6 +64,10 @@ class CacheChange(db.Model):
 
 
 KEEP_CHANGES = 2000
+# A transaction that touches more than this many tags (a bulk import recounting hundreds of
+# case studies) records ``*`` instead: it changes most pages anyway, and its row, rewritten
+# on every statement that adds to it and read by every process, stays small.
+MAX_TAGS = 200
 clock = time.monotonic  # how old a generation read is (tests set the time)
 
 
@@ -356,14 +360,17 @@ def bump(session, tags):
             connection.execute(bump)
             connection.execute(changes.delete())  # generations start again: the old tags mean nothing
         generation = connection.scalar(sa.select(table.c.value).where(table.c.id == 1))
-        done = {ALL} if ALL in tags else set(tags)
+        done = {ALL} if ALL in tags or len(tags) > MAX_TAGS else set(tags)
         connection.execute(changes.insert().values(generation=generation, tags=encode(done)))
         if generation % 100 == 0:
             connection.execute(changes.delete().where(changes.c.generation <= generation - KEEP_CHANGES))
         info["generation_bumped"] = generation
         info["generation_tags"] = done
         return
-    done |= {ALL} if ALL in tags else tags
+    done |= tags
+    if ALL in done or len(done) > MAX_TAGS:
+        done.clear()
+        done.add(ALL)
     connection.execute(
         changes.update().where(changes.c.generation == info["generation_bumped"]).values(tags=encode(done))
     )
