@@ -25,7 +25,10 @@ from functools import lru_cache
 from types import SimpleNamespace
 from urllib.parse import parse_qsl, quote, unquote, urlencode
 
+import sqlalchemy as sa
+
 from app.catalog.filters import FILTERS, param
+from app.catalog.models import Award, Innovation, Owner, Sector, Theme, innovation_sector, innovation_theme
 from app.datagen import scopes
 
 ORDERED = "most_replicated"  # the one order that reads the count
@@ -35,24 +38,46 @@ _FACT = {"sector": "sectors", "theme": "themes", "award": "awards", "cost": "set
          "no_new_regulation": "needs_new_regulation"}  # fmt: skip
 
 
-def count_moved(innovation, before, after):
-    """The tags of a write that moved ``innovation``'s replication count from ``before`` to ``after``."""
-    region = innovation.region_code
+def count_moved(session, innovation_id, before, after):
+    """The tags of a write that moved a case study's replication count from ``before`` to
+    ``after``, its facts read afresh from the database (not from rows the session loaded
+    earlier: another writer may have changed them since). The caller's transaction must
+    already have started its data generation (``generation.bump``): every writer that
+    committed before it is then visible to these reads, and every later one comes after."""
+    row = session.execute(
+        sa.select(
+            Innovation.region_code,
+            Innovation.year,
+            Innovation.stage,
+            Innovation.digital,
+            Innovation.setup_cost,
+            Innovation.needs_new_regulation,
+            Owner.kind,
+        )
+        .outerjoin(Owner, Owner.id == Innovation.owner_id)
+        .where(Innovation.id == innovation_id)
+    ).one()
+    region = row.region_code
+
+    def slugs(link, column, model):
+        query = sa.select(model.slug).join(link, column == model.id).where(link.c.innovation_id == innovation_id)
+        return sorted(session.scalars(query))
+
     facts = {
-        "sectors": sorted(s.slug for s in innovation.sectors),
-        "themes": sorted(t.slug for t in innovation.themes),
-        "owner_kind": innovation.owner.kind if innovation.owner is not None else None,
+        "sectors": slugs(innovation_sector, innovation_sector.c.sector_id, Sector),
+        "themes": slugs(innovation_theme, innovation_theme.c.theme_id, Theme),
+        "owner_kind": row.kind,
         "province": region.split(".")[0] if region else None,
         "region": region,
-        "year": innovation.year,
-        "awards": sorted({a.stage for a in innovation.awards}),
-        "stage": innovation.stage,
-        "digital": innovation.digital,
-        "setup_cost": innovation.setup_cost,
-        "needs_new_regulation": innovation.needs_new_regulation,
+        "year": row.year,
+        "awards": sorted(set(session.scalars(sa.select(Award.stage).where(Award.innovation_id == innovation_id)))),
+        "stage": row.stage,
+        "digital": row.digital,
+        "setup_cost": row.setup_cost,
+        "needs_new_regulation": row.needs_new_regulation,
     }
     text = quote(json.dumps(facts, separators=(",", ":"), sort_keys=True), safe="")
-    return {scopes.innovation(innovation.id), scopes.COUNTS, f"{scopes.COUNT}{innovation.id}:{before}:{after}:{text}"}
+    return {scopes.innovation(innovation_id), scopes.COUNTS, f"{scopes.COUNT}{innovation_id}:{before}:{after}:{text}"}
 
 
 def list_deps(filters, ordered=True):

@@ -17,6 +17,8 @@ from app import changes
 from app.catalog import list_scope
 from app.catalog.models import Innovation, Institution
 from app.changes import Refused
+from app.datagen import scopes
+from app.datagen.generation import bump
 from app.extensions import db
 from app.networks.models import Activity, Network
 from app.notices import service as notices
@@ -214,7 +216,12 @@ def refresh_count(innovation):
     # What the page cache drops (docs/decisions/0091, 0102): when the count moved, this case
     # study's page and cards, the figures over every count, and the lists of the catalogue
     # the move can change; else nothing.
-    tags = list_scope.count_moved(innovation, before, count) if count != before else set()
+    tags = set()
+    if count != before:
+        # The generation first, so that the facts the tags carry are read after every write
+        # committed before this one (list_scope.count_moved).
+        bump(db.session, {scopes.innovation(innovation.id), scopes.COUNTS})
+        tags = list_scope.count_moved(db.session, innovation.id, before, count)
     db.session.execute(
         sa.update(Innovation.__table__)
         .where(Innovation.__table__.c.id == innovation.id)
