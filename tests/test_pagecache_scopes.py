@@ -654,3 +654,25 @@ def test_a_moved_count_carries_the_facts_committed_before_it(servers):
         services.update(replication, user=None, expected_version=replication.version, stage="piloting", notify=False)
         _db.session.commit()
     assert _get(reader, url)[2] == _fresh(reader, url)
+
+
+def test_a_count_move_in_a_transaction_that_changes_everything_reads_no_facts(app, db):
+    """Past ``MAX_TAGS`` (a bulk import's recounts) the transaction records ``*``: the count
+    moves after that send no queries for the case study's facts."""
+    from app.datagen.generation import MAX_TAGS, bump
+
+    item = factories.innovation("Zeta Desa", region="33.02")
+    services.create(item, factories.owner("regency", "35.07"), "implemented", batch=True, notify=False)
+    db.session.commit()
+    bump(db.session, {scopes.innovation(i) for i in range(MAX_TAGS + 1)})
+    statements = []
+    record = lambda conn, cursor, statement, *args: statements.append(statement)  # noqa: E731
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        services.refresh_count(item)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert item.replication_count == 1
+    assert not [s for s in statements if "innovation_sector" in s or "award" in s], statements
+    db.session.commit()
+    assert db.session.scalar(sa.select(CacheChange.tags).order_by(CacheChange.generation.desc())) == scopes.ALL

@@ -27,9 +27,9 @@ def _names(model):
 
 
 def name(names, locale):
-    """A sector's or theme's name in ``locale``, as ``Sector.name`` gives it (Indonesian for
-    any language but English)."""
-    return names["en"] if locale == "en" else names["id"]
+    """A sector's or theme's name in ``locale``: the one ``Sector.name`` gave for it, or for
+    a language not kept, the one it gives every language but English (Indonesian)."""
+    return names.get(locale, names[LOCALES[0]])
 
 
 @per_generation(deps=frozenset())

@@ -376,6 +376,13 @@ def bump(session, tags):
     )
 
 
+def changes_everything(session):
+    """Whether the session's transaction already records ``*`` (narrower tags would add nothing)."""
+    from app.datagen.scopes import ALL
+
+    return ALL in session.info.get("generation_tags", ())
+
+
 @event.listens_for(db.session, "after_commit")
 def _learn_own_commit(session):
     generation = session.info.get("generation_bumped")

@@ -18,7 +18,7 @@ from app.catalog import list_scope
 from app.catalog.models import Innovation, Institution
 from app.changes import Refused
 from app.datagen import scopes
-from app.datagen.generation import bump
+from app.datagen.generation import bump, changes_everything
 from app.extensions import db
 from app.networks.models import Activity, Network
 from app.notices import service as notices
@@ -220,8 +220,10 @@ def refresh_count(innovation):
     if count != before:
         # The generation first, so that the facts the tags carry are read after every write
         # committed before this one (list_scope.count_moved).
-        bump(db.session, {scopes.innovation(innovation.id), scopes.COUNTS})
-        tags = list_scope.count_moved(db.session, innovation.id, before, count)
+        tags = {scopes.innovation(innovation.id), scopes.COUNTS}
+        bump(db.session, tags)
+        if not changes_everything(db.session):  # else (a bulk import, say) its facts would add nothing
+            tags = list_scope.count_moved(db.session, innovation.id, before, count)
     db.session.execute(
         sa.update(Innovation.__table__)
         .where(Innovation.__table__.c.id == innovation.id)
