@@ -3,6 +3,7 @@ request id the response names, the user's number and never their email or passwo
 
 import json
 import logging
+import re
 
 import pytest
 import structlog
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from app import pagecache
 from app.extensions import db as _db
+from app.ops import logs
 from app.ops.logs import TextRenderer, bound_request_id, current_request_id
 from tests import factories
 from tests.accounts_fixtures import PASSWORD, csrf_token, make_user
@@ -202,3 +204,96 @@ def test_the_text_renderer_leaves_tracebacks_to_the_library():
     )
     assert line == library(None, "error", dict(event))
     assert line.startswith("[error    ] gagal") and "Traceback" in line and "RuntimeError: rusak untuk uji" in line
+
+
+# --- the request line's direct way (logs.info, docs/decisions/0103) ---------------------------
+
+_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z")
+_FIELD_NAMES = st.text(st.sampled_from("abcz_"), min_size=1, max_size=8).filter(
+    lambda key: key not in ("event", "level", "logger", "time", "request_id")
+)
+
+
+def _both_ways(capsys, name, fields):
+    """The line ``logs.info`` writes, and the line structlog's own way writes, time masked."""
+    capsys.readouterr()
+    logs.info(name, "request", **fields)
+    direct = capsys.readouterr().err
+    structlog.get_logger(name).info("request", **fields)
+    library = capsys.readouterr().err
+    return _TIME.sub("<time>", direct), _TIME.sub("<time>", library)
+
+
+@pytest.fixture(params=["text", "json"])
+def log_format(request):
+    logs.configure(request.param)
+    yield request.param
+    logs.configure("text")
+
+
+@settings(max_examples=150, deadline=None)
+@given(fields=st.dictionaries(_FIELD_NAMES, _VALUES, max_size=8), bound=st.dictionaries(_FIELD_NAMES, _VALUES))
+def test_the_direct_way_writes_what_structlog_writes(log_format, capsys, fields, bound):
+    logger = logging.getLogger("suar.request")
+    assert logs._only_to(logs._direct, logger)  # else this compares the library with itself
+    with bound_request_id("permintaan-uji"):
+        tokens = structlog.contextvars.bind_contextvars(**bound)
+        try:
+            direct, library = _both_ways(capsys, "suar.request", fields)
+        finally:
+            structlog.contextvars.reset_contextvars(**tokens)
+    assert direct == library
+    assert direct.count("\n") == 1 and "permintaan-uji" in direct and "<time>" in direct
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+def test_a_line_takes_the_usual_way_when_anything_else_would_see_its_record(capsys, monkeypatch):
+    """Another handler, a filter, a replaced callHandlers (an error tracker's hook) or a level
+    each make the line go through structlog and ``logging``: what they see is unchanged."""
+    logs.configure("json")
+    logger = logging.getLogger("suar.request")
+    collected = _Collect()
+
+    def written():
+        capsys.readouterr()
+        logs.info("suar.request", "request", status=200)
+        return [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+
+    assert [line["status"] for line in written()] == [200] and logs._only_to(logs._direct, logger)
+
+    logging.root.addHandler(collected)
+    try:
+        assert [line["status"] for line in written()] == [200]
+        assert len(collected.records) == 1
+    finally:
+        logging.root.removeHandler(collected)
+
+    logger.addFilter(lambda record: False)  # drops every record of the request logger
+    try:
+        assert written() == []
+    finally:
+        logger.filters.clear()
+
+    seen = []
+    original = logging.Logger.callHandlers
+    monkeypatch.setattr(
+        logging.Logger, "callHandlers", lambda self, record: seen.append(record) or original(self, record)
+    )
+    assert [line["status"] for line in written()] == [200] and len(seen) == 1
+    monkeypatch.undo()
+
+    logger.setLevel(logging.WARNING)
+    try:
+        assert written() == []
+    finally:
+        logger.setLevel(logging.NOTSET)
+    assert [line["status"] for line in written()] == [200]
+    logs.configure("text")

@@ -104,6 +104,64 @@ _NOTHING = object()
 _QUOTED = re.compile("[ \t=\r\n\"']")
 
 
+# The last configure()'s way to standard error for a line that needs no LogRecord (``info``):
+# (its handler, its formatter, the processors structlog was given, the processors of a line).
+_direct = None
+_CALL_HANDLERS = logging.Logger.callHandlers  # replaced by tools that watch every record
+
+
+def info(name, event, **fields):
+    """``structlog.get_logger(name).info(event, **fields)``, written without a ``LogRecord``
+    when nothing between the logger and standard error could see one: the request layer's
+    line for every request (docs/decisions/0103). Through structlog and ``logging`` the line
+    took about 45 microseconds, a fifth of a page-cache hit; the same processors and
+    renderer, called here, write the same characters in a fraction of that. Any other
+    handler, filter, level or a replaced ``callHandlers`` (an error tracker's hook) sends the
+    line the usual way."""
+    logger = logging.getLogger(name)
+    direct = _direct
+    if direct is None or not _only_to(direct, logger):
+        structlog.get_logger(name).info(event, **fields)
+        return
+    if not logger.isEnabledFor(logging.INFO):
+        return
+    handler, _, _, chain = direct
+    event_dict = fields
+    event_dict["event"] = event  # the order structlog gives: the fields, then the event
+    for processor in chain:
+        event_dict = processor(logger, "info", event_dict)
+    handler.acquire()
+    try:
+        handler.stream.write(event_dict + handler.terminator)
+        handler.flush()
+    except RecursionError:
+        raise
+    except Exception:
+        handler.handleError(logger.makeRecord(name, logging.INFO, __file__, 0, event_dict, None, None))
+    finally:
+        handler.release()
+
+
+def _only_to(direct, logger):
+    """Whether a record of ``logger`` would reach only ``direct``'s handler, unchanged on the way."""
+    handler, formatter, processors, _ = direct
+    root = logging.root
+    if len(root.handlers) != 1 or root.handlers[0] is not handler or handler.filters:
+        return False
+    if handler.formatter is not formatter or logging.Logger.callHandlers is not _CALL_HANDLERS:
+        return False
+    if structlog.get_config()["processors"] is not processors:
+        return False
+    node = logger
+    while node is not root:
+        if node.filters or node.handlers or not node.propagate:
+            return False
+        node = node.parent
+        if node is None:  # a logger outside the tree (made by hand): the usual way
+            return False
+    return not root.filters and handler.level <= logging.INFO
+
+
 def configure(log_format="text", level=logging.INFO):
     """Send every logger's lines to standard error, rendered as ``log_format``; idempotent."""
     if log_format == "json":
@@ -124,12 +182,15 @@ def configure(log_format="text", level=logging.INFO):
     handler.setFormatter(formatter)
     root.addHandler(handler)
     root.setLevel(level)
+    processors = [*_SHARED, structlog.stdlib.ProcessorFormatter.wrap_for_formatter]
     structlog.configure(
-        processors=[*_SHARED, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        processors=processors,
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
+    global _direct
+    _direct = (handler, formatter, processors, (*_SHARED, *tail, renderer))
 
 
 def new_request_id():

@@ -35,14 +35,33 @@ PAGE_CACHE = Counter(
 )
 
 
+METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"))
+# The series one kind of request counts in, by (endpoint, method, status, page cache, layer):
+# looking a child up by its labels cost more than counting in it. Every part comes from a
+# bounded set (the app's endpoints, METHODS or "other", status codes, the cache's words).
+_series = {}
+
+
 def observe(endpoint, method, status, seconds, page_cache, layer):
     """Count one finished request."""
+    method = method if method in METHODS else "other"
+    kind = (endpoint, method, status, page_cache, layer)
+    series = _series.get(kind)
+    if series is None:
+        series = _series[kind] = _series_of(*kind)
+    histogram, counter, cache = series
+    histogram.observe(seconds)
+    counter.inc()
+    if cache is not None:
+        cache.inc()
+
+
+def _series_of(endpoint, method, status, page_cache, layer):
     endpoint = endpoint or "unmatched"
-    method = method if method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS") else "other"
-    REQUEST_SECONDS.labels(endpoint, method).observe(seconds)
-    REQUESTS.labels(endpoint, method, str(status)).inc()
+    cache = None
     if page_cache in ("hit", "miss"):
-        PAGE_CACHE.labels(page_cache, layer if page_cache == "hit" else "flask").inc()
+        cache = PAGE_CACHE.labels(page_cache, layer if page_cache == "hit" else "flask")
+    return REQUEST_SECONDS.labels(endpoint, method), REQUESTS.labels(endpoint, method, str(status)), cache
 
 
 class _Computed:

@@ -20,7 +20,7 @@ from werkzeug.exceptions import SecurityError
 from werkzeug.wrappers import Response
 from werkzeug.wsgi import ClosingIterator, get_host
 
-from app.ops import metrics
+from app.ops import logs, metrics
 from app.ops.health import readiness
 from app.ops.logs import new_request_id
 from app.pagecache.front import ENVIRON_ENDPOINT, ENVIRON_LAYER
@@ -30,7 +30,8 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 ENDPOINT, LAYER, USER = ENVIRON_ENDPOINT, ENVIRON_LAYER, "suar.user_id"
 NO_STORE = ("Cache-Control", "no-store")
 
-log = structlog.get_logger("suar.request")
+REQUEST_LOGGER = "suar.request"
+log = structlog.get_logger(REQUEST_LOGGER)
 
 
 class RequestLayer:
@@ -92,7 +93,8 @@ class RequestLayer:
     def _finish(self, environ, seen, seconds):
         endpoint = environ.get(ENDPOINT)
         method = environ.get("REQUEST_METHOD", "")
-        log.info(
+        logs.info(
+            REQUEST_LOGGER,
             "request",
             method=method,
             path=environ.get("PATH_INFO", ""),
