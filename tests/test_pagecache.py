@@ -9,10 +9,15 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
 
 from app import pagecache
 from app.datagen import generation
 from app.extensions import db as _db
+from app.pagecache.front import Front
 from tests import factories
 from tests.accounts_fixtures import make_user, sign_in
 from tests.support import make_app, rate_limited_app
@@ -349,3 +354,60 @@ def test_a_forged_host_does_not_reach_other_readers(cached):
     state, honest = _get(app, "/feeds/innovations.atom")
     assert state == "miss" and "evil.example" not in honest
     assert _get(app, "/feeds/innovations.atom")[0] == "hit"
+
+
+def _front(app):
+    layer = app.wsgi_app
+    while not isinstance(layer, Front):
+        layer = layer.wsgi_app
+    return layer
+
+
+_TEXT = st.text(st.sampled_from("aZ09-_.~%/?&=+é <>\"'"), max_size=12)
+_PATH = st.text(st.sampled_from("aZ09-_.~%/&=+é <>\"'"), max_size=12)  # "?" would start a query
+_PARTS = {
+    "path": _PATH,
+    "query": _TEXT,
+    "host": st.sampled_from(["localhost", "127.0.0.1:5000", "suar.example", "evil.example:8080"]),
+    "script": st.sampled_from(["", "/suar", "/a/b"]),
+    "scheme": st.sampled_from(["http", "https"]),
+    "cookie": st.sampled_from(["", "session=x", "remember_token=y", "lang=en", "lang=id; other=1", "a=b"]),
+    "languages": st.sampled_from(["", "en", "id,en;q=0.5", "fr, en-US;q=0.8", "*", "en;q=0"]),
+    "elsewhere": st.lists(
+        st.tuples(st.sampled_from(["User-Agent", "X-Forwarded-For", "Accept", "If-None-Match"]), _TEXT)
+    ),
+    "address": st.sampled_from(["10.0.0.1", "10.0.0.2"]),
+}
+_REQUEST = st.fixed_dictionaries(_PARTS)
+
+
+def _environ(parts):
+    headers = {"Host": parts["host"], "Cookie": parts["cookie"], "Accept-Language": parts["languages"]}
+    base_url = f"{parts['scheme']}://{parts['host']}{parts['script']}"
+    environ = EnvironBuilder(
+        path="/" + parts["path"], query_string=parts["query"], base_url=base_url, headers=headers
+    ).get_environ()
+    for name, value in parts["elsewhere"]:
+        environ["HTTP_" + name.upper().replace("-", "_")] = value
+    environ["REMOTE_ADDR"] = parts["address"]
+    environ["SERVER_NAME"], environ["SERVER_PORT"] = "127.0.0.1", "8000"  # the server's own, as gunicorn sets them
+    return environ
+
+
+@settings(max_examples=200, deadline=None)
+@given(first=_REQUEST, second=_REQUEST, shared=st.sets(st.sampled_from(sorted(_PARTS))))
+def test_the_front_remembers_a_key_only_for_requests_with_the_same_key(cached, first, second, shared):
+    """A page key is remembered by the parts of the request it is made of: a request that
+    shares parts with one before it (all but one, or any) gets the key that the request itself
+    gives, and a signed-in reader none."""
+    app, _ = cached
+    front, config = _front(app), app.config
+    front.keys.clear()
+    variants = [{**first, name: second[name]} for name in sorted(_PARTS)]
+    variants.append({name: first[name] if name in shared else value for name, value in second.items()})
+    for parts in (first, *variants):
+        environ = _environ(parts)
+        request = Request(environ)
+        signed = "session" in request.cookies or "remember_token" in request.cookies
+        expected = None if signed else pagecache.page_key(request, config)
+        assert front._key(environ, config) == expected, parts
