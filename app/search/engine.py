@@ -95,6 +95,7 @@ class Snapshot:
 
     def __init__(self, searcher, generation):
         self.searcher = searcher
+        self.path = generation  # the index generation's folder
         self.reader = searcher.reader()
         self.leaves = []  # (segment reader, docnum offset, _Segment, deleted docnums of the segment)
         total = self.reader.doc_count_all()
@@ -213,30 +214,34 @@ class Snapshot:
     def _add_term_scores(self, into, field, term, boost, only_existing):
         """Add ``boost`` x BM25 of ``term`` in ``field`` to ``into`` (only to its keys, if asked)."""
         found = self._term_infos(field, term)
-        df = sum(info.doc_frequency() for _, _, info in found)  # as Whoosh's doc_frequency sums it
+        blocks = [(leaf[1], *block) for leaf, btext, info in found for block in _blocks(leaf, field, btext, info)]
+        # The live documents that hold the term, as the document count and lengths are of
+        # live documents: Whoosh's doc_frequency also counts a deleted document until its
+        # segment is merged, so writing a document again (a moved replication count) would
+        # change the score of every other document with one of its words
+        # (docs/decisions/0104).
+        df = sum(len(ids) for _, ids, _ in blocks)
         if not df:
             return into
         n = self.field_docs[field]
         factor = boost * math.log(1.0 + (n - df + 0.5) / (df + 0.5)) * (K1 + 1.0)
         norm_of = self._length_norms(field).__getitem__
-        for leaf, btext, info in found:
-            offset = leaf[1]
-            for ids, weights in _blocks(leaf, field, btext, info):
-                # One block of postings at a time, with C-level map() and dict operations:
-                # factor * weight / (weight + norm), added to what the document already has
-                # (the same floating-point operations, in the same order, as a loop would do).
-                docnums = list(map(offset.__add__, ids)) if offset else list(ids)
-                scores = map(truediv, map(mul, repeat(factor), weights), map(add, weights, map(norm_of, docnums)))
-                block = dict(zip(docnums, scores, strict=True))
-                common = block.keys() & into.keys() if into else ()
-                if common:
-                    common = list(common)
-                    summed = map(add, map(into.__getitem__, common), map(block.__getitem__, common))
-                    summed = dict(zip(common, summed, strict=True))
-                if not only_existing:
-                    into.update(block)
-                if common:
-                    into.update(summed)
+        for offset, ids, weights in blocks:
+            # One block of postings at a time, with C-level map() and dict operations:
+            # factor * weight / (weight + norm), added to what the document already has
+            # (the same floating-point operations, in the same order, as a loop would do).
+            docnums = list(map(offset.__add__, ids)) if offset else list(ids)
+            scores = map(truediv, map(mul, repeat(factor), weights), map(add, weights, map(norm_of, docnums)))
+            block = dict(zip(docnums, scores, strict=True))
+            common = block.keys() & into.keys() if into else ()
+            if common:
+                common = list(common)
+                summed = map(add, map(into.__getitem__, common), map(block.__getitem__, common))
+                summed = dict(zip(common, summed, strict=True))
+            if not only_existing:
+                into.update(block)
+            if common:
+                into.update(summed)
         return into
 
     def word_scores(self, word):

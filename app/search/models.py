@@ -17,7 +17,7 @@ class SearchOutbox(db.Model):
 
     __tablename__ = "search_outbox"
     __table_args__ = (
-        sa.CheckConstraint("op IN ('upsert', 'delete')", name="op"),
+        sa.CheckConstraint("op IN ('upsert', 'delete', 'count')", name="op"),
         {"sqlite_autoincrement": True},
     )
 

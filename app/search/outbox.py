@@ -40,6 +40,9 @@ WRITTEN = "search_outbox_written"  # session.info: outbox rows written in this t
 LOCKED = "search_outbox_locked"
 # app.extensions: what applies the outbox after a commit (default: this process, right away).
 DISPATCH = "suar.search.dispatch"
+# The op of a change to an innovation's replications: its document's replication count may
+# have moved, and nothing else of it (docs/decisions/0104). Applied as an upsert.
+COUNT = "count"
 # PostgreSQL: transactions that write the outbox take this lock, so ids become visible in
 # the order they were given out and no index skips an id committed late.
 ADVISORY_LOCK_KEY = 0x5EA4C8  # "search"
@@ -98,13 +101,13 @@ def _before_flush(session, flush_context, instances):
         elif isinstance(obj, Theme) and obj.id is not None:
             pending += [(i, "upsert") for i in _ids_via(session, innovation_theme, "theme_id", obj.id)]
         elif _is_replication(obj) and _may_change_count(obj):
-            pending.append((obj.innovation_id, "upsert"))
+            pending.append((obj.innovation_id, COUNT))
     for obj in session.new:
         if _is_replication(obj):  # the index holds each innovation's replication count
-            pending.append((obj.innovation or obj.innovation_id, "upsert"))
+            pending.append((obj.innovation or obj.innovation_id, COUNT))
     for obj in session.deleted:
         if _is_replication(obj):
-            pending.append((obj.innovation_id, "upsert"))
+            pending.append((obj.innovation_id, COUNT))
         if isinstance(obj, Innovation):
             pending.append((obj.id, "delete"))
         elif isinstance(obj, Award | InnovationDocument):
@@ -118,8 +121,10 @@ def _after_flush(session, flush_context):
     rows = {}
     for target, op in pending:
         innovation_id = target.id if isinstance(target, Innovation) else target
-        if innovation_id is not None:
-            rows[innovation_id] = op  # the last word on an innovation in this flush wins
+        if innovation_id is not None and (op != COUNT or innovation_id not in rows):
+            # The last word on an innovation in this flush wins; "count" says less than the
+            # others (only its count may have moved), so it never replaces them.
+            rows[innovation_id] = op
     if not rows:
         return
     if "generation_bumped" not in session.info:

@@ -23,6 +23,7 @@ from app.catalog.models import Innovation, InnovationDocument
 from app.datagen import scopes
 from app.datagen.generation import read_rows, recent_generation
 from app.extensions import db
+from app.search import counts
 from app.search import query as query_module
 from app.search.engine import Snapshot
 from app.search.facets import count_facets, filter_sets, intersect, ranked_page, sorted_page
@@ -233,6 +234,17 @@ def answer(filters):
     page_docs, total, facets, plan, _ = _ask(snap, filters)
     words = frozenset(plan.highlight_words()) if plan else frozenset()
     return _fingerprint(snap, page_docs, total, facets, plan, words)
+
+
+def unchanged_by_counts(version, answers):
+    """Whether the answers a page recorded under the index version ``version`` are still what
+    the current index gives, known without asking it: every change since is a moved count
+    none of them can show (app/search/counts.py). False when that is not sure."""
+    try:
+        snap = _snapshot()
+    except IndexMissing:
+        return False
+    return counts.unchanged(snap, version, answers)
 
 
 def _ask(snap, filters):
