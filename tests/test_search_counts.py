@@ -207,3 +207,41 @@ def test_random_count_moves_never_leave_a_stale_search_answer(servers, monkeypat
             assert _get(reader, url)[1] == "hit"
     assert trusted and rendered, (len(trusted), rendered)
     print(f"seed {seed}: {len(trusted)} answers kept on the count rule, {rendered} rendered again")
+
+
+def test_filter_sets_and_facet_columns_joined_from_segments_equal_the_snapshots_own(servers):  # noqa: F811
+    """An index of several segments, some with deleted documents: the sets and
+    columns joined from each segment's own are those computed over the snapshot's documents."""
+    from werkzeug.datastructures import MultiDict
+
+    from app.catalog.filters import FACETS, FILTERS, parse_filters
+    from app.search import service
+    from app.search.documents import document, load_innovations
+    from app.search.facets import docs_where, facet_keys
+    from app.search.index import IndexStore, _codec
+
+    reader, writer, ids = servers
+    with reader.test_request_context("/cari"):
+        service._snapshot()  # the reader's index, built
+        # A small index merges into one segment on every commit: written here without a
+        # merge, as a large one is (a big segment and a few small ones, with deletions).
+        ix = IndexStore(reader.config["SEARCH_INDEX_DIR"]).open()
+        for name in ("gamma", "alfa", "gamma"):
+            with _db.session.no_autoflush:
+                innovation = load_innovations(_db.session, [ids[name]])[ids[name]]
+            whoosh_writer = ix.writer(codec=_codec())
+            whoosh_writer.update_document(**document(innovation))
+            whoosh_writer.commit(merge=False)
+    with reader.test_request_context("/cari"):
+        snap = service._snapshot()
+        assert len(snap.leaves) > 1 and any(deleted for *_, deleted in snap.leaves)
+        for name, values in {**SEARCH_FILTERS, "stage": ("implemented",), "digital": ("true",)}.items():
+            if name == "sort":
+                continue
+            for value in values:
+                ((name, typed),) = parse_filters(MultiDict({name: value})).active.items()
+                expected = frozenset(n for n in snap.live if FILTERS[name].holds(snap.facts[n], typed))
+                assert docs_where(snap, name, typed) == expected, (name, value)
+        for facet in FACETS:
+            keys = FILTERS[facet].keys
+            assert facet_keys(snap, facet) == [keys(f) if f is not None else () for f in snap.facts], facet

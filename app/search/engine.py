@@ -10,7 +10,7 @@ import math
 import os
 import threading
 from collections import OrderedDict
-from itertools import repeat
+from itertools import compress, repeat
 from operator import add, mul, truediv
 
 from whoosh.reading import TermNotFound
@@ -38,6 +38,7 @@ _segment_cache = OrderedDict()  # (generation path, segment id) -> _Segment
 _segment_lock = threading.Lock()
 MAX_CACHED_SEGMENTS = 256
 MEMO_SIZE = 4096  # remembered results per snapshot: popular words cost nothing the second time
+MAX_SEGMENT_SETS = 64  # filter sets kept per segment: a sector's or a province's documents
 
 
 class _Segment:
@@ -50,6 +51,32 @@ class _Segment:
             field: [segreader.doc_field_length(n, field, 0) or 0 for n in range(count)] for field in LENGTH_FIELDS
         }
         self._frequencies = {}  # field -> {term: collection frequency}, built when first asked
+        self._columns = {}  # name -> a value per document (deleted ones too), built when first asked
+        self._where = OrderedDict()  # (filter, value) -> documents passing it (deleted ones too)
+
+    def column(self, name, compute):
+        """``[compute(facts)]`` of every document of the segment, under ``name``: a snapshot
+        joins its segments' columns, so a new snapshot after one write builds only the new
+        segment's (docs/decisions/0104)."""
+        column = self._columns.get(name)
+        if column is None:
+            column = self._columns[name] = [compute(facts) for facts in self.facts]
+        return column
+
+    def where(self, key, compute):
+        """The segment's document numbers for which ``compute(facts)`` holds, under ``key``;
+        the last ``MAX_SEGMENT_SETS`` asked are kept."""
+        with _segment_lock:
+            docs = self._where.get(key)
+            if docs is not None:
+                self._where.move_to_end(key)
+                return docs
+        docs = frozenset(compress(range(len(self.facts)), map(compute, self.facts)))
+        with _segment_lock:
+            self._where[key] = docs
+            while len(self._where) > MAX_SEGMENT_SETS:
+                self._where.popitem(last=False)
+        return docs
 
     def frequencies(self, segreader, field):
         """``{term: how often the segment holds it}`` of one field (deleted documents included,
@@ -148,6 +175,36 @@ class Snapshot:
         if name not in self._columns:
             self._columns[name] = [getattr(f, name) if f else None for f in self.facts]
         return self._columns[name]
+
+    def segment_column(self, name, compute, missing):
+        """``[compute(facts)]`` by document number (``missing`` for a deleted one), joined
+        from each segment's own column (kept per immutable segment), once per snapshot."""
+        if name not in self._columns:
+            column = [missing] * len(self.facts)
+            for _, offset, segment, deleted in self.leaves:
+                part = segment.column(name, compute)
+                column[offset : offset + len(part)] = part
+                for n in deleted:
+                    column[offset + n] = missing
+            self._columns[name] = column
+        return self._columns[name]
+
+    def segment_where(self, key, compute):
+        """The live document numbers for which ``compute(facts)`` holds, joined from each
+        segment's own set (kept per immutable segment); remembered in the snapshot's memo."""
+
+        def join():
+            parts = []
+            for _, offset, segment, deleted in self.leaves:
+                docs = segment.where(key, compute)
+                if deleted:
+                    docs = docs - deleted
+                parts.append(frozenset(map(offset.__add__, docs)) if offset else docs)
+            if len(parts) == 1:
+                return parts[0]
+            return frozenset().union(*parts)
+
+        return self.memo(("where", key), join)
 
     def column_of(self, name, compute):
         """``compute()``, built once per snapshot under ``name``: a column of facts (the same

@@ -8,20 +8,16 @@ snapshot, and counts are taken with C-level tools (Counter, chain), so that a fa
 
 import heapq
 from collections import Counter
-from itertools import chain, compress, repeat
+from itertools import chain
 
 from app.catalog.filters import FACETS, FILTERS, SORTS, ordered_counts, param
 
 
 def docs_where(snapshot, name, value):
-    """The live documents passing filter ``name`` = ``value`` (remembered per snapshot)."""
-
-    def compute():
-        live = snapshot.live
-        tested = map(FILTERS[name].holds, map(snapshot.facts.__getitem__, live), repeat(value))
-        return frozenset(compress(live, tested))
-
-    return snapshot.memo(("where", name, value), compute)
+    """The live documents passing filter ``name`` = ``value`` (remembered per snapshot, and
+    per immutable segment: a new snapshot after a write tests the new segment's documents only)."""
+    holds = FILTERS[name].holds
+    return snapshot.segment_where((name, value), lambda facts: holds(facts, value))
 
 
 def filter_sets(snapshot, filters):
@@ -64,14 +60,15 @@ def count_facets(snapshot, base, sets):
 
 def facet_keys(snapshot, facet):
     """The facet values of every document, by document number (``()`` for a deleted one),
-    computed once per snapshot: counting is then a C-level walk. Equal tuples are stored once,
-    so the column costs a pointer per document."""
+    built once per immutable segment and joined once per snapshot: counting is then a
+    C-level walk. Equal tuples are stored once, so the column costs a pointer per document."""
+    keys, shared = FILTERS[facet].keys, {}
 
-    def compute():
-        keys, shared = FILTERS[facet].keys, {}
-        return [shared.setdefault(k, k) for k in (keys(f) if f is not None else () for f in snapshot.facts)]
+    def key_of(facts):
+        key = keys(facts)
+        return shared.setdefault(key, key)
 
-    return snapshot.column_of(("facet", facet), compute)
+    return snapshot.segment_column(("facet", facet), key_of, ())
 
 
 def _docs(snapshot, docnums):
