@@ -79,3 +79,33 @@ def test_migrations_keep_existing_data(databases, tmp_path_factory):
             assert db.session.scalar(sa.text("PRAGMA foreign_keys")) == 1
         db.session.remove()
         db.engine.dispose()
+
+
+def test_outbox_ids_keep_growing_across_a_migration_and_a_prune(databases, tmp_path_factory):
+    """Every index remembers the last outbox id it applied: an id must never be given twice,
+    not after a prune that empties the outbox, and not after a migration that rebuilds the
+    table (SQLite's batch mode, 0027), even when the newest rows were pruned before it."""
+    from tests.support import TestConfig, create_app
+
+    insert = "INSERT INTO search_outbox (innovation_id, op, created_at) VALUES (1, 'upsert', '2020-01-01')"
+    app = create_app(TestConfig(databases.new(), str(tmp_path_factory.mktemp("index"))))
+    with app.app_context():
+        upgrade(revision="0026")
+        with db.engine.begin() as connection:
+            for _ in range(5):
+                connection.execute(sa.text(insert))
+            connection.execute(sa.text("DELETE FROM search_outbox WHERE id > 2"))  # the newest pruned
+        upgrade()
+        with db.engine.begin() as connection:
+            connection.execute(sa.text(insert))
+            assert connection.execute(sa.text("SELECT max(id) FROM search_outbox")).scalar() == 6
+            connection.execute(sa.text("DELETE FROM search_outbox"))  # a prune that empties it
+            connection.execute(sa.text(insert))
+            assert connection.execute(sa.text("SELECT max(id) FROM search_outbox")).scalar() == 7
+            connection.execute(sa.text("DELETE FROM search_outbox"))
+        downgrade(revision="0026")
+        with db.engine.begin() as connection:
+            connection.execute(sa.text(insert))
+            assert connection.execute(sa.text("SELECT max(id) FROM search_outbox")).scalar() == 8
+        db.session.remove()
+        db.engine.dispose()

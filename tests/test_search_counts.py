@@ -182,6 +182,12 @@ def test_random_count_moves_never_leave_a_stale_search_answer(servers, monkeypat
     a summary edit among them, every search answer served from the cache is the one rendered
     afresh; some are kept without asking the index, and some are rendered again."""
     reader, writer, ids = servers
+    with writer.app_context():  # every case study has replications to move, not only alfa and beta
+        for name, adopter, stage in (("gamma", "33.74", "implemented"), ("gamma", "33.01", "committed"),
+                                     ("delta", "33.01", "piloting"), ("delta", "35.78", "planned")):  # fmt: skip
+            item = _db.session.get(Innovation, ids[name])
+            services.create(item, factories.owner(*_government(adopter)), stage, notify=False)
+        _db.session.commit()
     rng = random.Random(seed)
     urls = _random_searches(rng, 30)
     for url in urls:
@@ -245,3 +251,38 @@ def test_filter_sets_and_facet_columns_joined_from_segments_equal_the_snapshots_
         for facet in FACETS:
             keys = FILTERS[facet].keys
             assert facet_keys(snap, facet) == [keys(f) if f is not None else () for f in snap.facts], facet
+
+
+def test_the_rule_steps_aside_when_it_cannot_be_sure(servers, monkeypatch):  # noqa: F811
+    """An index rebuilt since, no version, more changes than it looks at, a change that may
+    have been pruned, or a case study the index no longer holds: the answers are checked."""
+    from app.catalog.filters import Filters
+    from app.search import service
+    from app.search.models import SearchPrune
+
+    reader, writer, ids = servers
+    answers = ((Filters(sector="pendidikan"), b"fingerprint"),)  # alfa (health) fails it
+    with reader.test_request_context("/cari"):
+        service._snapshot()
+        version = service.index_version()
+    with writer.app_context():
+        _second_stage(ids, "piloting")()
+        _db.session.commit()
+    with reader.test_request_context("/cari"):
+        snap = service._snapshot()
+        assert counts.unchanged(snap, version, answers)  # the one case that is sure
+        generation, _, applied = version.rpartition(":")
+        assert not counts.unchanged(snap, f"gen-0-rebuilt:{applied}", answers)
+        assert not counts.unchanged(snap, "none", answers)
+        assert not counts.unchanged(snap, version, ())
+        with monkeypatch.context() as patch:
+            patch.setattr(counts, "MAX_CHANGES", 0)
+            assert not counts.unchanged(snap, version, answers)
+        with monkeypatch.context() as patch:
+            patch.setattr(snap, "docnum_of", {k: v for k, v in snap.docnum_of.items() if k != ids["alfa"]})
+            assert not counts.unchanged(snap, version, answers)
+    with writer.app_context():
+        _db.session.merge(SearchPrune(id=1, through=int(applied) + 1))
+        _db.session.commit()
+    with reader.test_request_context("/cari"):
+        assert not counts.unchanged(service._snapshot(), version, answers)

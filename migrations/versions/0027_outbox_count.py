@@ -22,9 +22,23 @@ NEW = "op IN ('upsert', 'delete', 'count')"
 
 
 def _check(condition):
-    with op.batch_alter_table("search_outbox", schema=None) as batch_op:
+    # SQLite rebuilds the table: it must stay AUTOINCREMENT (0003: ids keep growing after a
+    # prune, since every index remembers the last id it applied), and keep its counter, which
+    # a rebuilt table would start again from the highest id left in it.
+    bind = op.get_bind()
+    counter = None
+    if bind.dialect.name == "sqlite":
+        counter = bind.exec_driver_sql("SELECT seq FROM sqlite_sequence WHERE name = 'search_outbox'").scalar()
+    with op.batch_alter_table("search_outbox", schema=None, table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.drop_constraint(op.f("ck_search_outbox_op"), type_="check")
         batch_op.create_check_constraint(op.f("ck_search_outbox_op"), condition)
+    if counter is not None:
+        if bind.exec_driver_sql("SELECT count(*) FROM sqlite_sequence WHERE name = 'search_outbox'").scalar():
+            bind.exec_driver_sql(
+                "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'search_outbox'", (counter,)
+            )
+        else:
+            bind.exec_driver_sql("INSERT INTO sqlite_sequence (name, seq) VALUES ('search_outbox', ?)", (counter,))
 
 
 def upgrade():
