@@ -575,6 +575,18 @@ def _random_stage(rng):
     return f"replication {replication.id} to {stage}"
 
 
+# Replications for gamma and delta, so that every case study of the world has counts to move.
+MORE_REPLICATIONS = (("gamma", "33.74", "implemented"), ("gamma", "33.01", "committed"),
+                     ("delta", "33.01", "piloting"), ("delta", "35.78", "planned"))  # fmt: skip
+
+
+def _replicate(ids, rows):
+    """A replication for each ``(case study, adopting region, stage)`` of ``rows``."""
+    for name, adopter, stage in rows:
+        item = _db.session.get(Innovation, ids[name])
+        services.create(item, factories.owner(*_government(adopter)), stage, notify=False)
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_random_stage_changes_never_leave_a_stale_catalogue_list(servers, seed):
     """Property: whichever replications move, up or down, across zero or not, every list of
@@ -593,11 +605,7 @@ def test_random_stage_changes_never_leave_a_stale_catalogue_list(servers, seed):
         _db.session.flush()
         ids["epsilon"] = epsilon.id
         # Counts of 1 to tie with beta's: a move above zero reorders them.
-        for name, adopter, stage in (("gamma", "33.74", "implemented"), ("gamma", "33.01", "committed"),
-                                     ("delta", "33.01", "piloting"), ("delta", "35.78", "planned"),
-                                     ("epsilon", "33.02", "committed"), ("epsilon", "35.07", "implemented")):  # fmt: skip
-            item = _db.session.get(Innovation, ids[name])
-            services.create(item, factories.owner(*_government(adopter)), stage, notify=False)
+        _replicate(ids, MORE_REPLICATIONS + (("epsilon", "33.02", "committed"), ("epsilon", "35.07", "implemented")))
         _db.session.commit()
     rng = random.Random(seed)
     urls = _random_lists(rng, 30)

@@ -21,6 +21,7 @@ from app.search import counts
 from app.search.models import SearchOutbox
 from tests import factories
 from tests.test_pagecache_scopes import (
+    MORE_REPLICATIONS,
     SEARCHES,
     WORDS,
     _edit,
@@ -29,6 +30,7 @@ from tests.test_pagecache_scopes import (
     _government,
     _index_version,
     _random_stage,
+    _replicate,
     _searched,
     _second_stage,
     servers,  # noqa: F401 - the fixture
@@ -183,10 +185,7 @@ def test_random_count_moves_never_leave_a_stale_search_answer(servers, monkeypat
     afresh; some are kept without asking the index, and some are rendered again."""
     reader, writer, ids = servers
     with writer.app_context():  # every case study has replications to move, not only alfa and beta
-        for name, adopter, stage in (("gamma", "33.74", "implemented"), ("gamma", "33.01", "committed"),
-                                     ("delta", "33.01", "piloting"), ("delta", "35.78", "planned")):  # fmt: skip
-            item = _db.session.get(Innovation, ids[name])
-            services.create(item, factories.owner(*_government(adopter)), stage, notify=False)
+        _replicate(ids, MORE_REPLICATIONS)
         _db.session.commit()
     rng = random.Random(seed)
     urls = _random_searches(rng, 30)
