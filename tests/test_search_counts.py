@@ -280,8 +280,12 @@ def test_the_rule_steps_aside_when_it_cannot_be_sure(servers, monkeypatch):  # n
         with monkeypatch.context() as patch:
             patch.setattr(snap, "docnum_of", {k: v for k, v in snap.docnum_of.items() if k != ids["alfa"]})
             assert not counts.unchanged(snap, version, answers)
-    with writer.app_context():
+    with writer.app_context():  # a prune past the page's version, then a count the answers cannot show
         _db.session.merge(SearchPrune(id=1, through=int(applied) + 1))
+        _replicate(ids, MORE_REPLICATIONS[:1])
         _db.session.commit()
     with reader.test_request_context("/cari"):
-        assert not counts.unchanged(service._snapshot(), version, answers)
+        snap = service._snapshot()
+        assert not counts.unchanged(snap, version, answers)
+        monkeypatch.setattr(counts, "_changes_since", lambda since: pytest.fail("read twice for one snapshot"))
+        assert not counts.unchanged(snap, version, answers)  # the outbox is read once per snapshot and version

@@ -99,12 +99,25 @@ def changes(dep, tags):
         if not tag.startswith(scopes.COUNT):
             continue
         before, after, facts = _count(tag)
-        failing = sum(1 for name, value in active.items() if name != "replicated" and not _passes(name, value, facts))
-        if (before > 0) != (after > 0) and failing <= (0 if replicated is None else 1):
+        if (before > 0) != (after > 0) and counted_in_facets(active, facts):
             return True
-        if ordered and not failing and (replicated is None or replicated in (before > 0, after > 0)):
+        if ordered and not failing(active, facts) and (replicated is None or replicated in (before > 0, after > 0)):
             return True
     return False
+
+
+def failing(active, facts):
+    """How many of the filters ``active`` but ``replicated`` a case study with ``facts`` fails
+    (one whose fact is not known passes)."""
+    return sum(1 for name, value in active.items() if name != "replicated" and not _passes(name, value, facts))
+
+
+def counted_in_facets(active, facts):
+    """Whether a list (or a search answer) under the filters ``active`` counts a case study with
+    ``facts`` in its total or a facet once its count crosses zero: it passes every filter but
+    ``replicated``, or all but one when the list filters on ``replicated`` (each other facet
+    counts under all the filters but its own). Also used by app/search/counts.py."""
+    return failing(active, facts) <= (0 if "replicated" not in active else 1)
 
 
 def _passes(name, value, facts):

@@ -13,7 +13,7 @@ rule of the catalogue's lists (app/catalog/list_scope.py), with a text query tak
 
 import os
 
-from app.catalog.filters import FILTERS
+from app.catalog import list_scope
 from app.datagen.generation import read_rows
 from app.search.outbox import COUNT
 
@@ -33,10 +33,8 @@ def unchanged(snap, version, answers):
     if os.path.basename(snap.path) != generation:
         return False  # rebuilt since: another index altogether
     since = int(applied)
-    query = f"SELECT innovation_id, op FROM search_outbox WHERE id > {since} ORDER BY id LIMIT {MAX_CHANGES + 1}"  # noqa: S608 - integers only
-    rows = read_rows(query)
-    pruned = read_rows("SELECT through FROM search_prune WHERE id = 1")
-    if len(rows) > MAX_CHANGES or (pruned and (pruned[0][0] or 0) > since):
+    rows, pruned = snap.memo(("outbox since", since), lambda: _changes_since(since))
+    if len(rows) > MAX_CHANGES or pruned > since:
         return False  # too many to look at, or some may be gone
     if any(op != COUNT for _, op in rows):
         return False
@@ -49,9 +47,18 @@ def unchanged(snap, version, answers):
     return not any(may_count(filters, facts) for filters, _ in answers for facts in moved)
 
 
+def _changes_since(since):
+    """The outbox's ``(innovation id, op)`` after ``since`` (one more than ``MAX_CHANGES`` at
+    most) and its pruning mark. Read once per snapshot and version: the rows a snapshot holds
+    were all committed before it was opened, so a later read could only add rows it does not."""
+    query = f"SELECT innovation_id, op FROM search_outbox WHERE id > {since} ORDER BY id LIMIT {MAX_CHANGES + 1}"  # noqa: S608 - integers only
+    rows = read_rows(query)
+    # After the rows: a prune in between shows in the mark, and the answers are checked.
+    pruned = read_rows("SELECT through FROM search_prune WHERE id = 1")
+    return rows, (pruned[0][0] or 0) if pruned else 0
+
+
 def may_count(filters, facts):
     """Whether a case study with ``facts`` may be counted or shown by an answer under ``filters``
-    once its replication count moves."""
-    active = filters.active
-    failing = sum(1 for name, value in active.items() if name != "replicated" and not FILTERS[name].holds(facts, value))
-    return failing <= (1 if "replicated" in active else 0)
+    once its replication count moves: the catalogue's rule for its lists."""
+    return list_scope.counted_in_facets(filters.active, facts)
