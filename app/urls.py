@@ -1,8 +1,12 @@
 """URL helpers shared by features."""
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
+from flask import url_for
 from werkzeug.routing import IntegerConverter
+
+# Werkzeug's own (werkzeug.urls._urlencode, as its rules build a query string).
+_QUERY_SAFE = "!$'()*,/:;?@"
 
 
 def safe_next(target):
@@ -15,6 +19,18 @@ def safe_next(target):
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+def query_links(endpoint):
+    """``link(args)``, the same as ``url_for(endpoint, **args)`` for an endpoint without
+    path arguments: the path is built once, each link adds its query string. A results
+    page has about ninety links (every facet option); each ``url_for`` costs 30-60 µs."""
+    path = url_for(endpoint)
+
+    def link(args):
+        return f"{path}?{urlencode(args, safe=_QUERY_SAFE)}" if args else path
+
+    return link
 
 
 class RecordId(IntegerConverter):

@@ -4,7 +4,6 @@ The catalogue and the search page show the same facets, from counts keyed by the
 the query string uses (``"true"``, ``"2020"``, ``"kesehatan"``).
 """
 
-from flask import url_for
 from flask_babel import get_locale
 
 from app.catalog import reference
@@ -18,6 +17,7 @@ from app.catalog.labels import (
     STAGE_LABELS,
     YES_NO,
 )
+from app.urls import query_links
 
 _FIXED = {
     "owner_kind": OWNER_KIND_LABELS,
@@ -64,6 +64,7 @@ def _order(facet, options):
 def facet_options(filters, counts, endpoint):
     """For each facet: its title, its options (selected or not) and a link that clears it."""
     facets = []
+    link = query_links(endpoint)
     for facet, values in counts.items():
         chosen = getattr(filters, facet)
         selected = param(chosen) if chosen is not None else None
@@ -77,7 +78,7 @@ def facet_options(filters, counts, endpoint):
                 "label": names.get(value, value),
                 "count": count,
                 "selected": value == selected,
-                "url": url_for(endpoint, **filters.to_args(**{facet: None if value == selected else value}, page=1)),
+                "url": link(filters.to_args(**{facet: None if value == selected else value}, page=1)),
             }
             for value, count in shown.items()
         ]
@@ -87,7 +88,7 @@ def facet_options(filters, counts, endpoint):
                 "title": FACET_TITLES[facet],
                 "options": _order(facet, options),
                 "selected": selected,
-                "clear_url": url_for(endpoint, **filters.to_args(**{facet: None}, page=1)),
+                "clear_url": link(filters.to_args(**{facet: None}, page=1)),
             }
         )
     return facets
