@@ -47,12 +47,18 @@ def stop_digests(user):
     set_preferences(user, {kind: "off" for kind, mode in preferences(user).items() if mode == "digest"})
 
 
-def notify(users, kind, *, replication=None, innovation=None, message=None, need=None):
+def notify(users, kind, *, replication=None, innovation=None, message=None, need=None, modes=None):
     """A notice of ``kind`` to each of ``users`` (inactive accounts are skipped), emailed at
-    once when that is their choice. Returns the notices made."""
+    once when that is their choice. Returns the notices made. ``modes`` (a dict kept by a
+    bulk write) remembers each user's choice from one call to the next."""
     made = []
     for user in sorted({u.id: u for u in users if u is not None and u.active}.values(), key=lambda u: u.id):
-        mode = mode_for(user, kind)
+        if modes is None:
+            mode = mode_for(user, kind)
+        elif (user.id, kind) in modes:
+            mode = modes[user.id, kind]
+        else:
+            mode = modes[user.id, kind] = mode_for(user, kind)
         item = InboxItem(
             user=user,
             kind=kind,

@@ -49,22 +49,51 @@ def curators():
     return active_users(("editor", "admin"))
 
 
-def participants(replication):
-    """Everyone who takes part but the editors, as Recipients (each person once)."""
+class Lookups:
+    """Who takes part in threads and how each wants their notices, remembered for one bulk
+    write: an import of thousands of rows names the same few owners, networks and people
+    again and again. Made for the write and dropped after it; the write itself changes no
+    account, role, membership or preference."""
+
+    def __init__(self):
+        self.officials = {}  # owner id -> active officials
+        self.networks = {}  # (adopter id, origin owner id, facilitator id) -> networks involved
+        self.coordinators = {}  # network id -> active coordinators
+        self.modes = {}  # (user id, kind) -> how the notice arrives (notices.service)
+
+
+def _remembered(lookups, table, key, compute):
+    if lookups is None:
+        return compute()
+    memo = getattr(lookups, table)
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def _coordinators(network_id):
+    query = (
+        sa.select(User)
+        .join(network_coordinator, network_coordinator.c.user_id == User.id)
+        .join(UserRole)
+        .where(network_coordinator.c.network_id == network_id, UserRole.role == "coordinator")
+        .where(User.active.is_(True))
+    )
+    return list(db.session.scalars(query))
+
+
+def participants(replication, lookups=None):
+    """Everyone who takes part but the editors, as Recipients (each person once).
+    ``lookups`` (a bulk write's Lookups) remembers the answers from one row to the next."""
     found = {}
-    for user in _officials(replication.adopter_id):
+    adopter_id, owner_id = replication.adopter_id, replication.innovation.owner_id
+    for user in _remembered(lookups, "officials", adopter_id, lambda: _officials(adopter_id)):
         found.setdefault(user.id, Recipient(user, "official", replication.adopter.name))
-    for user in _officials(replication.innovation.owner_id):
+    for user in _remembered(lookups, "officials", owner_id, lambda: _officials(owner_id)):
         found.setdefault(user.id, Recipient(user, "official", replication.innovation.owner.name))
-    for network in replication.networks_involved():
-        query = (
-            sa.select(User)
-            .join(network_coordinator, network_coordinator.c.user_id == User.id)
-            .join(UserRole)
-            .where(network_coordinator.c.network_id == network.id, UserRole.role == "coordinator")
-            .where(User.active.is_(True))
-        )
-        for user in db.session.scalars(query):
+    involved = (adopter_id, owner_id, replication.network_id)
+    for network in _remembered(lookups, "networks", involved, replication.networks_involved):
+        for user in _remembered(lookups, "coordinators", network.id, lambda n=network.id: _coordinators(n)):
             found.setdefault(user.id, Recipient(user, "coordinator", network.name))
     return list(found.values())
 

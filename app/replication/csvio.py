@@ -21,7 +21,7 @@ from app.extensions import db
 from app.forms import markdown_refusal
 from app.networks.models import Network
 from app.regions.models import Region
-from app.replication import csvplan, services
+from app.replication import conversation, csvplan, services
 from app.replication.csvnames import RegionNames, budget_choices, stage_choices, transfer_choices
 from app.replication.labels import BUDGET_LABELS, STAGE_LABELS, TRANSFER_LABELS
 from app.replication.models import STAGES, stage_dates_column
@@ -282,6 +282,7 @@ def write(parsed, user):
     the rules do not allow.
     """
     existing = csvplan.existing(parsed.rows)
+    lookups = conversation.Lookups()
     created = updated = unchanged = 0
     touched = set()
     for number, row in enumerate(parsed.rows, start=2):
@@ -289,12 +290,14 @@ def write(parsed, user):
         current = existing.get((row["innovation"].id, row["adopter"].id))
         try:
             if current is None:
-                services.create(row["innovation"], row["adopter"], row["stage"], user=user, batch=True, **fields)
+                services.create(
+                    row["innovation"], row["adopter"], row["stage"], user=user, batch=True, lookups=lookups, **fields
+                )
                 created += 1
             else:
                 before = current.version
                 stage = row["stage"] if row["stage"] != current.stage else None
-                services.update(current, user=user, expected_version=before, stage=stage, **fields)
+                services.update(current, user=user, expected_version=before, stage=stage, lookups=lookups, **fields)
                 if current.version != before:
                     updated += 1
                 else:

@@ -79,10 +79,23 @@ def _check_stage_date(stage, when):
     return when
 
 
-def create(innovation, adopter, stage, *, user=None, stage_date=None, note=None, batch=False, notify=True, **fields):
+def create(
+    innovation,
+    adopter,
+    stage,
+    *,
+    user=None,
+    stage_date=None,
+    note=None,
+    batch=False,
+    notify=True,
+    lookups=None,
+    **fields,
+):
     """A new replication of ``innovation`` by ``adopter``, at ``stage``.
 
-    ``batch`` (bulk imports): the caller has checked for duplicates and recounts at the end.
+    ``batch`` (bulk imports): the caller has checked for duplicates and recounts at the end;
+    ``lookups`` (conversation.Lookups) remembers who to notify from one row to the next.
     """
     if adopter.id == innovation.owner_id:
         raise ReplicationError(_l("Pemilik inovasi tidak dapat mereplikasi inovasinya sendiri."), field="adopter")
@@ -112,7 +125,7 @@ def create(innovation, adopter, stage, *, user=None, stage_date=None, note=None,
         refresh_count(innovation)
     if notify:
         db.session.flush()
-        notify_stage(replication, user)
+        notify_stage(replication, user, lookups)
     return replication
 
 
@@ -123,7 +136,9 @@ def find(innovation, adopter):
     )
 
 
-def update(replication, *, user, expected_version, stage=None, stage_date=None, note=None, notify=True, **fields):
+def update(
+    replication, *, user, expected_version, stage=None, stage_date=None, note=None, notify=True, lookups=None, **fields
+):
     """Change a replication; a stage move must be allowed. Raises Conflict when
     ``expected_version`` is not the stored version (someone saved in between)."""
     if replication.version != expected_version:
@@ -161,7 +176,7 @@ def update(replication, *, user, expected_version, stage=None, stage_date=None, 
     _record(replication, user, old_stage, replication.stage, changes, note)
     refresh_count(replication.innovation)
     if notify and replication.stage != old_stage:
-        notify_stage(replication, user)
+        notify_stage(replication, user, lookups)
     return replication
 
 
@@ -191,10 +206,10 @@ def withdraw(replication, user, *, expected_version):
     )
 
 
-def notify_stage(replication, user):
+def notify_stage(replication, user, lookups=None):
     """Tell everyone in the replication's thread but ``user`` that its stage changed."""
-    people = [r.user for r in conversation.participants(replication) if r.user.id != _id(user)]
-    notices.notify(people, "stage", replication=replication)
+    people = [r.user for r in conversation.participants(replication, lookups) if r.user.id != _id(user)]
+    notices.notify(people, "stage", replication=replication, modes=lookups.modes if lookups else None)
 
 
 def refresh_count(innovation):
