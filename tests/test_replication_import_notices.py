@@ -53,8 +53,10 @@ def _world(db):
     }
     notices.set_preferences(users["semarang_quiet"], {"stage": "off"})
     notices.set_preferences(users["makassar"], {"stage": "now"})
-    # Moved by the import to a later stage (an update, not a new replication).
+    # Moved by the import to a later stage (an update, not a new replication), and one the
+    # import names at the stage it already has (nobody is told of it).
     services.create(lapor, _owner(db, "33.74"), "planned", user=users["editor"], notify=False)
+    services.create(sampah, lapor.owner, "planned", user=users["editor"], notify=False)
     db.session.commit()
     return {"tele": tele, "sampah": sampah, "lapor": lapor, **users}
 
@@ -71,6 +73,7 @@ ROWS = [
     "{lapor},33.01,planned,,",
     "{lapor},73.71,planned,jipp-jatim,",
     "{lapor},33.74,piloting,,2024-03-01",
+    "{sampah},35.08,planned,,",
 ]
 
 
@@ -99,15 +102,17 @@ def test_an_import_notifies_exactly_whom_each_change_alone_would(db):
     world = _world(db)
     importer = world["jatim"]  # a participant of some rows: never told of their own import
     last = db.session.scalar(sa.select(sa.func.max(InboxItem.id))) or 0
+    stages = dict(db.session.execute(sa.select(Replication.id, Replication.stage)).all())
     counts = _import(db, world, importer)
-    assert counts == {"created": 8, "updated": 1, "unchanged": 0}
+    assert counts == {"created": 8, "updated": 1, "unchanged": 1}
 
     made = db.session.scalars(sa.select(InboxItem).where(InboxItem.id > last, InboxItem.kind == "stage")).all()
     got = {(item.user.email, item.replication_id, item.delivery) for item in made}
     assert len(got) == len(made), "one notice per person per replication"
     replications = db.session.scalars(sa.select(Replication)).all()
-    assert len(replications) == 9
-    assert got == _expected(replications, importer)
+    moved = [r for r in replications if stages.get(r.id) != r.stage]
+    assert len(replications) == 10 and len(moved) == 9
+    assert got == _expected(moved, importer)
 
     # The world is varied enough for the comparison to mean something.
     emails = {email for email, _, _ in got}

@@ -47,29 +47,27 @@ def stop_digests(user):
     set_preferences(user, {kind: "off" for kind, mode in preferences(user).items() if mode == "digest"})
 
 
-def notify(users, kind, *, replication=None, innovation=None, message=None, need=None, modes=None):
+def notify(users, kind, *, replication=None, innovation=None, message=None, need=None):
     """A notice of ``kind`` to each of ``users`` (inactive accounts are skipped), emailed at
-    once when that is their choice. Returns the notices made. ``modes`` (a dict kept by a
-    bulk write) remembers each user's choice from one call to the next."""
+    once when that is their choice. Returns the notices made."""
+    about = {"replication": replication, "innovation": innovation, "message": message, "need": need}
+    return notify_each(kind, [(users, about)])
+
+
+def notify_each(kind, notices, modes=None):
+    """``notify()`` for many subjects at once, written in one flush: ``notices`` is a list
+    of ``(users, about)``, ``about`` the InboxItem's subject (``{"replication": ...}``).
+    ``modes`` (a dict a bulk write keeps) remembers each user's choice from one call to the
+    next. Returns the notices made."""
+    modes = {} if modes is None else modes
     made = []
-    for user in sorted({u.id: u for u in users if u is not None and u.active}.values(), key=lambda u: u.id):
-        if modes is None:
-            mode = mode_for(user, kind)
-        elif (user.id, kind) in modes:
-            mode = modes[user.id, kind]
-        else:
-            mode = modes[user.id, kind] = mode_for(user, kind)
-        item = InboxItem(
-            user=user,
-            kind=kind,
-            delivery=mode,
-            replication=replication,
-            innovation=innovation,
-            message=message,
-            need=need,
-        )
-        db.session.add(item)
-        made.append(item)
+    for users, about in notices:
+        for user in sorted({u.id: u for u in users if u is not None and u.active}.values(), key=lambda u: u.id):
+            if (user.id, kind) not in modes:
+                modes[user.id, kind] = mode_for(user, kind)
+            item = InboxItem(user=user, kind=kind, delivery=modes[user.id, kind], **about)
+            db.session.add(item)
+            made.append(item)
     db.session.flush()
     for item in made:
         if item.delivery == "now":

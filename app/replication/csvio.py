@@ -279,34 +279,41 @@ def write(parsed, user):
     """Write every row (create or update) in the current transaction; returns counts.
 
     Raises services.ReplicationError (with the row number) when a row asks for a stage move
-    the rules do not allow.
+    the rules do not allow. Everyone in the thread of a replication created or moved to
+    another stage is told, as one change at a time would tell them, once every row is
+    written: who takes part is looked up once per import (conversation.Lookups).
     """
     existing = csvplan.existing(parsed.rows)
-    lookups = conversation.Lookups()
     created = updated = unchanged = 0
     touched = set()
+    moved = []  # created, or at another stage: their threads are told
     for number, row in enumerate(parsed.rows, start=2):
         fields = {k: row[k] for k in services.FIELDS if k in row and (k not in DATE_COLUMNS or row[k] is not None)}
         current = existing.get((row["innovation"].id, row["adopter"].id))
         try:
             if current is None:
-                services.create(
-                    row["innovation"], row["adopter"], row["stage"], user=user, batch=True, lookups=lookups, **fields
+                moved.append(
+                    services.create(
+                        row["innovation"], row["adopter"], row["stage"], user=user, batch=True, notify=False, **fields
+                    )
                 )
                 created += 1
             else:
-                before = current.version
+                before, old_stage = current.version, current.stage
                 stage = row["stage"] if row["stage"] != current.stage else None
-                services.update(current, user=user, expected_version=before, stage=stage, lookups=lookups, **fields)
+                services.update(current, user=user, expected_version=before, stage=stage, notify=False, **fields)
                 if current.version != before:
                     updated += 1
                 else:
                     unchanged += 1
+                if current.stage != old_stage:
+                    moved.append(current)
         except services.ReplicationError as error:
             message = _("Baris %(n)s: %(message)s", n=number, message=error.message)
             raise services.ReplicationError(message, error.field) from error
         touched.add(row["innovation"])
     db.session.flush()
+    services.notify_stages(moved, user, conversation.Lookups())
     for innovation in touched:
         services.refresh_count(innovation)
     return {"created": created, "updated": updated, "unchanged": unchanged}

@@ -79,23 +79,10 @@ def _check_stage_date(stage, when):
     return when
 
 
-def create(
-    innovation,
-    adopter,
-    stage,
-    *,
-    user=None,
-    stage_date=None,
-    note=None,
-    batch=False,
-    notify=True,
-    lookups=None,
-    **fields,
-):
+def create(innovation, adopter, stage, *, user=None, stage_date=None, note=None, batch=False, notify=True, **fields):
     """A new replication of ``innovation`` by ``adopter``, at ``stage``.
 
-    ``batch`` (bulk imports): the caller has checked for duplicates and recounts at the end;
-    ``lookups`` (conversation.Lookups) remembers who to notify from one row to the next.
+    ``batch`` (bulk imports): the caller has checked for duplicates and recounts at the end.
     """
     if adopter.id == innovation.owner_id:
         raise ReplicationError(_l("Pemilik inovasi tidak dapat mereplikasi inovasinya sendiri."), field="adopter")
@@ -125,7 +112,7 @@ def create(
         refresh_count(innovation)
     if notify:
         db.session.flush()
-        notify_stage(replication, user, lookups)
+        notify_stage(replication, user)
     return replication
 
 
@@ -136,9 +123,7 @@ def find(innovation, adopter):
     )
 
 
-def update(
-    replication, *, user, expected_version, stage=None, stage_date=None, note=None, notify=True, lookups=None, **fields
-):
+def update(replication, *, user, expected_version, stage=None, stage_date=None, note=None, notify=True, **fields):
     """Change a replication; a stage move must be allowed. Raises Conflict when
     ``expected_version`` is not the stored version (someone saved in between)."""
     if replication.version != expected_version:
@@ -176,7 +161,7 @@ def update(
     _record(replication, user, old_stage, replication.stage, changes, note)
     refresh_count(replication.innovation)
     if notify and replication.stage != old_stage:
-        notify_stage(replication, user, lookups)
+        notify_stage(replication, user)
     return replication
 
 
@@ -206,10 +191,19 @@ def withdraw(replication, user, *, expected_version):
     )
 
 
-def notify_stage(replication, user, lookups=None):
+def notify_stage(replication, user):
     """Tell everyone in the replication's thread but ``user`` that its stage changed."""
-    people = [r.user for r in conversation.participants(replication, lookups) if r.user.id != _id(user)]
-    notices.notify(people, "stage", replication=replication, modes=lookups.modes if lookups else None)
+    notify_stages([replication], user)
+
+
+def notify_stages(replications, user, lookups=None):
+    """``notify_stage`` for each of ``replications``, in one flush; ``lookups``
+    (conversation.Lookups) remembers who takes part from one replication to the next."""
+    each = []
+    for replication in replications:
+        people = [r.user for r in conversation.participants(replication, lookups) if r.user.id != _id(user)]
+        each.append((people, {"replication": replication}))
+    notices.notify_each("stage", each, modes=lookups.modes if lookups else None)
 
 
 def refresh_count(innovation):
