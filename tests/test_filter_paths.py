@@ -180,3 +180,30 @@ def test_sorts_agree_with_python_on_the_stored_titles(varied, db):
     keys = dict(db.session.execute(db.select(Innovation.id, Innovation.sort_title)).all())
     assert [keys[i] for i in ids] == sorted(keys[i] for i in ids)
     assert param(True) == "true" and FILTERS["digital"].read("false") is False
+
+
+@settings(max_examples=25)
+@given(
+    searches=st.lists(
+        st.tuples(
+            st.sampled_from(["apel", "layanan online", "omega menit", "emas"]), query_strings(), st.integers(1, 3)
+        ),
+        min_size=2,
+        max_size=6,
+    )
+)
+def test_a_query_remembered_across_filters_gives_what_a_fresh_snapshot_gives(varied, app, searches):
+    # One snapshot remembers a text query's plan and scores for every filter, page and sort
+    # (service._plan); each answer must be the one a snapshot that remembers nothing gives.
+    for q, args, page in searches:
+        args = {**args, "q": q, "page": str(page)}
+        if page % 2:
+            args["sort"] = "relevance"
+        filters = parse_filters(args)
+        remembered = service.answer(filters)  # with what the earlier searches left
+        snap = service._snapshot()
+        kept = list(snap._memo.items())
+        snap._memo.clear()
+        assert service.answer(filters) == remembered, args
+        snap._memo.clear()
+        snap._memo.update(kept)

@@ -250,13 +250,10 @@ def unchanged_by_counts(version, answers):
 def _ask(snap, filters):
     """The index's answer: the page's document numbers, the total, the facets, the plan, the scores."""
     sets = filter_sets(snap, filters)
-    plan = None
     if filters.q:
-        plan = query_module.plan_query(filters.q, snap, vocabulary(), region_index())
-        scores = query_module.score(plan, snap)
-        base = set(scores)
+        plan, scores, base = snap.memo(("query", filters.q), lambda: _plan(filters.q, snap))
     else:
-        scores, base = {}, None
+        plan, scores, base = None, {}, None
     matched = intersect(base, sets.values())
     if base is None and not sets:  # the whole catalogue: the same counts every time
         facets = snap.memo("all-facets", lambda: count_facets(snap, None, {}))
@@ -269,6 +266,16 @@ def _ask(snap, filters):
         page_docs = sorted_page(snap, matched, filters.sort, first, filters.per_page)
     total = len(matched) if matched is not None else snap.doc_count
     return page_docs, total, facets, plan, scores
+
+
+def _plan(q, snap):
+    """The plan of the text query ``q``, its scores and the documents it matches: the same
+    for every filter, page and sort (the search page under each province, the next page),
+    so remembered per snapshot. Nobody changes them: the scores are read, the set is copied
+    before it is narrowed (facets.intersect)."""
+    plan = query_module.plan_query(q, snap, vocabulary(), region_index())
+    scores = query_module.score(plan, snap)
+    return plan, scores, frozenset(scores)
 
 
 def _fingerprint(snap, page_docs, total, facets, plan, words):
