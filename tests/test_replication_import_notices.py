@@ -1,4 +1,5 @@
-"""A bulk import tells the same people as one change at a time would.
+"""A bulk import tells the same people as one change at a time would, and writes its rows
+as one change at a time would.
 
 The import remembers who takes part and how each wants their notices from one row to the
 next (conversation.Lookups). Every notice it makes is compared with what the thread's
@@ -57,6 +58,8 @@ def _world(db):
     # import names at the stage it already has (nobody is told of it).
     services.create(lapor, _owner(db, "33.74"), "planned", user=users["editor"], notify=False)
     services.create(sampah, lapor.owner, "planned", user=users["editor"], notify=False)
+    # Given a facilitating network by the import, at the stage it has: changed, nobody told.
+    services.create(tele, lapor.owner, "planned", user=users["editor"], notify=False)
     db.session.commit()
     return {"tele": tele, "sampah": sampah, "lapor": lapor, **users}
 
@@ -69,11 +72,12 @@ ROWS = [
     "{tele},33.01,piloting,,2024-02-01",
     "{sampah},33.01,planned,,",
     "{tele},73.71,planned,jipp-sulsel,",
-    "{tele},35.08,committed,,",
+    "{sampah},73.71,committed,,",
     "{lapor},33.01,planned,,",
     "{lapor},73.71,planned,jipp-jatim,",
     "{lapor},33.74,piloting,,2024-03-01",
     "{sampah},35.08,planned,,",
+    "{tele},35.08,planned,jipp-jatim,",
 ]
 
 
@@ -104,14 +108,14 @@ def test_an_import_notifies_exactly_whom_each_change_alone_would(db):
     last = db.session.scalar(sa.select(sa.func.max(InboxItem.id))) or 0
     stages = dict(db.session.execute(sa.select(Replication.id, Replication.stage)).all())
     counts = _import(db, world, importer)
-    assert counts == {"created": 8, "updated": 1, "unchanged": 1}
+    assert counts == {"created": 8, "updated": 2, "unchanged": 1}
 
     made = db.session.scalars(sa.select(InboxItem).where(InboxItem.id > last, InboxItem.kind == "stage")).all()
     got = {(item.user.email, item.replication_id, item.delivery) for item in made}
     assert len(got) == len(made), "one notice per person per replication"
     replications = db.session.scalars(sa.select(Replication)).all()
     moved = [r for r in replications if stages.get(r.id) != r.stage]
-    assert len(replications) == 10 and len(moved) == 9
+    assert len(replications) == 11 and len(moved) == 9
     assert got == _expected(moved, importer)
 
     # The world is varied enough for the comparison to mean something.
@@ -124,5 +128,24 @@ def test_an_import_notifies_exactly_whom_each_change_alone_would(db):
     for email, replication_id, _ in got:
         by_replication.setdefault(replication_id, set()).add(email)
     makassar = {r.id for r in replications if r.adopter.region_code == "73.71"}
-    assert len(makassar) == 2
+    assert len(makassar) == 3
     assert {r for r, emails in by_replication.items() if "koord@sulsel.example" in emails} == makassar
+
+
+def test_rows_may_name_a_unit_an_earlier_row_added(db):
+    world = _world(db)
+    rows = [
+        f"{world['tele'].slug},33.01,planned,Dinas Kesehatan Baru",
+        f"{world['sampah'].slug},33.01,planned,Dinas Kesehatan Baru",
+        f"{world['lapor'].slug},33.01,planned,Dinas  Kesehatan Baru",
+    ]
+    data = ("\ufeffinnovation,adopter_region,stage,adopter_unit\n" + "\n".join(rows) + "\n").encode()
+    parsed = csvio.read(data)
+    assert parsed.ok, parsed.problems[:3]
+    assert csvio.write(parsed, world["editor"]) == {"created": 3, "updated": 0, "unchanged": 0}
+    db.session.commit()
+    units = {
+        r.adopter_unit
+        for r in db.session.scalars(sa.select(Replication).where(Replication.adopter_id == _owner(db, "33.01").id))
+    }
+    assert len(units) == 1 and next(iter(units)).name == "Dinas Kesehatan Baru"

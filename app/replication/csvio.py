@@ -297,6 +297,9 @@ def write(parsed, user):
                         row["innovation"], row["adopter"], row["stage"], user=user, batch=True, notify=False, **fields
                     )
                 )
+                # Written now: a later row may name the unit this one added to its adopter,
+                # and units are looked up in the database (services._unit).
+                db.session.flush()
                 created += 1
             else:
                 before, old_stage = current.version, current.stage
