@@ -2,11 +2,17 @@
 
 import io
 import math
+import os
 import pickle
 import random
+import shutil
+import time
+from dataclasses import astuple
 
 import pytest
 
+from app.catalog.filters import parse_filters
+from app.search.documents import Facts
 from app.search.engine import FIELDS, K1, STEM, B
 from app.search.index import PEEK, IndexStore, _MemoryFile, _SharedBufferFile
 from app.search.service import snapshot
@@ -67,6 +73,27 @@ def test_the_segments_are_read_in_place(catalogue):
     assert all(isinstance(f._buf, memoryview) and not isinstance(f.file, io.BytesIO) for f in files)
 
 
+def test_facts_are_the_stored_ones_with_common_values_kept_once(catalogue):
+    with catalogue.test_request_context():
+        snap = snapshot()
+        live = list(snap.live)
+        assert len(live) > 5
+        for segreader, offset, *_ in snap.leaves:
+            for n in segreader.all_doc_ids():
+                stored = segreader.stored_fields(n)["facts"]
+                assert snap.facts[offset + n] == Facts(*stored)
+                assert [type(v) for v in astuple(snap.facts[offset + n])] == [type(v) for v in stored]
+        # Within a segment, equal sector tuples, provinces and stages are one object each.
+        shared = 0
+        for segreader, offset, *_ in snap.leaves:
+            docs = [offset + n for n in segreader.all_doc_ids()]
+            for name in ("sectors", "province", "stage", "language"):
+                values = [getattr(snap.facts[n], name) for n in docs]
+                assert len({id(v) for v in values}) == len(set(values)), name
+                shared += len(values) - len(set(values))
+        assert shared > 10  # the fixture's documents have values in common
+
+
 def _reference_scores(snap, field, term, boost):
     """BM25 of ``term`` in ``field`` through Whoosh's public posting interface, one posting at a time."""
     df = snap.reader.doc_frequency(field, term)
@@ -114,3 +141,54 @@ def test_live_frequency_counts_postings(catalogue):
             docs = _reference_scores(snap, "spell", word, 1.0)
             assert snap.live_frequency("spell", word) == len(docs)
     assert IndexStore(catalogue.config["SEARCH_INDEX_DIR"]).status()["documents"] > 0
+
+
+def test_remembered_queries_are_bounded_by_their_matches(catalogue, monkeypatch):
+    from app.search import engine
+
+    monkeypatch.setattr(engine, "QUERY_MEMO_MATCHES", 10)
+    with catalogue.test_request_context():
+        snap = snapshot()
+        asked = []
+
+        def compute(name, size):
+            def run():
+                asked.append(name)
+                return name, size
+
+            return run
+
+        assert snap.memo_query("a", compute("a", 4)) == "a"
+        assert snap.memo_query("b", compute("b", 4)) == "b"
+        assert snap.memo_query("a", compute("a", 4)) == "a"  # remembered, and now the latest
+        assert snap.memo_query("c", compute("c", 4)) == "c"  # 12 > 10: "b" goes, "a" stays
+        assert snap.memo_query("a", compute("a", 4)) == "a" and asked == ["a", "b", "c"]
+        assert snap.memo_query("b", compute("b", 4)) == "b" and asked == ["a", "b", "c", "b"]
+        assert snap.memo_query("huge", compute("huge", 11)) == "huge"
+        assert snap.memo_query("huge", compute("huge", 11)) == "huge" and asked.count("huge") == 2
+        assert snap._queries_size == sum(size for _, size in snap._queries.values()) <= 10
+
+
+def test_an_edited_synonym_applies_to_a_query_already_asked(app, db, tmp_path):
+    from app.search import service
+    from app.search.index import IndexStore
+    from app.search.vocabulary import SYNONYMS_FILE
+    from tests import factories
+
+    reference = tmp_path / "reference"
+    shutil.copytree(app.config["REFERENCE_DIR"], reference)
+    factories.innovation("Gawai Pintar untuk Desa", summary="Setiap kantor desa memakai gawai.")
+    db.session.commit()
+    IndexStore(app.config["SEARCH_INDEX_DIR"]).rebuild(db.engine)
+    saved = app.config["REFERENCE_DIR"]
+    app.config["REFERENCE_DIR"] = str(reference)
+    try:
+        with app.test_request_context():
+            filters = parse_filters({"q": "ponsel"})
+            assert service.search(filters).total == 0
+            path = reference / SYNONYMS_FILE
+            path.write_text(path.read_text(encoding="utf-8") + "\nponsel, gawai\n", encoding="utf-8")
+            os.utime(path, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))  # a later stamp
+            assert service.search(filters).total == 1  # the same snapshot, the new vocabulary
+    finally:
+        app.config["REFERENCE_DIR"] = saved

@@ -76,10 +76,6 @@ class Facts:
     setup_cost: int | None  # the cost filter's bands and the setup_cost sort
     needs_new_regulation: bool | None
 
-    @classmethod
-    def from_stored(cls, value):
-        return cls(*value)
-
 
 def load_innovations(session, ids):
     """The public innovations among ``ids``, with everything their document needs, in as few

@@ -251,7 +251,8 @@ def _ask(snap, filters):
     """The index's answer: the page's document numbers, the total, the facets, the plan, the scores."""
     sets = filter_sets(snap, filters)
     if filters.q:
-        plan, scores, base = snap.memo(("query", filters.q), lambda: _plan(filters.q, snap))
+        vocab = vocabulary()  # read again when its files change: part of the key
+        plan, scores, base, _ = snap.memo_query(("query", filters.q, id(vocab)), lambda: _plan(filters.q, snap, vocab))
     else:
         plan, scores, base = None, {}, None
     matched = intersect(base, sets.values())
@@ -268,14 +269,16 @@ def _ask(snap, filters):
     return page_docs, total, facets, plan, scores
 
 
-def _plan(q, snap):
-    """The plan of the text query ``q``, its scores and the documents it matches: the same
-    for every filter, page and sort (the search page under each province, the next page),
-    so remembered per snapshot. Nobody changes them: the scores are read, the set is copied
-    before it is narrowed (facets.intersect)."""
-    plan = query_module.plan_query(q, snap, vocabulary(), region_index())
+def _plan(q, snap, vocab):
+    """The plan of the text query ``q``, its scores and the documents it matches, with the
+    vocabulary it was planned with (kept so that its id, in the memo's key, is not reused):
+    the same for every filter, page and sort (the search page under each province, the next
+    page), so remembered per snapshot (Snapshot.memo_query, sized by the matches). Nobody
+    changes them: the scores are read, the set is copied before it is narrowed
+    (facets.intersect)."""
+    plan = query_module.plan_query(q, snap, vocab, region_index())
     scores = query_module.score(plan, snap)
-    return plan, scores, frozenset(scores)
+    return (plan, scores, frozenset(scores), vocab), len(scores)
 
 
 def _fingerprint(snap, page_docs, total, facets, plan, words):
