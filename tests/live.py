@@ -1,6 +1,7 @@
 """The real app under gunicorn on a free loopback port, with a fresh database holding the
 sample content and the people of the journeys: for browser journeys and concurrency tests."""
 
+import json
 import os
 import secrets
 import socket
@@ -43,6 +44,16 @@ def _flask(env, *args, stdin=None):
     return result.stdout
 
 
+def _flask_steps(env, steps):
+    """The ``flask`` commands ``steps`` in one process (tests/live_steps.py): one app start, not one per command."""
+    command = [sys.executable, "-m", "tests.live_steps"]
+    result = subprocess.run(
+        command, cwd=PROJECT, env=env, capture_output=True, text=True, timeout=600, input=json.dumps(steps)
+    )
+    assert result.returncode == 0, f"setting up the live database failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
 def prepare_env(databases, tmp_path_factory):
     """Environment of a fresh, migrated database holding the sample content and PEOPLE."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
@@ -55,17 +66,16 @@ def prepare_env(databases, tmp_path_factory):
         # Every journey signs in from 127.0.0.1: the real limit (5 a minute) would stop them.
         LOGIN_RATE_LIMIT="200 per minute",
     )
-    _flask(env, "db", "upgrade")
-    _flask(env, "content", "import")
-    _flask(env, "networks", "import")
-    _flask(env, "replications", "import")
-    _flask(env, "search", "reindex")
+    steps = [["db", "upgrade"], ["content", "import"], ["networks", "import"], ["replications", "import"]]
+    steps.append(["search", "reindex"])
+    people = []
     for email, roles, network, owner in PEOPLE.values():
         args = ["users", "create", email, "--name", email.split("@")[0].title()]
         args += [arg for role in roles for arg in ("--role", role)]
         args += ["--network", network] if network else []
         args += ["--owner", owner] if owner else []
-        _flask(env, *args, stdin=PASSWORD + "\n")
+        people.append({"args": args, "input": PASSWORD + "\n"})
+    _flask_steps(env, [{"args": args} for args in steps] + people)
     return env
 
 
