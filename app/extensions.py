@@ -94,6 +94,19 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.close()
 
 
+@event.listens_for(Engine, "connect")
+def _postgresql_settings(dbapi_connection, connection_record):
+    """PostgreSQL: no JIT compilation of queries. Suar's queries are short; the planner
+    compiles any whose estimated cost passes ``jit_above_cost``, which a join on tables it
+    has no statistics for yet (a new database, a fresh import) or an aggregate over 50,000
+    replications does, and compiling takes 50-600 ms where running takes a few
+    (docs/decisions/0106)."""
+    if not type(dbapi_connection).__module__.startswith("psycopg"):
+        return
+    dbapi_connection.execute("SET jit = off")
+    dbapi_connection.commit()  # a setting made in a transaction rolled back would not stay
+
+
 def refresh_statistics():
     """After a bulk write, let the planner know the tables' sizes. Without statistics SQLite
     trusts any index, even one on a column where every row has the same value, and sorts
