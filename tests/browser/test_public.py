@@ -6,7 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.browser.a11y import CHECK, assert_accessible, axe_problems
+from tests.browser.a11y import CHECK, assert_accessible, axe_problems, preload_axe
 
 
 def test_find_health_innovations_of_central_java_and_share_in_english(page, browser, live_server):
@@ -94,6 +94,7 @@ def test_phone_width_has_no_horizontal_scroll(browser, live_server):
     # ones that own, adopt or hold something) and every 25th of the rest: visiting all of them
     # took 4-5 minutes of each CI pass (docs/decisions/0092).
     context = browser.new_context(base_url=live_server, viewport={"width": 360, "height": 740}, locale="id-ID")
+    preload_axe(context)  # about 180 pages: axe-core is sent once, not to each
     page = context.new_page()
     sitemap = page.request.get("/sitemap.xml").text()
     listed = [url.split(live_server, 1)[-1] for url in re.findall(r"<loc>([^<]+)</loc>", sitemap)]
