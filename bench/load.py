@@ -90,14 +90,31 @@ def serve(app_path, env, workers):
     sys.exit(f"{app_path} did not start")
 
 
+class Memory(float):
+    """A worker's resident memory (MiB, VmRSS), printed with its parts: its own (RssAnon) and
+    mapped files (RssFile: the search index's segments and the libraries, shared with the
+    other workers through the page cache)."""
+
+    def __new__(cls, rss, anon, files):
+        value = super().__new__(cls, rss)
+        value.anon, value.files = anon, files
+        return value
+
+    def __format__(self, spec):
+        return f"{float(self):{spec}} MiB (own {self.anon:.0f}, files {self.files:.0f})"
+
+
 def worker_memory(master):
-    """Resident memory (MiB) of each gunicorn worker of ``master``."""
+    """Resident memory of each gunicorn worker of ``master``, as Memory."""
     children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
     sizes = []
     for pid in children:
+        status = {}
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                sizes.append(int(line.split()[1]) / 1024)
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "RssAnon", "RssFile"):
+                status[key] = int(value.split()[0]) / 1024
+        sizes.append(Memory(status["VmRSS"], status["RssAnon"], status["RssFile"]))
     return sizes
 
 
@@ -229,7 +246,7 @@ def run_pass(env, slug, options, cache):
             row += f" {sized['rps']:.0f} | {figures['rps'] / sized['rps']:.0%} |" if sized else " | |"
         print(row)
     for name, sizes in memory.items():
-        print(f"\nworker memory after the run, {name}: " + ", ".join(f"{size:.0f} MiB" for size in sizes))
+        print(f"\nworker memory after the run, {name}: " + ", ".join(f"{size:.0f}" for size in sizes))
 
 
 SECTORS = ("kesehatan", "pendidikan", "sosial", "ekonomi-umkm", "pertanian-pangan", "lingkungan-hidup", "kebencanaan")
@@ -327,7 +344,7 @@ def run_mixed(env, workdir, options):
             f"{'' if label.startswith('bare') else format(figures['rps'] / read_only, '.0%')} |"
         )
     for name, sizes in memory.items():
-        print(f"\nworker memory after the run, {name}: " + ", ".join(f"{size:.0f} MiB" for size in sizes))
+        print(f"\nworker memory after the run, {name}: " + ", ".join(f"{size:.0f}" for size in sizes))
 
 
 if __name__ == "__main__":
