@@ -192,31 +192,3 @@ def test_an_edited_synonym_applies_to_a_query_already_asked(app, db, tmp_path):
             assert service.search(filters).total == 1  # the same snapshot, the new vocabulary
     finally:
         app.config["REFERENCE_DIR"] = saved
-
-
-def test_more_like_this_keeps_its_answers_not_its_term_scores(catalogue):
-    """A case study's similar ones are remembered per snapshot; the term scores behind them
-    are not, so that pages of many case studies do not push the words of searches out of the
-    memo (docs/decisions/0107). Whatever the memo holds, the answer is the same."""
-    from app.catalog.models import Innovation
-    from app.extensions import db
-    from app.search.service import similar
-    from app.search.similar import similar_docnums
-
-    with catalogue.test_request_context():
-        snap = snapshot()
-        innovations = db.session.scalars(db.select(Innovation).order_by(Innovation.id)).all()
-        assert len(innovations) >= 8
-        fresh = {item.id: similar_docnums(snap, item) for item in innovations}
-        terms = [key for key in snap._memo if isinstance(key, tuple) and len(key) == 2 and key[0] in snap.field_docs]
-        assert terms == [], "more-like-this left its term scores in the memo"
-        for item in innovations:
-            assert [c.id for c in similar(item)] == [snap.facts[n].id for n in fresh[item.id]]
-        assert sum(1 for key in snap._memo if key[0] == "similar") == len(innovations)
-        # A term's scores remembered by another caller are used as they are, and give the same.
-        some = next(item for item in innovations if fresh[item.id])
-        for field in snap.field_docs:
-            for term in ("layanan", "sampah", "kesehat", "anak"):
-                snap.term_scores(field, term)
-        assert similar_docnums(snap, some) == fresh[some.id]
-        assert snap.term_scores("body", "sampah", remember=False) is snap.term_scores("body", "sampah")

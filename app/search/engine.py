@@ -283,14 +283,8 @@ class Snapshot:
         """How many documents hold ``term`` in ``field`` (deleted ones included, cheaply)."""
         return self.reader.doc_frequency(field, term)
 
-    def term_scores(self, field, term, remember=True):
-        """BM25 score of ``term`` in ``field`` for every document holding it: ``{docnum: score}``.
-        ``remember=False``: computed unless remembered already, and not kept (for a caller
-        whose own answer is remembered, so that its many terms do not crowd out the words
-        of searches in the memo)."""
-        if not remember:
-            found = self._memo.get((field, term))
-            return found if found is not None else self._add_term_scores({}, field, term, 1.0, False)
+    def term_scores(self, field, term):
+        """BM25 score of ``term`` in ``field`` for every document holding it: ``{docnum: score}``."""
         return self.memo((field, term), lambda: self._add_term_scores({}, field, term, 1.0, False))
 
     def _length_norms(self, field):

@@ -27,10 +27,7 @@ def similar_docnums(snapshot, innovation, limit=5):
             if reader.doc_frequency(field, term) > max(MAX_DOC_FLOOR, MAX_DOC_SHARE * snapshot.field_docs[field]):
                 continue
             boost = FIELD_BOOSTS[field.removesuffix("_en")] * weight
-            # Not kept in the snapshot's memo: the answer is remembered there per case study
-            # (service.similar), and a case study's 15 terms x 3 fields filled the memo's
-            # 4,096 entries with term scores no search asks for (docs/decisions/0107).
-            for docnum, score in snapshot.term_scores(field, term, remember=False).items():
+            for docnum, score in snapshot.term_scores(field, term).items():
                 scores[docnum] = scores.get(docnum, 0.0) + boost * score
     own = snapshot.docnum_of.get(innovation.id)
     scores.pop(own, None)
