@@ -94,6 +94,15 @@ def build(workdir, size):
     return app
 
 
+def forget(snap):
+    """Empty what a snapshot remembers: its memo and (since decision 0105) its text queries'
+    plans and scores, kept apart from the memo."""
+    snap._memo.clear()
+    if hasattr(snap, "_queries"):  # a checkout from before 0105 (SUAR_BENCH_CODE) has none
+        snap._queries.clear()
+        snap._queries_size = 0
+
+
 def time_searches(app, runs, cold=False):
     cases = [(q, f) for q in QUERIES for f in FILTERS] + [("", f) for f in FILTERS]
     timings = []
@@ -107,8 +116,8 @@ def time_searches(app, runs, cold=False):
             q, extra = cases[n % len(cases)]
             args = {"q": q, **extra} if q else {k: v for k, v in extra.items() if k != "sort" or v != "relevance"}
             filters = parse_filters(args)
-            if cold:  # forget every remembered word, concept and filter set of the snapshot
-                snapshot()._memo.clear()
+            if cold:  # forget every remembered word, concept, filter set and query of the snapshot
+                forget(snapshot())
             started = time.perf_counter()
             result = search(filters)
             timings.append((time.perf_counter() - started) * 1000)
