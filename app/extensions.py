@@ -80,31 +80,27 @@ def locale_of(request, config):
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record):
-    """SQLite: enforce foreign keys; WAL and a busy timeout so several workers can share the file."""
-    if type(dbapi_connection).__module__ != "sqlite3":
-        return
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    # SQLite lets one writer in at a time; on a busy machine a writer may wait behind several
-    # others for seconds. Waiting is the right answer there (PostgreSQL's row locks wait too),
-    # an error page after 5 s was not.
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.close()
-
-
-@event.listens_for(Engine, "connect")
-def _postgresql_settings(dbapi_connection, connection_record):
-    """PostgreSQL: no JIT compilation of queries. Suar's queries are short; the planner
-    compiles any whose estimated cost passes ``jit_above_cost``, which a join on tables it
-    has no statistics for yet (a new database, a fresh import) or an aggregate over 50,000
-    replications does, and compiling takes 50-600 ms where running takes a few
-    (docs/decisions/0106)."""
-    if not type(dbapi_connection).__module__.startswith("psycopg"):
-        return
-    dbapi_connection.execute("SET jit = off")
-    dbapi_connection.commit()  # a setting made in a transaction rolled back would not stay
+def _connection_settings(dbapi_connection, connection_record):
+    """Each new connection gets its database's settings, whichever engine opens it."""
+    driver = type(dbapi_connection).__module__
+    if driver == "sqlite3":
+        # Enforce foreign keys; WAL and a busy timeout so several workers can share the file.
+        # SQLite lets one writer in at a time; on a busy machine a writer may wait behind
+        # several others for seconds. Waiting is the right answer there (PostgreSQL's row
+        # locks wait too), an error page after 5 s was not.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+    elif driver.startswith("psycopg"):
+        # No JIT compilation: Suar's queries are short, and the planner compiles any whose
+        # estimated cost passes jit_above_cost (a join on tables not yet analysed, an
+        # aggregate over 50,000 replications), 50-600 ms where running takes a few
+        # (docs/decisions/0106). Committed: a setting made in a transaction that is rolled
+        # back would not stay.
+        dbapi_connection.execute("SET jit = off")
+        dbapi_connection.commit()
 
 
 def refresh_statistics():

@@ -90,22 +90,9 @@ def serve(app_path, env, workers):
     sys.exit(f"{app_path} did not start")
 
 
-class Memory(float):
-    """A worker's resident memory (MiB, VmRSS), printed with its parts: its own (RssAnon) and
-    mapped files (RssFile: the search index's segments and the libraries, shared with the
-    other workers through the page cache)."""
-
-    def __new__(cls, rss, anon, files):
-        value = super().__new__(cls, rss)
-        value.anon, value.files = anon, files
-        return value
-
-    def __format__(self, spec):
-        return f"{float(self):{spec}} MiB (own {self.anon:.0f}, files {self.files:.0f})"
-
-
 def worker_memory(master):
-    """Resident memory of each gunicorn worker of ``master``, as Memory."""
+    """``{VmRSS, RssAnon, RssFile}`` in MiB of each gunicorn worker of ``master``: resident,
+    its own, and mapped files (the index's segments and the libraries, shared between workers)."""
     children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
     sizes = []
     for pid in children:
@@ -114,8 +101,14 @@ def worker_memory(master):
             key, _, value = line.partition(":")
             if key in ("VmRSS", "RssAnon", "RssFile"):
                 status[key] = int(value.split()[0]) / 1024
-        sizes.append(Memory(status["VmRSS"], status["RssAnon"], status["RssFile"]))
+        sizes.append(status)
     return sizes
+
+
+def print_memory(memory):
+    for name, sizes in memory.items():
+        parts = [f"{s['VmRSS']:.0f} MiB (own {s['RssAnon']:.0f}, files {s['RssFile']:.0f})" for s in sizes]
+        print(f"\nworker memory after the run, {name}: " + ", ".join(parts))
 
 
 def hammer(url, seconds, connections):
@@ -245,8 +238,7 @@ def run_pass(env, slug, options, cache):
             sized = figures.get("same_size")
             row += f" {sized['rps']:.0f} | {figures['rps'] / sized['rps']:.0%} |" if sized else " | |"
         print(row)
-    for name, sizes in memory.items():
-        print(f"\nworker memory after the run, {name}: " + ", ".join(f"{size:.0f}" for size in sizes))
+    print_memory(memory)
 
 
 SECTORS = ("kesehatan", "pendidikan", "sosial", "ekonomi-umkm", "pertanian-pangan", "lingkungan-hidup", "kebencanaan")
@@ -343,8 +335,7 @@ def run_mixed(env, workdir, options):
             f"{figures['p99_us'] / 1000:.1f} | {errors} | {figures.get('timeouts', 0)} | "
             f"{'' if label.startswith('bare') else format(figures['rps'] / read_only, '.0%')} |"
         )
-    for name, sizes in memory.items():
-        print(f"\nworker memory after the run, {name}: " + ", ".join(f"{size:.0f}" for size in sizes))
+    print_memory(memory)
 
 
 if __name__ == "__main__":

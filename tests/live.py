@@ -66,16 +66,15 @@ def prepare_env(databases, tmp_path_factory):
         # Every journey signs in from 127.0.0.1: the real limit (5 a minute) would stop them.
         LOGIN_RATE_LIMIT="200 per minute",
     )
-    steps = [["db", "upgrade"], ["content", "import"], ["networks", "import"], ["replications", "import"]]
-    steps.append(["search", "reindex"])
-    people = []
+    commands = ["db upgrade", "content import", "networks import", "replications import", "search reindex"]
+    steps = [{"args": command.split()} for command in commands]
     for email, roles, network, owner in PEOPLE.values():
         args = ["users", "create", email, "--name", email.split("@")[0].title()]
         args += [arg for role in roles for arg in ("--role", role)]
         args += ["--network", network] if network else []
         args += ["--owner", owner] if owner else []
-        people.append({"args": args, "input": PASSWORD + "\n"})
-    _flask_steps(env, [{"args": args} for args in steps] + people)
+        steps.append({"args": args, "input": PASSWORD + "\n"})
+    _flask_steps(env, steps)
     return env
 
 
