@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/load.py [--innovations 20000] [--replications 50000]
                                    [--seconds 10] [--connections 16] [--workers 2]
-                                   [--mixed] [--same-size]
+                                   [--mixed] [--same-size] [--accept-encoding VALUE]
 
 Builds a fresh SQLite database (or uses DATABASE_URL), imports the sample content, seeds
 a synthetic catalogue through the services (``bench/synthetic.py seed``), builds the search
@@ -11,7 +11,10 @@ drives each page with wrk (Debian package ``wrk``) at the same concurrency. Prin
 requests per second, p50/p95 latency, each page's ratio to the bare page, and the memory
 of each worker afterwards. Everything stays on 127.0.0.1. ``--same-size`` also times the
 bare app answering a page as long as each of Suar's (its ``/size/<bytes>``): the share
-against it is what Suar's own code costs, apart from the bytes.
+against it is what Suar's own code costs, apart from the bytes. Every request carries the
+``Accept-Encoding`` a browser sends (``gzip, deflate, br``), as nginx passes it on; Suar
+keeps and sends cached pages gzip-compressed (docs/decisions/0107). ``--accept-encoding ''``
+sends none, as curl does: the cost of inflating a page for such a reader.
 
 ``--mixed`` (issue 16): instead of one page at a time, the readers walk a realistic mix
 (home, filtered catalogues, case studies drawn with a Zipf distribution, searches, the API)
@@ -36,6 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+ACCEPT_ENCODING = "gzip, deflate, br"  # what a browser sends, and nginx passes on
 PAGES = (
     ("bare Flask page", "bare", "/"),
     ("home", "suar", "/"),
@@ -111,20 +115,15 @@ def print_memory(memory):
         print(f"\nworker memory after the run, {name}: " + ", ".join(parts))
 
 
+def wrk(connections, seconds):
+    """The wrk command line, with the readers' Accept-Encoding (``--accept-encoding``)."""
+    encoding = ["-H", f"Accept-Encoding: {ACCEPT_ENCODING}"] if ACCEPT_ENCODING else []
+    return ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", *encoding]
+
+
 def hammer(url, seconds, connections):
     result = subprocess.run(
-        [
-            "wrk",
-            "-t",
-            "2",
-            "-c",
-            str(connections),
-            "-d",
-            f"{seconds}s",
-            "-s",
-            str(ROOT / "bench" / "wrk_report.lua"),
-            url,
-        ],
+        [*wrk(connections, seconds), "-s", str(ROOT / "bench" / "wrk_report.lua"), url],
         capture_output=True,
         text=True,
         timeout=seconds + 60,
@@ -156,7 +155,12 @@ def main():
     parser.add_argument("--write-every", type=float, default=1.0, help="seconds between writes (--mixed)")
     parser.add_argument("--count-moves", action="store_true", help="every stage change moves a count (--mixed)")
     parser.add_argument("--warm", type=int, default=30, help="seconds of the mix, untimed, before the runs (--mixed)")
+    parser.add_argument(
+        "--accept-encoding", default=ACCEPT_ENCODING, help="the readers' Accept-Encoding ('' for none, as curl)"
+    )
     options = parser.parse_args()
+    global ACCEPT_ENCODING
+    ACCEPT_ENCODING = options.accept_encoding
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: sudo apt-get install wrk")
 
@@ -222,7 +226,8 @@ def run_pass(env, slug, options, cache):
     print(
         f"\nPage cache {cache}. {options.innovations:,} synthetic innovations + sample content, "
         f"{options.replications:,} replications; gunicorn {options.workers} workers; "
-        f"wrk {options.connections} connections, {options.seconds} s each\n"
+        f"wrk {options.connections} connections, {options.seconds} s each; "
+        f"Accept-Encoding: {ACCEPT_ENCODING or 'none'}\n"
     )
     same = options.same_size
     extra = " bare, same size req/s | vs it |" if same else ""
@@ -273,8 +278,7 @@ def mix(slugs, count=5000, seed=3):
 
 def hammer_mix(base, paths_file, seconds, connections):
     result = subprocess.run(
-        ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s"]
-        + ["-s", str(ROOT / "bench" / "wrk_mix.lua"), base, "--", str(paths_file)],
+        [*wrk(connections, seconds), "-s", str(ROOT / "bench" / "wrk_mix.lua"), base, "--", str(paths_file)],
         capture_output=True,
         text=True,
         timeout=seconds + 60,
@@ -324,7 +328,8 @@ def run_mixed(env, workdir, options):
     print(
         f"\nMixed run, page cache on. {options.innovations:,} synthetic innovations + sample content, "
         f"{options.replications:,} replications; gunicorn {options.workers} workers; wrk {options.connections} "
-        f"connections, {options.seconds} s each; {len(paths):,} paths: {len(set(paths)):,} distinct\n"
+        f"connections, {options.seconds} s each; {len(paths):,} paths: {len(set(paths)):,} distinct; "
+        f"Accept-Encoding: {ACCEPT_ENCODING or 'none'}\n"
     )
     print("| run | req/s | p50 ms | p95 ms | p99 ms | errors | timeouts | vs read-only |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")

@@ -4,6 +4,7 @@ workers, SUAR_ENV=production, Redis for the rate limits.
 
 nginx comes from Debian (`apt-get install nginx`; .ci/run installs it when missing)."""
 
+import gzip
 import http.client
 import json
 import os
@@ -286,6 +287,26 @@ def test_cached_pages_answer_conditional_requests_through_nginx(deployed):
     etag = headers["ETag"]  # gzip made it weak (W/"..."): the app still recognises it
     status, headers, body = visitor.get("/jaringan", headers={**gzip, "If-None-Match": etag})
     assert status == 304 and body == b""
+
+
+def test_nginx_passes_the_apps_compressed_page_on_as_it_is(deployed):
+    """The page cache keeps pages gzip-compressed (decision 0107); nginx, which compresses
+    what comes uncompressed, sends those bytes on without compressing them again."""
+    visitor = Visitor(deployed["https"], deployed["cert"])
+
+    def hit(**headers):  # each worker has its own cache: ask until one answers from it
+        for _ in range(20):
+            status, answer_headers, body = visitor.get("/jaringan", headers=headers)
+            if answer_headers["X-Page-Cache"] == "hit":
+                return status, answer_headers, body
+        raise AssertionError("no worker answered from its cache")
+
+    _, plain_headers, plain = hit()
+    status, headers, squeezed = hit(**{"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in plain_headers and b"</html>" in plain
+    assert status == 200 and headers["Content-Encoding"] == "gzip" and gzip.decompress(squeezed) == plain
+    # Compressed by nginx on the way, it would come in chunks of unknown length.
+    assert headers["Content-Length"] == str(len(squeezed))
 
 
 def test_a_login_through_nginx(deployed):

@@ -27,7 +27,7 @@ from app.datagen.generation import (
 )
 from app.datagen.generation import still_current as _still_current
 from app.extensions import db, locale_of
-from app.pagecache.store import Page, store
+from app.pagecache.store import Page, packed, store
 
 __all__ = ["CacheGeneration", "current_generation", "register", "clear", "CACHED_ENDPOINTS"]
 
@@ -46,10 +46,11 @@ SHORT_LIVED = {"search.index", "api.innovations"}
 MAX_AGE, SHORT_AGE = 600, 30
 # What browsers and proxies are told (docs/decisions/0052): any of them may reuse a page for
 # a few seconds, then must ask again; the ETag makes asking cheap (a 304, from the front).
-# Vary keeps a page stored for an anonymous reader from a signed-in one, and languages apart.
+# Vary keeps a page stored for an anonymous reader from a signed-in one, languages apart, and
+# the gzip-compressed page (store.py) from the page as built.
 SHARED_CACHE_SECONDS = 5
 CACHE_CONTROL = f"public, max-age={SHARED_CACHE_SECONDS}, must-revalidate"
-VARY = ("Cookie", "Accept-Language")
+VARY = ("Cookie", "Accept-Language", "Accept-Encoding")
 
 
 def page_key(request, config):
@@ -117,7 +118,8 @@ def serve_from_cache():
         if index is not None:
             g.index_answers = []  # what it asks the index (search.service records it)
         return None
-    response = app.response_class(page.body, headers=page.headers)
+    headers, body = page.representation(request.headers.get("Accept-Encoding"))
+    response = app.response_class(body, headers=headers)
     response.headers["X-Page-Cache"] = "hit"
     return response.make_conditional(request)
 
@@ -143,10 +145,20 @@ def store_in_cache(response):
         response.vary.add(name)
     headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in ("set-cookie", "content-length"))
     limits = limiter.current_limits if limiter.enabled else []
-    body = response.get_data()
+    body, gzip_headers = packed(headers, response.get_data())
     expires = time.monotonic() + max_age
     page = Page(
-        generation, index, bool(limits), expires, headers, body, request.endpoint, deps, answers, _countable(limits)
+        generation,
+        index,
+        bool(limits),
+        expires,
+        headers,
+        body,
+        request.endpoint,
+        deps,
+        answers,
+        _countable(limits),
+        gzip_headers,
     )
     store.put(key, page)
     response.headers["X-Page-Cache"] = "miss"

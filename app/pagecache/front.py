@@ -47,13 +47,15 @@ class Front:
         if page is None:
             return self.wsgi_app(environ, start_response)
         environ[ENVIRON_ENDPOINT], environ[ENVIRON_LAYER] = page.endpoint, "front"
+        accept_encoding = environ.get("HTTP_ACCEPT_ENCODING")
         if _not_modified(environ.get("HTTP_IF_NONE_MATCH"), page):
-            headers = [(k, v) for k, v in page.headers if k.lower() in _NOT_MODIFIED_HEADERS]
+            headers, _ = page.representation(accept_encoding, body=False)
+            headers = [(k, v) for k, v in headers if k.lower() in _NOT_MODIFIED_HEADERS]
             start_response("304 Not Modified", [*headers, ("X-Page-Cache", "hit")])
             return [b""]
-        headers = [*page.headers, ("Content-Length", str(len(page.body))), ("X-Page-Cache", "hit")]
-        start_response("200 OK", headers)
-        return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [page.body]
+        headers, body = page.representation(accept_encoding)
+        start_response("200 OK", [*headers, ("Content-Length", str(len(body))), ("X-Page-Cache", "hit")])
+        return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
     def _lookup(self, environ):
         config = self.app.config

@@ -1,11 +1,25 @@
-"""A per-process LRU of rendered pages, each kept with what it was built under."""
+"""A per-process LRU of rendered pages, each kept with what it was built under.
 
+A page is kept gzip-compressed when that saves space (docs/decisions/0107): a reader whose
+browser accepts gzip (every browser, and nginx passes its header on) gets those bytes as
+they are, and the few that do not get them inflated again."""
+
+import gzip
 import time
+import zlib
 from collections import OrderedDict
 from threading import Lock
 from typing import NamedTuple
 
+from werkzeug.http import parse_accept_header
+
 MAX_ENTRIES, MAX_BYTES = 2000, 64 * 1024 * 1024
+# Level 6 (gzip's default) keeps a catalogue page in about a seventh of its size; the page is
+# compressed once when it is built, and then sent as stored to every reader who accepts gzip.
+GZIP_LEVEL = 6
+# Below this a page is kept as it is: the gzip header and a decompression would cost more
+# than the bytes saved; so is a page that does not shrink by at least a tenth.
+MIN_PACKED, MIN_GAIN = 1024, 0.9
 
 
 class Page(NamedTuple):
@@ -15,8 +29,8 @@ class Page(NamedTuple):
     index: str | None  # the search index version, for answers that depend on the index
     limited: bool  # a rate limit applies: only served where the limiter counts it
     expires: float  # time.monotonic() after which it is dropped
-    headers: tuple
-    body: bytes
+    headers: tuple  # of the page as built (no Content-Encoding)
+    body: bytes  # as built; or gzip-compressed, when ``gzip_headers`` is set
     endpoint: str | None = None  # for the request log and metrics of hits answered by the front
     deps: frozenset | None = None  # the tags it depends on (scopes.py); None: everything
     # What it asked the search index and what the index answered: ``((filters, fingerprint),
@@ -26,6 +40,50 @@ class Page(NamedTuple):
     # keyed by address alone): ``(limit, arguments before the address, arguments after)``;
     # None when Flask's limiter must count it (docs/decisions/0098).
     limit: tuple | None = None
+    # The headers of the gzip-compressed body: ``headers`` with a Content-Encoding and the
+    # ETag made weak; None when the body is kept as built.
+    gzip_headers: tuple | None = None
+
+    def representation(self, accept_encoding, body=True):
+        """``(headers, body)`` for a reader who sent ``accept_encoding`` (or None). Without
+        ``body`` (for a 304, which has none) the body is None and nothing is decompressed."""
+        if self.gzip_headers is None:
+            return self.headers, self.body
+        if accepts_gzip(accept_encoding):
+            return self.gzip_headers, self.body
+        return self.headers, zlib.decompress(self.body, 16 + zlib.MAX_WBITS) if body else None
+
+
+def packed(headers, body):
+    """``(body, gzip_headers)`` to store a page with (``Page.body``, ``Page.gzip_headers``).
+
+    The ETag of the compressed body is made weak, as nginx does when it compresses: the same
+    content in other bytes. ``If-None-Match`` compares weakly, so a reader holding either
+    representation of a page gets a 304 whichever it asks for next."""
+    if len(body) < MIN_PACKED or any(k.lower() == "content-encoding" for k, _ in headers):
+        return body, None
+    squeezed = gzip.compress(body, GZIP_LEVEL, mtime=0)  # no time stamp: the same page, the same bytes
+    if len(squeezed) > len(body) * MIN_GAIN:
+        return body, None
+    weak = [(k, v if k.lower() != "etag" or v.startswith("W/") else "W/" + v) for k, v in headers]
+    return squeezed, (*weak, ("Content-Encoding", "gzip"))
+
+
+_ACCEPTS, _MAX_ACCEPTS = {}, 256
+
+
+def accepts_gzip(accept_encoding):
+    """Whether an ``Accept-Encoding`` header allows gzip (``*`` does; ``gzip;q=0`` does not).
+    Remembered per header value: browsers send a handful of them."""
+    if not accept_encoding:
+        return False
+    known = _ACCEPTS.get(accept_encoding)
+    if known is None:
+        known = parse_accept_header(accept_encoding).quality("gzip") > 0
+        if len(_ACCEPTS) >= _MAX_ACCEPTS:
+            _ACCEPTS.clear()
+        _ACCEPTS[accept_encoding] = known
+    return known
 
 
 class Store:
