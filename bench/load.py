@@ -135,6 +135,7 @@ def hammer(url, seconds, connections):
 
 
 def main():
+    global ACCEPT_ENCODING
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--innovations", type=int, default=20000)
     parser.add_argument("--replications", type=int, default=50000)
@@ -159,7 +160,6 @@ def main():
         "--accept-encoding", default=ACCEPT_ENCODING, help="the readers' Accept-Encoding ('' for none, as curl)"
     )
     options = parser.parse_args()
-    global ACCEPT_ENCODING
     ACCEPT_ENCODING = options.accept_encoding
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: sudo apt-get install wrk")
