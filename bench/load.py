@@ -95,23 +95,29 @@ def serve(app_path, env, workers):
 
 
 def worker_memory(master):
-    """``{VmRSS, RssAnon, RssFile}`` in MiB of each gunicorn worker of ``master``: resident,
-    its own, and mapped files (the index's segments and the libraries, shared between workers)."""
+    """``{VmRSS, RssAnon, RssFile, Pss}`` in MiB of each gunicorn worker of ``master``:
+    resident, its own, mapped files (the index's segments and the libraries, which the page
+    cache of the kernel shares between workers), and its proportional share (what is shared
+    divided among the processes sharing it: what each worker adds to the machine)."""
     children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
     sizes = []
     for pid in children:
         status = {}
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "RssAnon", "RssFile"):
-                status[key] = int(value.split()[0]) / 1024
+        for name in ("status", "smaps_rollup"):
+            for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+                key, _, value = line.partition(":")
+                if key in ("VmRSS", "RssAnon", "RssFile", "Pss"):
+                    status[key] = int(value.split()[0]) / 1024
         sizes.append(status)
     return sizes
 
 
 def print_memory(memory):
     for name, sizes in memory.items():
-        parts = [f"{s['VmRSS']:.0f} MiB (own {s['RssAnon']:.0f}, files {s['RssFile']:.0f})" for s in sizes]
+        parts = [
+            f"{s['VmRSS']:.0f} MiB (own {s['RssAnon']:.0f}, files {s['RssFile']:.0f}; proportional {s['Pss']:.0f})"
+            for s in sizes
+        ]
         print(f"\nworker memory after the run, {name}: " + ", ".join(parts))
 
 
