@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from app import pagecache
 from app.extensions import db as _db
-from app.pagecache.store import Page, packed, store
+from app.pagecache.store import Page, accepts_gzip, packed, store
 from tests import factories
 from tests.accounts_fixtures import make_user, sign_in
 from tests.support import make_app
@@ -199,3 +199,10 @@ def test_a_body_that_is_already_encoded_is_kept_as_it_is():
     body = gzip.compress(b"x" * 5000)
     assert packed((("Content-Encoding", "gzip"),), body) == (body, None)
     assert packed((), b"a" * 500) == (b"a" * 500, None)  # too small to be worth it
+
+
+@given(st.text(max_size=300))
+def test_any_accept_encoding_header_gets_an_answer(value):
+    """A hostile or malformed header never breaks a hit: either representation, never an error."""
+    assert accepts_gzip(value) in (True, False)
+    assert accepts_gzip(value) is accepts_gzip(value)  # remembered answers are the same answers
