@@ -77,11 +77,11 @@ def register_converters(app):
 def register_extensions(app):
     from flask_babel import get_locale
 
-    from app import pagecache
-    from app.extensions import babel, csrf, db, escape_lazy_strings, limiter, login_manager, migrate, select_locale
+    from app import migrations, pagecache
+    from app.extensions import babel, csrf, db, escape_lazy_strings, limiter, login_manager, select_locale
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    migrations.register(app)  # `flask db`, Flask-Migrate set up when it runs (docs/decisions/0108)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

@@ -55,7 +55,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = os.environ.get("SUAR_BENCH_CODE") or str(ROOT)
 
 import sqlalchemy as sa  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
 from whoosh import fields as wfields  # noqa: E402
 from whoosh import index as windex  # noqa: E402
 from whoosh import scoring  # noqa: E402
@@ -65,6 +64,7 @@ from app import create_app  # noqa: E402
 from app.catalog.models import Innovation  # noqa: E402
 from app.content.importer import import_case_studies  # noqa: E402
 from app.extensions import db  # noqa: E402
+from app.migrations import upgrade  # noqa: E402
 from app.regions.models import Region  # noqa: E402
 from app.search import service  # noqa: E402
 from app.search.documents import plain_text  # noqa: E402

@@ -25,7 +25,6 @@ from pathlib import Path
 
 sys.path[0] = str(Path(__file__).resolve().parent.parent)  # not bench/: its markdown.py would shadow the package
 
-from flask_migrate import upgrade  # noqa: E402
 from whoosh import fields as wfields  # noqa: E402
 from whoosh import index as windex  # noqa: E402
 from whoosh import qparser  # noqa: E402
@@ -34,6 +33,7 @@ from app import create_app  # noqa: E402
 from app.catalog.models import Innovation  # noqa: E402
 from app.content.importer import import_case_studies  # noqa: E402
 from app.extensions import db  # noqa: E402
+from app.migrations import upgrade  # noqa: E402
 from app.search.documents import plain_text  # noqa: E402
 from config import Config  # noqa: E402
 

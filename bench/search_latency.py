@@ -30,7 +30,11 @@ sys.path[0] = os.environ.get("SUAR_BENCH_CODE") or str(Path(__file__).resolve().
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # bench.synthetic, from this checkout
 
 import sqlalchemy as sa  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
+
+try:
+    from app.migrations import upgrade  # noqa: E402
+except ImportError:  # a checkout from before decision 0108 (SUAR_BENCH_CODE)
+    from flask_migrate import upgrade  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.catalog.filters import parse_filters  # noqa: E402

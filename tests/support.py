@@ -6,9 +6,9 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 from flask.testing import FlaskClient
-from flask_migrate import upgrade
 
 from app import create_app
+from app.migrations import upgrade
 from config import TestConfig
 
 

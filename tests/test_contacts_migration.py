@@ -1,9 +1,9 @@
 """Migration 0013 moves each case study's single contact into the contacts table (and back)."""
 
 import sqlalchemy as sa
-from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
+from app.migrations import downgrade, upgrade
 from tests import support
 
 

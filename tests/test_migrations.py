@@ -1,13 +1,19 @@
 """The schema comes only from migrations, and the migrations match the models."""
 
+import os
+import subprocess
+import sys
+
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
-from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
+from app.migrations import MIGRATIONS, downgrade, heads, upgrade
+from tests.live import PROJECT
 from tests.support import make_app
 
 
@@ -109,3 +115,67 @@ def test_outbox_ids_keep_growing_across_a_migration_and_a_prune(databases, tmp_p
             assert connection.execute(sa.text("SELECT max(id) FROM search_outbox")).scalar() == 8
         db.session.remove()
         db.engine.dispose()
+
+
+# Flask-Migrate and Alembic are set up only where migrations run (decision 0108).
+
+
+def test_the_heads_read_from_the_scripts_are_alembics():
+    assert heads() == set(ScriptDirectory(str(MIGRATIONS)).get_heads()) == {_last_revision()}
+
+
+def _last_revision():
+    return max(path.name.split("_")[0] for path in (MIGRATIONS / "versions").glob("*.py"))
+
+
+def test_heads_follow_branches_merges_and_annotated_assignments(tmp_path):
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    scripts = {
+        "a": 'revision = "a"\ndown_revision = None\n',
+        "b": 'revision: str = "b"\ndown_revision: str | None = "a"\n',
+        "c": '"""Branch."""\nimport sqlalchemy\nrevision = "c"\ndown_revision = "a"\n',
+        "d": 'revision = "d"\ndown_revision = ("b", "c")\ndepends_on = None\n',
+        "e": 'revision = "e"\ndown_revision = "b"\n',
+    }
+    for name, text in scripts.items():
+        (versions / f"{name}.py").write_text(text)
+    assert heads(tmp_path) == {"d", "e"} == set(ScriptDirectory(str(tmp_path)).get_heads())
+
+
+@pytest.fixture
+def sqlite_environment(tmp_path):
+    """The environment of `flask` commands and the app on a SQLite database of their own."""
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'web.db'}", "FLASK_APP": "wsgi"}
+    environment.update(SEARCH_INDEX_DIR=str(tmp_path / "index"), SECRET_KEY="x" * 40, LOG_FORMAT="text")
+    return environment
+
+
+def _run(environment, *args):
+    done = subprocess.run([sys.executable, *args], cwd=PROJECT, env=environment, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_web_process_never_imports_alembic(sqlite_environment):
+    """The app made, pages and /readyz served, on a database upgraded by `flask db upgrade`."""
+    program = (
+        "import sys\n"
+        "from wsgi import app\n"
+        "client = app.test_client()\n"
+        "pages = [client.get(path).status_code for path in ('/', '/inovasi', '/readyz', '/healthz')]\n"
+        "print(pages, sorted(m for m in ('alembic', 'flask_migrate') if m in sys.modules))\n"
+    )
+    _run(sqlite_environment, "-m", "flask", "db", "upgrade")
+    served = _run(sqlite_environment, "-c", program)
+    assert served.strip().splitlines()[-1] == "[200, 200, 503, 200] []"  # not ready: no index yet
+
+
+def test_the_db_commands_are_flask_migrates(sqlite_environment):
+    listed = _run(sqlite_environment, "-m", "flask", "db", "--help")
+    assert "flask db [OPTIONS] COMMAND" in listed and all(
+        name in listed for name in ("upgrade", "downgrade", "heads", "migrate")
+    )
+    assert f"{_last_revision()} (head)" in _run(sqlite_environment, "-m", "flask", "db", "heads")
+    _run(sqlite_environment, "-m", "flask", "db", "upgrade", "0002")
+    assert _run(sqlite_environment, "-m", "flask", "db", "current").strip().endswith("0002")

@@ -12,7 +12,6 @@ import logging
 import threading
 
 import sqlalchemy as sa
-from alembic.script import ScriptDirectory
 
 from app.extensions import db
 
@@ -51,11 +50,12 @@ class _Heads:
         self.heads = {}
 
     def get(self, app):
-        directory = app.extensions["migrate"].directory
+        from app.migrations import MIGRATIONS, heads
+
         with self.lock:
-            if directory not in self.heads:
-                self.heads[directory] = set(ScriptDirectory(directory).get_heads())
-            return self.heads[directory]
+            if MIGRATIONS not in self.heads:
+                self.heads[MIGRATIONS] = heads(MIGRATIONS)  # without importing Alembic (decision 0108)
+            return self.heads[MIGRATIONS]
 
 
 _heads = _Heads()
