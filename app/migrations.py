@@ -9,6 +9,7 @@ files themselves (``heads``).
 """
 
 import ast
+from functools import cache
 from pathlib import Path
 
 import click
@@ -30,20 +31,21 @@ def setup(app):
 
 def upgrade(revision="head"):
     """Flask-Migrate's ``upgrade`` for the current app."""
-    from flask import current_app
-    from flask_migrate import upgrade as _upgrade
-
-    setup(current_app._get_current_object())
-    _upgrade(revision=revision)
+    _bound().upgrade(revision=revision)
 
 
 def downgrade(revision="-1"):
     """Flask-Migrate's ``downgrade`` for the current app."""
+    _bound().downgrade(revision=revision)
+
+
+def _bound():
+    """Flask-Migrate, set up for the current app."""
+    import flask_migrate
     from flask import current_app
-    from flask_migrate import downgrade as _downgrade
 
     setup(current_app._get_current_object())
-    _downgrade(revision=revision)
+    return flask_migrate
 
 
 class _Commands(click.Command):
@@ -67,6 +69,7 @@ def register(app):
     app.cli.add_command(_Commands(app))
 
 
+@cache  # the scripts do not change while a process runs
 def heads(directory=MIGRATIONS):
     """The head revisions of the migration scripts in ``directory/versions``: those no other
     script names as its ``down_revision``. Read from each script's module-level assignments,
@@ -79,7 +82,7 @@ def heads(directory=MIGRATIONS):
         revisions.add(values["revision"])
         down = values.get("down_revision")
         parents.update(down if isinstance(down, tuple | list) else [down] if down else [])
-    return revisions - parents
+    return frozenset(revisions - parents)
 
 
 def _assignments(module):

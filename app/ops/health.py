@@ -9,11 +9,11 @@ therefore not ready until ``flask search reindex`` has built its index.
 """
 
 import logging
-import threading
 
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.migrations import heads
 
 log = logging.getLogger(__name__)
 REDIS_TIMEOUT = 1.0  # seconds: a probe must answer before the load balancer gives up on it
@@ -42,23 +42,6 @@ def search_state(app):
     return {"present": present, "applied": applied, "lag": lag, "outbox": outbox, "behind": behind}
 
 
-class _Heads:
-    """The migrations' head revisions, read from the scripts once per process."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.heads = {}
-
-    def get(self, app):
-        from app.migrations import MIGRATIONS, heads
-
-        with self.lock:
-            if MIGRATIONS not in self.heads:
-                self.heads[MIGRATIONS] = heads(MIGRATIONS)  # without importing Alembic (decision 0108)
-            return self.heads[MIGRATIONS]
-
-
-_heads = _Heads()
 _redis_clients = {}
 
 
@@ -70,7 +53,7 @@ def _database_and_migrations(app):
             current = set(connection.scalars(sa.text("SELECT version_num FROM alembic_version")))
         else:
             current = set()
-    head = _heads.get(app)
+    head = heads()  # read from the scripts once per process, without Alembic (decision 0108)
     return {"ok": True}, {"ok": current == head, "current": sorted(current), "head": sorted(head)}
 
 
