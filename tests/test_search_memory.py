@@ -122,7 +122,7 @@ def test_word_scores_are_bm25_summed_over_the_fields(catalogue):
             for field, lang, boost in FIELDS:
                 for docnum, value in _reference_scores(snap, field, STEM[lang](word), boost).items():
                     expected[docnum] = expected.get(docnum, 0.0) + value
-            got = snap.word_scores(word)
+            got = snap.word_scores(word).as_dict()
             if not expected:
                 assert not got, word
                 continue

@@ -11,14 +11,15 @@ import os
 import threading
 from array import array
 from collections import OrderedDict
-from itertools import compress, repeat
-from operator import add, mul, truediv
+from itertools import compress
 
+import numpy as np
 from whoosh.reading import TermNotFound
 
 from app.search.analysis import stem_en, stem_id
 from app.search.codec import PackedLeafMatcher
 from app.search.documents import TEXT_FIELDS, Facts
+from app.search.vectors import DOCS, EMPTY, Scores, Sums
 
 K1 = 1.2
 B = 0.75
@@ -165,12 +166,6 @@ class Snapshot:
             for field in lengths:
                 lengths[field][offset : offset + count] = segment.lengths[field]
         _forget_segments_besides(generation, {leaf[0].segment().segment_id() for leaf in self.leaves})
-        # One int object per document number, shared by every score map of the snapshot: the
-        # memo's maps hold a few hundred thousand postings, and an int made for each was 28
-        # bytes apiece (7 MiB per worker after the mixed run). By the leaf's offset: its
-        # postings' numbers, within the segment, index its part directly.
-        docnums = list(range(total))
-        self._docnums = {offset: docnums[offset : offset + len(segment.facts)] for _, offset, segment, _ in self.leaves}
         self.live = [n for n, facts in enumerate(self.facts) if facts is not None]
         self.docnum_of = {self.facts[n].id: n for n in self.live}
         self.lengths = lengths
@@ -291,16 +286,15 @@ class Snapshot:
         return self.reader.doc_frequency(field, term)
 
     def term_scores(self, field, term):
-        """BM25 score of ``term`` in ``field`` for every document holding it: ``{docnum: score}``."""
-        return self.memo((field, term), lambda: self._add_term_scores({}, field, term, 1.0, False))
+        """BM25 score of ``term`` in ``field`` for every document holding it (a Scores vector)."""
+        return self.memo((field, term), lambda: self._term_scores(field, term, 1.0) or EMPTY)
 
     def _length_norms(self, field):
         # BM25's length part, per document: K1 * (1 - B + B * length / average length).
         if ("norms", field) not in self._columns:
             scale = K1 * B / self.avg_length[field]
-            # An array of doubles: 8 bytes a document where a list of floats takes 32 (about 4
-            # MiB per worker over the text fields at 20,000 case studies).
-            self._columns["norms", field] = array("d", [K1 * (1.0 - B) + scale * n for n in self.lengths[field]])
+            # An array of doubles, 8 bytes a document, as [K1 * (1 - B) + scale * n] computes them.
+            self._columns["norms", field] = np.array([K1 * (1.0 - B) + scale * n for n in self.lengths[field]])
         return self._columns["norms", field]
 
     def _term_infos(self, field, term):
@@ -319,50 +313,45 @@ class Snapshot:
                 continue
         return found
 
-    def _add_term_scores(self, into, field, term, boost, only_existing):
-        """Add ``boost`` x BM25 of ``term`` in ``field`` to ``into`` (only to its keys, if asked)."""
-        found = self._term_infos(field, term)
-        blocks = [(leaf[1], *block) for leaf, btext, info in found for block in _blocks(leaf, field, btext, info)]
+    def _term_scores(self, field, term, boost):
+        """``boost`` x BM25 of ``term`` in ``field`` as a Scores vector; None when no live
+        document holds it."""
+        docs, weights = [], []
+        for leaf, btext, info in self._term_infos(field, term):
+            for ids, block_weights in _blocks(leaf, field, btext, info):
+                docs.append(_docnums(ids, leaf[1]))
+                weights.append(_weights(block_weights))
         # The live documents that hold the term, as the document count and lengths are of
         # live documents: Whoosh's doc_frequency also counts a deleted document until its
         # segment is merged, so writing a document again (a moved replication count) would
         # change the score of every other document with one of its words
         # (docs/decisions/0104).
-        df = sum(len(ids) for _, ids, _ in blocks)
+        df = sum(map(len, docs))
         if not df:
-            return into
+            return None
         n = self.field_docs[field]
         factor = boost * math.log(1.0 + (n - df + 0.5) / (df + 0.5)) * (K1 + 1.0)
-        norm_of = self._length_norms(field).__getitem__
-        for offset, ids, weights in blocks:
-            # One block of postings at a time, with C-level map() and dict operations:
-            # factor * weight / (weight + norm), added to what the document already has
-            # (the same floating-point operations, in the same order, as a loop would do).
-            docnums = list(map(self._docnums[offset].__getitem__, ids))
-            scores = map(truediv, map(mul, repeat(factor), weights), map(add, weights, map(norm_of, docnums)))
-            block = dict(zip(docnums, scores, strict=True))
-            common = block.keys() & into.keys() if into else ()
-            if common:
-                common = list(common)
-                summed = map(add, map(into.__getitem__, common), map(block.__getitem__, common))
-                summed = dict(zip(common, summed, strict=True))
-            if not only_existing:
-                into.update(block)
-            if common:
-                into.update(summed)
-        return into
+        docs = np.concatenate(docs) if len(docs) > 1 else docs[0]
+        weights = np.concatenate(weights) if len(weights) > 1 else weights[0]
+        # factor * weight / (weight + norm): the operations of the loop it replaces, in its
+        # order. Ascending: blocks hold ascending numbers, leaves come by their offsets.
+        return Scores(docs, (factor * weights) / (weights + self._length_norms(field)[docs]))
 
     def word_scores(self, word):
         """Weighted sum over the text fields of one folded word, stemmed per field language."""
         return self.memo(("word", word), lambda: self._word_scores(word))
 
     def _word_scores(self, word):
-        total = {}
+        total = Sums(len(self.facts))
         for field, lang, boost in FIELDS:
-            self._add_term_scores(total, field, STEM[lang](word), boost, False)
+            found = self._term_scores(field, STEM[lang](word), boost)
+            if found is not None:
+                total.add(found.docs, found.values)
         if stem_id(word) != word:  # the exact form, where stemming changed it
-            self._add_term_scores(total, "spell", word, SURFACE_WEIGHT, True)
-        return total
+            found = self._term_scores("spell", word, SURFACE_WEIGHT)
+            if found is not None:
+                total.add(found.docs, found.values, only_found=True)
+        return total.scores()
 
     def live_frequency(self, field, term):
         """How many live documents hold ``term`` in ``field``. Whoosh keeps a deleted
@@ -377,8 +366,22 @@ class Snapshot:
         return self.memo(("live", field, term), compute)
 
     def word_docs(self, word):
-        """Document numbers whose text holds ``word``."""
-        return self.word_scores(word).keys()
+        """Document numbers whose text holds ``word``, ascending (an array)."""
+        return self.word_scores(word).docs
+
+
+def _docnums(ids, offset):
+    """A block's document numbers within its segment (an ``array("I")``, or a tuple from
+    Whoosh's own layout) as the snapshot's numbers."""
+    ids = np.frombuffer(ids, dtype=np.uint32) if isinstance(ids, array) and ids.itemsize == 4 else np.array(ids)
+    return (ids + offset).astype(DOCS) if offset else ids.astype(DOCS)
+
+
+def _weights(weights):
+    """A block's weights (doubles, single-precision floats, or a list) as doubles."""
+    if isinstance(weights, array) and weights.typecode in "fd":
+        return np.frombuffer(weights, dtype=np.float32 if weights.typecode == "f" else np.float64).astype(np.float64)
+    return np.array(weights, dtype=np.float64)
 
 
 def _postings(leaf, field, term):

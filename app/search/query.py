@@ -12,15 +12,14 @@ instead of being searched as text.
 
 import re
 from dataclasses import dataclass, field
-from functools import reduce
-from itertools import repeat
-from operator import add, and_, mul, sub, truediv
 
+import numpy as np
 from whoosh.query import Or, Phrase
 
 from app.search.analysis import JOINERS, STOP_ALL, fold, split_word, words
 from app.search.engine import FIELDS, STEM
 from app.search.spelling import correct
+from app.search.vectors import DOCS, Scores, Sums, intersect
 from app.search.vocabulary import MAX_SPAN
 from app.search.vocabulary import entry_keys as _keys
 
@@ -262,14 +261,13 @@ def plan_query(q, snapshot, vocabulary, region_index):
 
 
 def _frequency(alternative, snapshot):
-    docs = None
-    for word in alternative.words:
-        found = set(snapshot.word_docs(word))
-        docs = found if docs is None else docs & found
-    return len(docs or ()) / max(snapshot.doc_count, 1)
+    docs = intersect([snapshot.word_docs(word) for word in alternative.words])
+    return len(docs) / max(snapshot.doc_count, 1)
 
 
 # --- scoring -----------------------------------------------------------------------------
+# Score vectors (app/search/vectors.py): each document's score is made with the same
+# floating-point operations, in the same order, as a loop over documents would make it.
 def _alternative_scores(alternative, snapshot):
     maps = [
         concept_scores(w, snapshot) if isinstance(w, Concept) else snapshot.word_scores(w) for w in alternative.words
@@ -277,18 +275,18 @@ def _alternative_scores(alternative, snapshot):
     if len(maps) == 1:
         return maps[0]
     n = len(maps)
-    if alternative.loose:
-        total, hits = {}, {}
+    if alternative.loose:  # (sum / n) * (words found / n), for every document with any
+        total = Sums(len(snapshot.facts), counting=True)
         for m in maps:
-            for d, value in m.items():
-                total[d] = total.get(d, 0.0) + value
-                hits[d] = hits.get(d, 0) + 1
-        return {d: (value / n) * (hits[d] / n) for d, value in total.items()}
-    common = reduce(and_, (m.keys() for m in maps))  # set intersection, in C
-    if n == 2:
-        first, second = maps
-        return {d: (first[d] + second[d]) / 2 for d in common}
-    return {d: sum(m[d] for m in maps) / n for d in common}
+            total.add(m.docs, m.values)
+        docs = total.docs()
+        return Scores(docs, (total.sums[docs] / n) * (total.counts[docs] / n))
+    common = intersect([m.docs for m in maps])  # every word: their mean
+    total = Sums(len(snapshot.facts))
+    for m in maps:
+        kept = np.isin(m.docs, common, assume_unique=True)
+        total.add(m.docs[kept], m.values[kept])
+    return Scores(common, total.sums[common] / n)
 
 
 def _signature(concept):
@@ -303,39 +301,23 @@ def _signature(concept):
 
 
 def concept_scores(concept, snapshot):
-    """``{docnum: score}``: the best alternative per document, plus a little of the others."""
+    """Scores vector: the best alternative per document, plus a little of the others."""
     return snapshot.memo(("concept", _signature(concept)), lambda: _concept_scores(concept, snapshot))
 
 
 def _concept_scores(concept, snapshot):
-    # Dict and map() operations in C over whole score maps; the same floating-point
-    # operations, per document in the same order, as a loop over documents would do.
-    best, total = {}, {}
+    size = len(snapshot.facts)
+    best = np.full(size, -np.inf)
+    total = Sums(size)
     for alternative in concept.alternatives:
         found = _alternative_scores(alternative, snapshot)
-        scaled = dict(zip(found.keys(), map(mul, found.values(), repeat(alternative.weight)), strict=True))
-        both = list(scaled.keys() & best.keys()) if best else []
-        if both:
-            summed = map(add, map(total.__getitem__, both), map(scaled.__getitem__, both))
-            summed = dict(zip(both, summed, strict=True))
-            higher = dict(zip(both, map(max, map(best.__getitem__, both), map(scaled.__getitem__, both)), strict=True))
-        best.update(scaled)
-        total.update(scaled)
-        if both:
-            best.update(higher)
-            total.update(summed)
+        scaled = found.values * alternative.weight
+        best[found.docs] = np.maximum(best[found.docs], scaled)
+        total.add(found.docs, scaled)
+    docs = total.docs()
+    top = best[docs]
     weight = concept.weight * concept.size
-    docs = list(best)
-    others = map(mul, repeat(TIEBREAK), map(sub, map(total.__getitem__, docs), best.values()))
-    return dict(zip(docs, map(mul, repeat(weight), map(add, best.values(), others)), strict=True))
-
-
-def _add_within(into, values):
-    """``into[d] += values[d]`` for the documents of ``into`` that ``values`` has, in C."""
-    inside = list(values.keys() & into.keys())
-    summed = map(add, map(into.__getitem__, inside), map(values.__getitem__, inside))
-    into.update(zip(inside, summed, strict=True))
-    return inside  # the documents it added to
+    return Scores(docs, weight * (top + TIEBREAK * (total.sums[docs] - top)))
 
 
 def phrase_docs(words_, snapshot):
@@ -344,28 +326,43 @@ def phrase_docs(words_, snapshot):
     return set(snapshot.searcher.docs_for_query(Or(queries)))
 
 
+def _mask(size, docnums):
+    mask = np.zeros(size, dtype=bool)
+    mask[np.fromiter(docnums, dtype=DOCS, count=len(docnums))] = True
+    return mask
+
+
 def score(plan, snapshot, allowed=None):
     """``{docnum: score}`` of every document the plan matches (within ``allowed``, if given)."""
+    size = len(snapshot.facts)
     selecting = [c for c in plan.concepts if not c.common] or plan.concepts
     ranking = [c for c in plan.concepts if c.common and c not in selecting]
     per_concept = [(c, concept_scores(c, snapshot)) for c in selecting]
-    matched = set().union(*(s.keys() for _, s in per_concept)) if per_concept else set()
+    matched = np.zeros(size, dtype=bool)
+    for _, found in per_concept:
+        matched[found.docs] = True
     for concept in selecting:
         if concept.phrase is not None:
-            matched &= phrase_docs(concept.phrase, snapshot)
+            matched &= _mask(size, phrase_docs(concept.phrase, snapshot))
     if allowed is not None:
-        matched &= allowed
-    scores = dict.fromkeys(matched, 0.0)
-    hits = dict.fromkeys(matched, 0)
-    for concept, concept_map in per_concept:
-        inside = _add_within(scores, concept_map)
-        hits.update(zip(inside, map(add, map(hits.__getitem__, inside), repeat(concept.size)), strict=True))
+        matched &= _mask(size, allowed)
+    scores = np.zeros(size)
+    hits = np.zeros(size, dtype=np.int64)
+    for concept, found in per_concept:
+        inside = matched[found.docs]
+        docs = found.docs[inside]
+        scores[docs] += found.values[inside]
+        hits[docs] += concept.size
+    for concept in ranking:  # common words only add to the documents the others found
+        found = concept_scores(concept, snapshot)
+        inside = matched[found.docs]
+        scores[found.docs[inside]] += found.values[inside]
+    docs = np.flatnonzero(matched)
     count = sum(c.size for c in selecting)
-    for concept in ranking:
-        _add_within(scores, concept_scores(concept, snapshot))
-    docs = list(scores)
-    coord = map(pow, map(truediv, hits.values(), repeat(count)), repeat(COORD_POWER))
-    scores = dict(zip(docs, map(mul, scores.values(), coord), strict=True))
+    # (hits / count) ** COORD_POWER, as Python's pow() gives it, for the few counts there are
+    coord = np.array([pow(h / count, COORD_POWER) for h in range(count + 1)]) if count else np.ones(1)
+    values = scores[docs] * coord[hits[docs]]
+    scores = dict(zip(docs.tolist(), values.tolist(), strict=True))
     if plan.regions:
         facts = snapshot.facts
         for docnum in scores:

@@ -5,6 +5,7 @@ import heapq
 from app.search import keyterms
 from app.search.documents import TEXT_FIELDS, plain_text
 from app.search.engine import FIELD_BOOSTS
+from app.search.vectors import Sums
 
 KEY_TERMS = 15
 SHARED_SECTOR_BONUS = 0.3  # per shared sector: the same field of work is a good sign
@@ -20,15 +21,16 @@ def similar_docnums(snapshot, innovation, limit=5):
     fields = TEXT_FIELDS[lang]
     text = " ".join((innovation.title, innovation.title, innovation.summary, plain_text(innovation.body_md)))
     key_terms = keyterms.key_terms(snapshot, fields[2], text, KEY_TERMS)
-    scores = {}
+    total = Sums(len(snapshot.facts))
     reader = snapshot.reader
     for term, weight in key_terms:
         for field in fields:
             if reader.doc_frequency(field, term) > max(MAX_DOC_FLOOR, MAX_DOC_SHARE * snapshot.field_docs[field]):
                 continue
             boost = FIELD_BOOSTS[field.removesuffix("_en")] * weight
-            for docnum, score in snapshot.term_scores(field, term).items():
-                scores[docnum] = scores.get(docnum, 0.0) + boost * score
+            found = snapshot.term_scores(field, term)
+            total.add(found.docs, boost * found.values)
+    scores = total.scores().as_dict()
     own = snapshot.docnum_of.get(innovation.id)
     scores.pop(own, None)
     sectors = {s.slug for s in innovation.sectors}

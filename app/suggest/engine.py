@@ -73,7 +73,8 @@ def rank(text, snap, limit):
     terms = ranking.feedback_concepts(found, concepts)
     candidates = set(candidates)
     scores = ranking.combine(first, ranking.feedback_scores(snap, terms, candidates), candidates)
-    ranked = [(n, scores[n]) for n in ranking.top(scores, snap, limit)]
+    ranked = ranking.top(scores, snap, limit)
+    ranked = list(zip(ranked, scores.lookup(ranked).tolist(), strict=True))
     return ranked, ranking.matched_parts(maps, [n for n, _ in ranked])
 
 

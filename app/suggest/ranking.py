@@ -16,14 +16,13 @@ way. A paragraph is not a query, though:
   weakly, so the case studies that describe the same problem in other words come up.
 """
 
-import heapq
-from itertools import repeat
-from operator import add, itemgetter, mul, truediv
+import numpy as np
 
 from app.search import keyterms
 from app.search.documents import TEXT_FIELDS
 from app.search.engine import FIELD_BOOSTS
 from app.search.query import concept_scores
+from app.search.vectors import DOCS, Scores, intersect
 
 COMMON_SHARE = 0.25  # a concept found in more than this share of the catalogue counts less
 COMMON_WEIGHT = 0.35
@@ -40,11 +39,8 @@ MAX_DOC_SHARE = 0.2  # feedback terms in more than this share of the catalogue a
 
 def _share(concept, snapshot):
     """Share of the catalogue the concept's first alternative (its words as written) finds."""
-    docs = None
-    for word in concept.alternatives[0].words:  # folded words, as the reader wrote them
-        found = snapshot.word_docs(word)
-        docs = found if docs is None else docs & found
-    return len(docs or ()) / max(snapshot.doc_count, 1)
+    words = concept.alternatives[0].words  # folded words, as the reader wrote them
+    return len(intersect([snapshot.word_docs(word) for word in words])) / max(snapshot.doc_count, 1)
 
 
 def _saturate(value):
@@ -52,66 +48,69 @@ def _saturate(value):
 
 
 def first_scores(concepts, snapshot):
-    """``{docnum: score}`` of the concepts of a problem, and ``[(concept, weight, scores)]``.
+    """Scores vector of the concepts of a problem, and ``[(concept, weight, scores)]``.
 
     The concepts are scored the most telling (found in the fewest case studies) first.
     Once they have found POOL case studies, a concept found in more than POOL_SHARE of the
     catalogue only adds to those: such concepts count least (a low BM25 weight) and cost
     most (the longest postings), and a case study that only they find would not rank anyway.
+    Each document's score is made with the operations of a loop over documents, in its order
+    (app/search/vectors.py).
     """
     shares = {id(c): _share(c, snapshot) for c in concepts}
     concepts = sorted(concepts, key=lambda c: shares[id(c)])
-    scores, maps = {}, []
-    language = snapshot.column("language")
+    size = len(snapshot.facts)
+    scores, found_any, pool = np.zeros(size), np.zeros(size, dtype=bool), 0
+    maps = []
+    english = _english(snapshot)
     expressible = {}  # case-study language -> weight of the concepts it can express
     for concept in concepts:
         weight = COMMON_WEIGHT if shares[id(concept)] > COMMON_SHARE else 1.0
         found = concept_scores(concept, snapshot)
         maps.append((concept, weight, found))
-        for lang in _languages(found, snapshot):
+        for lang in _languages(found, english):
             expressible[lang] = expressible.get(lang, 0.0) + weight
-        if len(scores) >= POOL and shares[id(concept)] > POOL_SHARE:
-            _add_saturated(scores, found, weight, list(scores.keys() & found.keys()))
+        docs, values = found.docs, found.values
+        if pool >= POOL and shares[id(concept)] > POOL_SHARE:
+            kept = found_any[docs]
+            docs, values = docs[kept], values[kept]
         else:
-            _add_saturated(scores, found, weight, list(found))
+            pool += len(docs) - int(np.count_nonzero(found_any[docs]))
+            found_any[docs] = True
+        scores[docs] += (weight * SATURATION) * values / (values + SATURATION)
+    docs = np.flatnonzero(found_any).astype(DOCS)
+    values = scores[docs]
     if len(expressible) > 1:
         most = max(expressible.values())
         factor = {lang: (most / mass) ** LANGUAGE_POWER for lang, mass in expressible.items()}
         if len(set(factor.values())) > 1:
-            scores = {d: value * factor[language[d]] for d, value in scores.items()}
-    return scores, maps
+            values = values * np.where(english[docs], factor.get("en", 1.0), factor.get("id", 1.0))
+    return Scores(docs, values), maps
 
 
-def _add_saturated(scores, found, weight, docnums):
-    """``scores[d] += weight * _saturate(found[d])`` for each of ``docnums``, with C-level map()
-    and dict operations (the same floating-point operations, in the same order, as a loop:
-    tens of thousands of documents per concept)."""
-    values = list(map(found.__getitem__, docnums))
-    added = map(truediv, map(mul, repeat(weight * SATURATION), values), map(add, values, repeat(SATURATION)))
-    scores.update(zip(docnums, map(add, map(scores.get, docnums, repeat(0.0)), added), strict=True))
-
-
-def _languages(found, snapshot):
-    """The case-study languages among the documents of ``found``, without walking them all."""
-    english = snapshot.memo(("suggest", "english"), lambda: _english(snapshot))
-    smaller, larger = (english, found) if len(english) < len(found) else (found, english)
-    has_english = any(d in larger for d in smaller)
-    if len(found) > len(english):
-        return {"id", "en"} if has_english else {"id"}
-    has_other = any(d not in english for d in found)
-    return {lang for lang, present in (("en", has_english), ("id", has_other)) if present}
+def _languages(found, english):
+    """The case-study languages among the documents of ``found`` (English or not)."""
+    in_english = english[found.docs]
+    return {lang for lang, present in (("en", in_english.any()), ("id", not in_english.all())) if present}
 
 
 def _english(snapshot):
-    language = snapshot.column("language")
-    return frozenset(d for d in snapshot.live if language[d] == "en")
+    """Whether each document number is a live case study in English (an array of booleans)."""
+
+    def compute():
+        language = snapshot.column("language")
+        return np.fromiter((lang == "en" for lang in language), dtype=bool, count=len(language))
+
+    return snapshot.memo(("suggest", "english"), compute)
 
 
 def matched_parts(maps, docnums):
     """``{docnum: [(concept, score)]}``: what of the problem each of ``docnums`` matched."""
-    out = {}
-    for docnum in docnums:
-        out[docnum] = [(c, w * _saturate(found[docnum])) for c, w, found in maps if docnum in found]
+    out = {docnum: [] for docnum in docnums}
+    for concept, weight, found in maps:
+        for docnum, value in zip(docnums, found.lookup(docnums).tolist(), strict=True):
+            if value == value:  # not NaN: the concept found the document
+                out[docnum].append((concept, weight * _saturate(value)))
     return out
 
 
@@ -145,39 +144,45 @@ def feedback_concepts(terms, concepts, limit=FEEDBACK_TERMS):
 
 def feedback_scores(snapshot, terms, candidates):
     """``{docnum: score}`` of feedback terms over ``candidates``, each over the text fields of its language."""
-    scores = {}
-    if not terms:
-        return scores
+    if not terms or not candidates:
+        return {}
+    docnums = np.array(sorted(candidates), dtype=DOCS)
+    scores, found_any = np.zeros(len(docnums)), np.zeros(len(docnums), dtype=bool)
     top = max(weight for _, _, weight in terms)
     for lang, term, weight in terms:
         share = weight / top
         for field in TEXT_FIELDS[lang]:
             boost = FIELD_BOOSTS[field.removesuffix("_en")] * share
-            found = snapshot.term_scores(field, term)
-            for docnum in candidates if len(candidates) < len(found) else found:
-                value = found.get(docnum)
-                if value is not None and docnum in candidates:
-                    scores[docnum] = scores.get(docnum, 0.0) + boost * value
-    return scores
+            values = snapshot.term_scores(field, term).lookup(docnums)
+            held = ~np.isnan(values)
+            scores[held] += boost * values[held]
+            found_any |= held
+    return dict(zip(docnums[found_any].tolist(), scores[found_any].tolist(), strict=True))
 
 
 def top(scores, snapshot, limit):
-    """The ``limit`` best live document numbers of ``scores`` (ties: the older case study first)."""
+    """The ``limit`` best live document numbers of the Scores ``scores`` (ties: the older
+    case study first)."""
     facts = snapshot.facts
-    # A deleted document may linger in the postings until its segment is merged: take a few
-    # more than asked, then drop those.
-    best = heapq.nlargest(limit + 16, scores.items(), key=itemgetter(1))
+    values = scores.values
+    if len(values) > limit + 16:
+        # Every document scored at least the (limit + 16)th best, ties included; a deleted
+        # document may linger in the postings until its segment is merged: a few more than asked.
+        floor = np.partition(values, len(values) - limit - 16)[len(values) - limit - 16]
+        chosen = np.flatnonzero(values >= floor)
+    else:
+        chosen = np.arange(len(values))
+    best = zip(scores.docs[chosen].tolist(), values[chosen].tolist(), strict=True)
     live = [(score, -facts[n].id, n) for n, score in best if facts[n] is not None]
     return [n for _, _, n in sorted(live, reverse=True)[:limit]]
 
 
 def combine(first, feedback, candidates, weight=FEEDBACK_WEIGHT):
-    """The first scores of ``candidates`` plus the feedback's, scaled so the best of each
-    weighs 1 : ``weight``."""
-    out = {docnum: first[docnum] for docnum in candidates}
-    if not feedback or not out:
-        return out
-    scale = weight * max(out.values()) / max(feedback.values())
-    for docnum, value in feedback.items():
-        out[docnum] += scale * value
-    return out
+    """Scores vector: the first scores (a Scores vector) of ``candidates`` plus the
+    feedback's, scaled so the best of each weighs 1 : ``weight``."""
+    docnums = np.array(sorted(candidates), dtype=DOCS)
+    values = first.lookup(docnums)
+    if feedback and len(docnums):
+        scale = weight * values.max() / max(feedback.values())
+        values[np.searchsorted(docnums, list(feedback))] += scale * np.array(list(feedback.values()))
+    return Scores(docnums, values)
