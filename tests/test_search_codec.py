@@ -112,6 +112,12 @@ def _same_blocks_as_whoosh(ix):
                     expected.append((matcher.id(), matcher.weight()))
                     matcher.next()
                 assert [(i, w) for ids, ws in blocks for i, w in zip(ids, ws, strict=True)] == expected
+                # As the scores read them (app/search/vectors.py): numbers past the leaf's offset, doubles.
+                assert [
+                    (n, w)
+                    for ids, ws in blocks
+                    for n, w in zip(engine._docnums(ids, offset).tolist(), engine._weights(ws).tolist(), strict=True)
+                ] == [(offset + i, w) for i, w in expected]
 
 
 def test_the_index_reads_its_own_postings_with_the_packed_reader(app):
