@@ -186,7 +186,7 @@ def test_sorts_agree_with_python_on_the_stored_titles(varied, db):
 @given(
     searches=st.lists(
         st.tuples(
-            st.sampled_from(["apel", "layanan online", "omega menit", "emas"]), query_strings(), st.integers(1, 3)
+            st.sampled_from(["apel", "layanan online", "omega menit", "emas", ""]), query_strings(), st.integers(1, 3)
         ),
         min_size=2,
         max_size=6,
@@ -194,16 +194,24 @@ def test_sorts_agree_with_python_on_the_stored_titles(varied, db):
 )
 def test_a_query_remembered_across_filters_gives_what_a_fresh_snapshot_gives(varied, app, searches):
     # One snapshot remembers a text query's plan and scores for every filter, page and sort
-    # (service._plan); each answer must be the one a snapshot that remembers nothing gives.
+    # (service._plan), and the documents and facet counts of each filters and query (service.
+    # _narrow); each answer must be the one a snapshot that remembers nothing gives.
     for q, args, page in searches:
         args = {**args, "q": q, "page": str(page)}
-        if page % 2:
+        if page % 2 and q:
             args["sort"] = "relevance"
         filters = parse_filters(args)
         remembered = service.answer(filters)  # with what the earlier searches left
         snap = service._snapshot()
-        kept = list(snap._memo.items())
+        # Everything the snapshot remembers: its memo, and the queries' plans, scores,
+        # documents and facet counts (Snapshot.memo_query).
+        kept = list(snap._memo.items()), list(snap._queries.items()), snap._queries_size
         snap._memo.clear()
+        snap._queries.clear()
+        snap._queries_size = 0
         assert service.answer(filters) == remembered, args
         snap._memo.clear()
-        snap._memo.update(kept)
+        snap._memo.update(kept[0])
+        snap._queries.clear()
+        snap._queries.update(kept[1])
+        snap._queries_size = kept[2]

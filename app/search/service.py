@@ -252,14 +252,18 @@ def _ask(snap, filters):
     sets = filter_sets(snap, filters)
     if filters.q:
         vocab = vocabulary()  # read again when its files change: part of the key
-        plan, scores, base, _ = snap.memo_query(("query", filters.q, id(vocab)), lambda: _plan(filters.q, snap, vocab))
+        asked = ("query", filters.q, id(vocab))
+        plan, scores, base, _ = snap.memo_query(asked, lambda: _plan(filters.q, snap, vocab))
     else:
-        plan, scores, base = None, {}, None
-    matched = intersect(base, sets.values())
+        asked, plan, scores, base = None, None, {}, None
     if base is None and not sets:  # the whole catalogue: the same counts every time
+        matched = None
         facets = snap.memo("all-facets", lambda: count_facets(snap, None, {}))
     else:
-        facets = count_facets(snap, base, sets)
+        # The same for every page, sort and language of these filters and query (the API and
+        # the search page alike): remembered per snapshot, sized by what they hold.
+        key = ("narrowed", asked, tuple(sorted(filters.active.items())))
+        matched, facets = snap.memo_query(key, lambda: _narrow(snap, base, sets))
     first = (filters.page - 1) * filters.per_page
     if filters.sort == "relevance" and plan is not None:
         page_docs = ranked_page(snap, {n: scores[n] for n in matched}, first, filters.per_page)
@@ -267,6 +271,15 @@ def _ask(snap, filters):
         page_docs = sorted_page(snap, matched, filters.sort, first, filters.per_page)
     total = len(matched) if matched is not None else snap.doc_count
     return page_docs, total, facets, plan, scores
+
+
+def _narrow(snap, base, sets):
+    """The documents of ``base`` (None: all) within every filter set, and their facet counts,
+    with their size for Snapshot.memo_query: matches plus counted values."""
+    matched = intersect(base, sets.values())
+    facets = count_facets(snap, base, sets)
+    matched = frozenset(matched) if matched is not None else None
+    return (matched, facets), len(matched or ()) + sum(map(len, facets.values()))
 
 
 def _plan(q, snap, vocab):
