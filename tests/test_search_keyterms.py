@@ -49,6 +49,38 @@ def test_collection_frequencies_are_whooshs(several_segments):
     assert snap.frequency_tables("no-such-field") == [{}, {}]
 
 
+def test_the_words_of_a_prefix_come_from_every_segment(app, db):
+    """A word only a later segment holds (a case study edited since the index was built)."""
+    with clean_index(app):
+        load_cases(app)
+        with app.app_context():
+            first = db.session.scalar(sa.select(Innovation.id).order_by(Innovation.id))
+            ix = store(app).open_current()[1]
+            writer = ix.writer(codec=_codec())
+            for innovation in load_innovations(db.session, [first]).values():
+                fields = document(innovation)
+                writer.update_document(**{**fields, "spell": fields["spell"] + " kuantumsegmen"})
+            writer.commit(merge=False)
+            snap = service.snapshot()
+            assert len(snap.leaves) == 2
+            assert "kuantumsegmen" in snap.prefix_words("spell", "ku")
+            assert sorted(snap.prefix_words("spell", "ku")) == [
+                t.decode("utf-8") for t in snap.reader.expand_prefix("spell", "ku")
+            ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(prefix=st.text(alphabet="abdegikmnprstuy", min_size=1, max_size=3), field=st.sampled_from(["spell", "body"]))
+def test_the_words_of_a_prefix_are_whooshs(several_segments, prefix, field):
+    """Each segment's terms of a prefix, kept with the segment, joined: Whoosh's expand_prefix
+    over the whole reader (the spelling's candidates), deleted documents' terms included."""
+    snap, _ = several_segments
+    expected = [t.decode("utf-8") for t in snap.reader.expand_prefix(field, prefix)]
+    assert sorted(snap.prefix_words(field, prefix)) == expected
+    assert len(set(snap.prefix_words(field, prefix))) == len(expected)
+    assert snap.prefix_words("no-such-field", prefix) == []
+
+
 @settings(max_examples=120, deadline=None)
 @given(data=st.data(), field=st.sampled_from(["body", "body_en", "title"]), number=st.integers(1, 40))
 def test_key_terms_are_whooshs(several_segments, data, field, number):
@@ -106,14 +138,14 @@ def test_first_scores_add_as_a_loop_does(several_segments, data, pool, monkeypat
 def test_segments_no_snapshot_reads_are_not_kept(several_segments, app, db):
     """A merge, then a new generation: the segment cache keeps only what the newest snapshot
     of the folder reads (each holds every document's facts, lengths and term tables)."""
-    from app.search import engine
+    from app.search import segments
 
     snap, _ = several_segments
     snap.frequency_tables("body")
     root = str(store(app).root)
 
     def cached():
-        return {key for key in engine._segment_cache if key[0].startswith(root)}
+        return {key for key in segments._segment_cache if key[0].startswith(root)}
 
     def read_by(snapshot):  # the newest snapshot reads the current generation
         return {(str(store(app).current_path()), seg.segment().segment_id()) for seg, *_ in snapshot.leaves}

@@ -7,18 +7,17 @@ a search over 20,000 case studies within a few tens of milliseconds.
 """
 
 import math
-import os
-import threading
 from array import array
 from collections import OrderedDict
-from itertools import compress
+from itertools import chain
 
 import numpy as np
 from whoosh.reading import TermNotFound
 
 from app.search.analysis import stem_en, stem_id
 from app.search.codec import PackedLeafMatcher
-from app.search.documents import TEXT_FIELDS, Facts
+from app.search.documents import TEXT_FIELDS
+from app.search.segments import forget_segments_besides, segment_of
 from app.search.vectors import DOCS, EMPTY, Scores, Sums
 
 K1 = 1.2
@@ -36,110 +35,12 @@ STEM = {"id": stem_id, "en": stem_en}
 # word's root (pemasaran -> pasar, perbaikan -> baik); the exact form ranks them apart.
 SURFACE_WEIGHT = 0.5
 
-_segment_cache = OrderedDict()  # (generation path, segment id) -> _Segment
-_segment_lock = threading.Lock()
-MAX_CACHED_SEGMENTS = 256
 MEMO_SIZE = 4096  # remembered results per snapshot: popular words cost nothing the second time
 # Text queries' scores remembered per snapshot (service._plan), counted in matching documents:
 # at most this many over all of them, the least recently asked dropped first. A query's entry
 # takes about 150 bytes per match, so a reader sending many broad queries spelt differently
 # cannot make a worker keep more than about 15 MiB of them.
 QUERY_MEMO_MATCHES = 100_000
-MAX_SEGMENT_SETS = 64  # filter sets kept per segment: a sector's or a province's documents
-
-
-class _Segment:
-    """Facts and field lengths of one immutable Whoosh segment, and (when asked) its term frequencies."""
-
-    def __init__(self, segreader):
-        count = segreader.doc_count_all()
-        shared = {name: {} for name in SHARED_FACTS}
-        self.facts = [_shared(segreader.stored_fields(n)["facts"], shared) for n in range(count)]
-        self.lengths = {
-            field: [segreader.doc_field_length(n, field, 0) or 0 for n in range(count)] for field in LENGTH_FIELDS
-        }
-        self._frequencies = {}  # field -> {term: collection frequency}, built when first asked
-        self._columns = {}  # name -> a value per document (deleted ones too), built when first asked
-        self._where = OrderedDict()  # (filter, value) -> documents passing it (deleted ones too)
-
-    def column(self, name, compute):
-        """``[compute(facts)]`` of every document of the segment, under ``name``: a snapshot
-        joins its segments' columns, so a new snapshot after one write builds only the new
-        segment's (docs/decisions/0104)."""
-        column = self._columns.get(name)
-        if column is None:
-            column = self._columns[name] = [compute(facts) for facts in self.facts]
-        return column
-
-    def where(self, key, compute):
-        """The segment's document numbers for which ``compute(facts)`` holds, under ``key``;
-        the last ``MAX_SEGMENT_SETS`` asked are kept."""
-        with _segment_lock:
-            docs = self._where.get(key)
-            if docs is not None:
-                self._where.move_to_end(key)
-                return docs
-        docs = frozenset(compress(range(len(self.facts)), map(compute, self.facts)))
-        with _segment_lock:
-            self._where[key] = docs
-            while len(self._where) > MAX_SEGMENT_SETS:
-                self._where.popitem(last=False)
-        return docs
-
-    def frequencies(self, segreader, field):
-        """``{term: how often the segment holds it}`` of one field (deleted documents included,
-        as Whoosh counts them): about 0.1 s for the body of 20,000 case studies, once."""
-        table = self._frequencies.get(field)
-        if table is None:
-            table = {}
-            if field in segreader.schema:
-                decode = segreader.schema[field].from_bytes
-                table = {decode(term): info.weight() for term, info in segreader.iter_field(field)}
-            self._frequencies[field] = table
-        return table
-
-
-# Facts that many documents have in common (a sector tuple, a province code, a stage): each
-# distinct value is kept once per segment, not once per document as unpickling gives them.
-# About 9 MiB less per worker at 20,000 case studies. Per fact, so that equal values of
-# different types (1 and True) are never mixed up.
-SHARED_FACTS = frozenset(Facts.__dataclass_fields__) - {"id", "title_key", "setup_cost"}
-
-
-def _shared(stored, shared):
-    """The Facts of a stored tuple, each shared value taken from ``shared`` (fact -> value -> value)."""
-    return Facts(
-        *(
-            shared[name].setdefault(value, value) if name in shared else value
-            for name, value in zip(Facts.__dataclass_fields__, stored, strict=True)
-        )
-    )
-
-
-def _segment(generation, segreader):
-    key = (generation, segreader.segment().segment_id())
-    with _segment_lock:
-        cached = _segment_cache.get(key)
-        if cached is not None:
-            _segment_cache.move_to_end(key)
-            return cached
-    built = _Segment(segreader)
-    with _segment_lock:
-        _segment_cache[key] = built
-        while len(_segment_cache) > MAX_CACHED_SEGMENTS:
-            _segment_cache.popitem(last=False)
-    return built
-
-
-def _forget_segments_besides(generation, kept):
-    """Drop the cached segments of this index folder that the newest snapshot does not read:
-    merged away, or of an older generation. Each holds every document's facts and field
-    lengths, and term tables once asked (snapshots that still read them keep their own)."""
-    root = os.path.dirname(generation)
-    with _segment_lock:
-        gone = [k for k in _segment_cache if os.path.dirname(k[0]) == root and (k[0] != generation or k[1] not in kept)]
-        for key in gone:
-            del _segment_cache[key]
 
 
 class Snapshot:
@@ -149,14 +50,14 @@ class Snapshot:
         self.searcher = searcher
         self.path = generation  # the index generation's folder
         self.reader = searcher.reader()
-        self.leaves = []  # (segment reader, docnum offset, _Segment, deleted docnums of the segment)
+        self.leaves = []  # (segment reader, docnum offset, Segment, deleted docnums of the segment)
         total = self.reader.doc_count_all()
         self.facts = [None] * total  # None for a deleted document
         lengths = {field: [0] * total for field in LENGTH_FIELDS}
         for segreader, offset in self.reader.leaf_readers():
             if segreader.segment() is None:  # an index of nothing (Whoosh's EmptyReader)
                 continue
-            segment = _segment(generation, segreader)
+            segment = segment_of(generation, segreader, LENGTH_FIELDS)
             count = len(segment.facts)
             deleted = frozenset(segreader._perdoc.deleted_docs()) if segreader.has_deletions() else frozenset()
             self.leaves.append((segreader, offset, segment, deleted))
@@ -165,7 +66,7 @@ class Snapshot:
                 self.facts[offset + n] = segment.facts[n]
             for field in lengths:
                 lengths[field][offset : offset + count] = segment.lengths[field]
-        _forget_segments_besides(generation, {leaf[0].segment().segment_id() for leaf in self.leaves})
+        forget_segments_besides(generation, {leaf[0].segment().segment_id() for leaf in self.leaves})
         self.live = [n for n, facts in enumerate(self.facts) if facts is not None]
         self.docnum_of = {self.facts[n].id: n for n in self.live}
         self.lengths = lengths
@@ -270,6 +171,14 @@ class Snapshot:
         reader's order (kept per immutable segment: never merged per snapshot, as an index
         built by several processes, or written to since, has several)."""
         return [segment.frequencies(segreader, field) for segreader, _, segment, _ in self.leaves]
+
+    def prefix_words(self, field, prefix):
+        """The terms of ``field`` that start with ``prefix``, each once, from every segment
+        (Whoosh's ``expand_prefix``, without merging the segments' term lists in Python: each
+        segment's list is kept with the segment, so a new snapshot after a write reads only
+        the new segment's)."""
+        parts = [segment.words(segreader, field, prefix) for segreader, _, segment, _ in self.leaves]
+        return list(dict.fromkeys(chain.from_iterable(parts))) if len(parts) > 1 else list(parts[0] if parts else ())
 
     def collection_frequency(self, field, term, tables=None):
         """Whoosh's ``frequency(field, term)``, from the segments' tables; None when no

@@ -72,7 +72,7 @@ def _candidates(prefix, snapshot, vocabulary):
     reach). Not their letter sets: those of every word of the index would take 23 MiB."""
 
     def read():
-        words = dict.fromkeys(b.decode("utf-8") for b in snapshot.reader.expand_prefix("spell", prefix))
+        words = dict.fromkeys(snapshot.prefix_words("spell", prefix))
         words.update((w, None) for w in vocabulary.known_words if w.startswith(prefix) and w.isalpha())
         by_length = {}
         for word in words:
