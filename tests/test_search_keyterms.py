@@ -145,7 +145,7 @@ def test_segments_no_snapshot_reads_are_not_kept(several_segments, app, db):
     root = str(store(app).root)
 
     def cached():
-        return {key for key in segments._segment_cache if key[0].startswith(root)}
+        return {key for key in segments._segment_cache.held() if key[0].startswith(root)}
 
     def read_by(snapshot):  # the newest snapshot reads the current generation
         return {(str(store(app).current_path()), seg.segment().segment_id()) for seg, *_ in snapshot.leaves}

@@ -10,12 +10,12 @@ the original format.
 """
 
 import warnings
-from collections import OrderedDict
 from dataclasses import dataclass
 from io import BytesIO
-from threading import Lock
 
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from app.lru import Lru
 
 MAX_IMAGES = 12
 MAX_ALT = 250
@@ -184,9 +184,7 @@ def _encode(image, kind):
     return out.getvalue()
 
 
-_cache = OrderedDict()
-_cache_lock = Lock()
-_CACHE_SIZE = 64
+_cache = Lru(64)  # source digest -> prepared variants
 
 
 def prepare(data, source_digest):
@@ -194,16 +192,7 @@ def prepare(data, source_digest):
 
     The same bytes always give the same variants, so an import that meets a file again
     takes them from a small cache (``source_digest`` is the SHA-256 of ``data``)."""
-    with _cache_lock:
-        if source_digest in _cache:
-            _cache.move_to_end(source_digest)
-            return _cache[source_digest]
-    prepared = _prepare(data, source_digest)
-    with _cache_lock:
-        _cache[source_digest] = prepared
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return prepared
+    return _cache.get(source_digest, lambda: _prepare(data, source_digest))
 
 
 def _prepare(data, source_digest):

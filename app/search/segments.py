@@ -5,15 +5,13 @@ and the terms of a prefix. A new snapshot after a write builds only its new segm
 """
 
 import os
-import threading
-from collections import OrderedDict
 from itertools import compress
 
+from app.lru import Lru
 from app.search.documents import Facts
 
-_segment_cache = OrderedDict()  # (generation path, segment id) -> Segment
-_segment_lock = threading.Lock()
 MAX_CACHED_SEGMENTS = 256
+_segment_cache = Lru(MAX_CACHED_SEGMENTS)  # (generation path, segment id) -> Segment
 MAX_SEGMENT_SETS = 64  # filter sets (a sector's or a province's documents) and prefixes kept per segment
 
 
@@ -29,8 +27,8 @@ class Segment:
         }
         self._frequencies = {}  # field -> {term: collection frequency}, built when first asked
         self._columns = {}  # name -> a value per document (deleted ones too), built when first asked
-        self._where = OrderedDict()  # (filter, value) -> documents passing it (deleted ones too)
-        self._words = OrderedDict()  # (field, prefix) -> the segment's terms that start with it
+        self._where = Lru(MAX_SEGMENT_SETS)  # (filter, value) -> documents passing it (deleted ones too)
+        self._words = Lru(MAX_SEGMENT_SETS)  # (field, prefix) -> the segment's terms that start with it
 
     def column(self, name, compute):
         """``[compute(facts)]`` of every document of the segment, under ``name``: a snapshot
@@ -44,36 +42,19 @@ class Segment:
     def where(self, key, compute):
         """The segment's document numbers for which ``compute(facts)`` holds, under ``key``;
         the last ``MAX_SEGMENT_SETS`` asked are kept."""
-        with _segment_lock:
-            docs = self._where.get(key)
-            if docs is not None:
-                self._where.move_to_end(key)
-                return docs
-        docs = frozenset(compress(range(len(self.facts)), map(compute, self.facts)))
-        with _segment_lock:
-            self._where[key] = docs
-            while len(self._where) > MAX_SEGMENT_SETS:
-                self._where.popitem(last=False)
-        return docs
+        return self._where.get(key, lambda: frozenset(compress(range(len(self.facts)), map(compute, self.facts))))
 
     def words(self, segreader, field, prefix):
         """The segment's terms of ``field`` that start with ``prefix`` (deleted documents'
         too, as Whoosh lists them), decoded; the last ``MAX_SEGMENT_SETS`` asked are kept."""
-        key = (field, prefix)
-        with _segment_lock:
-            found = self._words.get(key)
-            if found is not None:
-                self._words.move_to_end(key)
-                return found
-        found = ()
-        if field in segreader.schema:
+
+        def read():
+            if field not in segreader.schema:
+                return ()
             decode = segreader.schema[field].from_bytes
-            found = tuple(decode(term) for term in segreader.expand_prefix(field, prefix))
-        with _segment_lock:
-            self._words[key] = found
-            while len(self._words) > MAX_SEGMENT_SETS:
-                self._words.popitem(last=False)
-        return found
+            return tuple(decode(term) for term in segreader.expand_prefix(field, prefix))
+
+        return self._words.get((field, prefix), read)
 
     def frequencies(self, segreader, field):
         """``{term: how often the segment holds it}`` of one field (deleted documents included,
@@ -108,17 +89,7 @@ def _shared(stored, shared):
 def segment_of(generation, segreader, length_fields):
     """The cached Segment of ``segreader`` in the index generation ``generation``."""
     key = (generation, segreader.segment().segment_id())
-    with _segment_lock:
-        cached = _segment_cache.get(key)
-        if cached is not None:
-            _segment_cache.move_to_end(key)
-            return cached
-    built = Segment(segreader, length_fields)
-    with _segment_lock:
-        _segment_cache[key] = built
-        while len(_segment_cache) > MAX_CACHED_SEGMENTS:
-            _segment_cache.popitem(last=False)
-    return built
+    return _segment_cache.get(key, lambda: Segment(segreader, length_fields))
 
 
 def forget_segments_besides(generation, kept):
@@ -126,7 +97,4 @@ def forget_segments_besides(generation, kept):
     merged away, or of an older generation. Each holds every document's facts and field
     lengths, and term tables once asked (snapshots that still read them keep their own)."""
     root = os.path.dirname(generation)
-    with _segment_lock:
-        gone = [k for k in _segment_cache if os.path.dirname(k[0]) == root and (k[0] != generation or k[1] not in kept)]
-        for key in gone:
-            del _segment_cache[key]
+    _segment_cache.drop(lambda key: os.path.dirname(key[0]) == root and (key[0] != generation or key[1] not in kept))

@@ -4,12 +4,11 @@ is institutionalised, whether its set-up cost is within the stated budget, and w
 region like the writer's already uses it."""
 
 import re
-import threading
-from collections import OrderedDict
 
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 
+from app.lru import Lru
 from app.search.analysis import STOP_ALL, terms_of
 from app.search.documents import plain_text
 from app.suggest.reading import concept_words
@@ -22,8 +21,7 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 TELLING_SECTIONS = re.compile(r"latar belakang|masalah|hasil|dampak|background|problem|result|impact", re.IGNORECASE)
 SECTION_BONUS = 0.5
 MAX_REMEMBERED = 2000  # case studies whose analysed sentences are kept
-_passages = OrderedDict()
-_lock = threading.Lock()
+_passages = Lru(MAX_REMEMBERED)
 
 
 def _paragraphs(markdown):
@@ -67,17 +65,10 @@ def _analysed(innovation, lang):
     # The text itself is in the key (hashed): an id and version alone can name another case
     # study after a restore, or in another database of the same process (the tests).
     key = (innovation.id, innovation.version, lang, hash((innovation.title, innovation.summary, innovation.body_md)))
-    with _lock:
-        found = _passages.get(key)
-        if found is not None:
-            _passages.move_to_end(key)
-            return found
-    found = [(sentence, bonus, frozenset(terms_of(sentence, lang))) for sentence, bonus in _sentences(innovation)]
-    with _lock:
-        _passages[key] = found
-        while len(_passages) > MAX_REMEMBERED:
-            _passages.popitem(last=False)
-    return found
+    return _passages.get(
+        key,
+        lambda: [(sentence, bonus, frozenset(terms_of(sentence, lang))) for sentence, bonus in _sentences(innovation)],
+    )
 
 
 def best_passage(innovation, matched):
